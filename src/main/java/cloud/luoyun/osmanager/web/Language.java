@@ -23,7 +23,7 @@ enum Language {
     Language best = EN;
     double bestQ = -1;
     for (String part : acceptLanguage.split(",", 64)) {
-      String[] f = part.split(";");
+      String[] f = part.split(";", -1);
       String range = f[0].trim().toLowerCase(java.util.Locale.ROOT);
       int dash = range.indexOf('-');
       String primary = dash < 0 ? range : range.substring(0, dash);

@@ -43,26 +43,26 @@ record VersionInfo(String application, String version1, String version2) {
       return Optional.empty();
     }
     // line 1: a label, then the version (the original took the second word; keep the rest too)
-    String[] first = lines[0].trim().split("\\s+", 2);
+    String[] first = lines[0].strip().split("\\s+", 2);
     if (first.length < 2) {
       return Optional.empty();
     }
-    String version1 = first[1].trim();
+    String version1 = first[1].strip();
     // line 2: "<application>: <version2>"; without a colon, the first two words as the original did
-    String second = lines[1].trim();
+    String second = lines[1].strip();
     String application;
     String version2;
     int colon = second.indexOf(':');
     if (colon >= 0) {
-      application = second.substring(0, colon).trim();
-      version2 = second.substring(colon + 1).trim();
+      application = second.substring(0, colon).strip();
+      version2 = second.substring(colon + 1).strip();
     } else {
       String[] words = second.split("\\s+", 2);
       if (words.length < 2) {
         return Optional.empty();
       }
       application = words[0];
-      version2 = words[1].trim();
+      version2 = words[1].strip();
     }
     if (!isValue(application) || !isValue(version1) || !isValue(version2)) {
       return Optional.empty();
