@@ -66,8 +66,11 @@ final class WebCommand implements Callable<Integer> {
     try {
       pages.start();
     } catch (IOException e) {
-      String why = e instanceof BindException || e.getCause() instanceof BindException
-          ? e.getMessage() : e.toString();
+      Throwable root = e;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      String why = root instanceof BindException ? root.getMessage() : root.toString();
       spec.commandLine().getErr().println("osmanager web: cannot listen on " + pages.describe() + ": " + why);
       return Main.EXIT_FAILED;
     }

@@ -21,7 +21,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import org.eclipse.jetty.http.DateGenerator;
 import org.eclipse.jetty.http.DateParser;
@@ -198,8 +197,12 @@ final class PageHandler extends Handler.Abstract {
     m.put("application", v.application());
     m.put("version1", v.version1());
     m.put("version2", v.version2());
-    m.put("curtime", String.format(Locale.ROOT, "%02d:%02d", now.getHour(), now.getMinute()));
+    m.put("curtime", twoDigits(now.getHour()) + ":" + twoDigits(now.getMinute()));
     return m;
+  }
+
+  private static String twoDigits(int n) {
+    return n < 10 ? "0" + n : Integer.toString(n);
   }
 
   /**

@@ -122,7 +122,8 @@ public final class PageServer implements AutoCloseable {
     if (host.indexOf(':') >= 0) {
       host = "[" + host + "]";
     }
-    return "http://" + host + ":" + (connector == null ? bind.getPort() : port()) + "/";
+    int port = connector == null || connector.getLocalPort() <= 0 ? bind.getPort() : connector.getLocalPort();
+    return "http://" + host + ":" + port + "/";
   }
 
   /** Blocks until the server stops (by {@link #close()} from another thread or a shutdown hook). */

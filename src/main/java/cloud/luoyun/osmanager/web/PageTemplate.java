@@ -1,7 +1,7 @@
 package cloud.luoyun.osmanager.web;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -22,54 +22,81 @@ final class PageTemplate {
   private PageTemplate() {}
 
   static byte[] fill(byte[] page, Map<String, String> values) {
-    int first = indexOf(page, (byte) '$', 0);
-    if (first < 0) {
+    int dollar = indexOf(page, (byte) '$', 0);
+    if (dollar < 0) {
       return page; // the common case for pages without placeholders: no copy
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(page.length + 64);
-    out.write(page, 0, first);
-    int i = first;
-    while (i < page.length) {
-      byte b = page[i];
-      if (b != '$') {
-        out.write(b);
-        i++;
-        continue;
-      }
-      int next = i + 1;
+    Output out = new Output(page.length + 64);
+    int copied = 0; // page[copied..dollar) is still to be copied
+    while (dollar >= 0) {
+      out.write(page, copied, dollar - copied);
+      int next = dollar + 1;
       if (next < page.length && page[next] == '$') {
         out.write('$');
-        i = next + 1;
-        continue;
-      }
-      boolean braced = next < page.length && page[next] == '{';
-      int nameStart = braced ? next + 1 : next;
-      int nameEnd = nameStart;
-      if (nameEnd < page.length && isNameStart(page[nameEnd])) {
-        nameEnd++;
-        while (nameEnd < page.length && isNamePart(page[nameEnd])) {
+        copied = next + 1;
+      } else {
+        boolean braced = next < page.length && page[next] == '{';
+        int nameStart = braced ? next + 1 : next;
+        int nameEnd = nameStart;
+        if (nameEnd < page.length && isNameStart(page[nameEnd])) {
           nameEnd++;
+          while (nameEnd < page.length && isNamePart(page[nameEnd])) {
+            nameEnd++;
+          }
+        }
+        int end = nameEnd;
+        boolean wellFormed = nameEnd > nameStart;
+        if (braced) {
+          wellFormed = wellFormed && nameEnd < page.length && page[nameEnd] == '}';
+          end = nameEnd + 1;
+        }
+        String value = wellFormed
+            ? values.get(new String(page, nameStart, nameEnd - nameStart, StandardCharsets.US_ASCII))
+            : null;
+        if (value == null) {
+          out.write('$'); // leave it as written; what follows is copied as ordinary bytes
+          copied = next;
+        } else {
+          byte[] escaped = escapeHtml(value).getBytes(StandardCharsets.UTF_8);
+          out.write(escaped, 0, escaped.length);
+          copied = end;
         }
       }
-      int end = nameEnd;
-      boolean wellFormed = nameEnd > nameStart;
-      if (braced) {
-        wellFormed = wellFormed && nameEnd < page.length && page[nameEnd] == '}';
-        end = nameEnd + 1;
-      }
-      String value = wellFormed
-          ? values.get(new String(page, nameStart, nameEnd - nameStart, StandardCharsets.US_ASCII))
-          : null;
-      if (value == null) {
-        out.write('$'); // leave it as written; what follows is copied by the loop
-        i = next;
-      } else {
-        byte[] escaped = escapeHtml(value).getBytes(StandardCharsets.UTF_8);
-        out.write(escaped, 0, escaped.length);
-        i = end;
+      dollar = indexOf(page, (byte) '$', copied);
+    }
+    out.write(page, copied, page.length - copied);
+    return out.toByteArray();
+  }
+
+  /** A growable byte array without the locking of ByteArrayOutputStream. */
+  private static final class Output {
+    private byte[] buf;
+    private int size;
+
+    Output(int capacity) {
+      buf = new byte[capacity];
+    }
+
+    void write(int b) {
+      ensure(1);
+      buf[size++] = (byte) b;
+    }
+
+    void write(byte[] b, int off, int len) {
+      ensure(len);
+      System.arraycopy(b, off, buf, size, len);
+      size += len;
+    }
+
+    private void ensure(int more) {
+      if (size + more > buf.length) {
+        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
       }
     }
-    return out.toByteArray();
+
+    byte[] toByteArray() {
+      return size == buf.length ? buf : Arrays.copyOf(buf, size);
+    }
   }
 
   static String escapeHtml(String s) {

@@ -48,10 +48,31 @@ final class SiteFolder {
 
   private static final Lookup NOT_FOUND = new Lookup.NotFound();
 
+  /** How long the folder's own real path is reused before it is resolved again. */
+  private static final long ROOT_CACHE_NANOS = 1_000_000_000L;
+
+  private record Root(Path real, long until) {}
+
   private final Path folder;
+  private volatile Root root;
 
   SiteFolder(Path folder) {
     this.folder = folder;
+  }
+
+  /**
+   * The folder's real path, resolved at most once a second: it changes only when the appliance
+   * builder moves folders around, and a stale value can only refuse a file, never admit one
+   * (every file's own real path is still resolved and checked on each request).
+   */
+  private Path realRoot() throws IOException {
+    long now = System.nanoTime();
+    Root r = root;
+    if (r == null || now - r.until() > 0) {
+      r = new Root(folder.toRealPath(), now + ROOT_CACHE_NANOS);
+      root = r;
+    }
+    return r.real();
   }
 
   Path folder() {
@@ -72,7 +93,7 @@ final class SiteFolder {
       return NOT_FOUND;
     }
     try {
-      Path root = folder.toRealPath();
+      Path root = realRoot();
       Path candidate = root;
       for (String segment : path.split("/")) {
         if (!segment.isEmpty()) {
