@@ -35,6 +35,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.URIUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,7 +94,7 @@ final class PageHandler extends Handler.Abstract {
     SiteConfig site = config.get();
     boolean owner = site.isOwner(cookieParameter(request.getHttpURI().getQuery()));
     String view = owner ? "owner" : "public";
-    String path = Request.getPathInContext(request);
+    String path = decodedPath(request);
     if (STATUS_PATH.equals(path)) {
       if (owner) {
         status(x, site);
@@ -113,12 +114,25 @@ final class PageHandler extends Handler.Abstract {
     } else if (lookup instanceof Lookup.AddSlash) {
       String query = request.getHttpURI().getQuery();
       response.getHeaders().put(HttpHeader.LOCATION,
-          request.getHttpURI().getPath() + "/" + (query == null ? "" : "?" + query));
+          encodePath(path) + "/" + (query == null ? "" : "?" + query));
       x.send(HttpStatus.MOVED_PERMANENTLY_301, null, new byte[0], view);
     } else {
       x.plain(HttpStatus.NOT_FOUND_404, view);
     }
     return true;
+  }
+
+  /**
+   * The request path, decoded: Jetty gives it normalized but still percent-encoded (and has already
+   * refused encoded separators and dot segments). A double encoding such as {@code %252e} comes
+   * out as {@code %2e}, which {@link SiteFolder} refuses. Null when it does not decode.
+   */
+  private static String decodedPath(Request request) {
+    try {
+      return URIUtil.decodePath(Request.getPathInContext(request));
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   private void defaultPage(Exchange x, SiteConfig site, boolean owner, String view) {
@@ -131,7 +145,8 @@ final class PageHandler extends Handler.Abstract {
     h.put(HttpHeader.VARY, "Accept-Language");
     h.put(HttpHeader.CONTENT_LANGUAGE, language.tag);
     h.put("Content-Security-Policy",
-        "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'");
+        "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'; "
+            + "frame-ancestors 'none'");
     x.send(HttpStatus.OK_200, HTML_UTF8, PageTemplate.fill(page, values), view);
   }
 
@@ -244,6 +259,31 @@ final class PageHandler extends Handler.Abstract {
       }
     }
     return null;
+  }
+
+  /**
+   * The decoded path, empty segments dropped, percent-encoded again: {@code //evil.example/dir}
+   * becomes {@code /evil.example/dir}, never a protocol-relative URL to another site.
+   */
+  static String encodePath(String decodedPath) {
+    StringBuilder sb = new StringBuilder(decodedPath.length() + 8);
+    for (String segment : decodedPath.split("/")) {
+      if (segment.isEmpty()) {
+        continue;
+      }
+      sb.append('/');
+      for (byte b : segment.getBytes(StandardCharsets.UTF_8)) {
+        int c = b & 0xff;
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+            || "-._~!$&'()*+,;=:@".indexOf(c) >= 0) {
+          sb.append((char) c);
+        } else {
+          sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+              .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+        }
+      }
+    }
+    return sb.length() == 0 ? "/" : sb.toString();
   }
 
   static boolean notModified(HttpFields headers, String etag, long modifiedMillis) {

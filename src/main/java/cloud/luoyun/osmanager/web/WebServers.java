@@ -13,6 +13,7 @@ import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
@@ -39,6 +40,8 @@ public final class WebServers {
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
   /** Enough for a handful of browsers and monitoring scripts; requests take microseconds. */
   public static final int DEFAULT_MAX_THREADS = 12;
+  /** Open connections per connector; beyond it, new ones wait in the kernel's backlog. */
+  public static final int MAX_CONNECTIONS = 256;
 
   private WebServers() {}
 
@@ -93,6 +96,8 @@ public final class WebServers {
     connector.setPort(bind.getPort());
     connector.setIdleTimeout(idleTimeout.toMillis());
     connector.setReuseAddress(true);
+    // a flood of idle connections must not exhaust file descriptors or memory
+    connector.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, connector));
     server.addConnector(connector);
     if (server.isStarted()) {
       connector.start();

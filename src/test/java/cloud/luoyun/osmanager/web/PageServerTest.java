@@ -259,9 +259,27 @@ class PageServerTest {
     RawHttp.Response redirect = site.get("/docs?cookie=abc");
     assertThat(redirect.status()).isEqualTo(301);
     assertThat(redirect.header("Location")).isEqualTo("/docs/?cookie=abc");
+    site.publicPage("evil.example/index.html", "x");
+    // a path that begins with "//" never becomes a redirect to another site: Jetty refuses empty
+    // segments, and the redirect is built from the decoded segments anyway
+    assertThat(site.get("//evil.example").status()).isEqualTo(400);
+    assertThat(PageHandler.encodePath("//evil.example//dir")).isEqualTo("/evil.example/dir");
+    site.publicPage("a b/index.html", "x");
+    RawHttp.Response spaced = site.get("/a%20b");
+    assertThat(spaced.header("Location")).as(spaced.toString()).isEqualTo("/a%20b/");
     RawHttp.Response listing = site.get("/empty/");
     assertThat(listing.status()).isEqualTo(404);
     assertThat(listing.text()).doesNotContain("readme");
+  }
+
+  @Test
+  void fileNamesWithSpacesAndNonAsciiCharactersAreServed() throws Exception {
+    site.publicPage("my page.html", "spaced");
+    site.publicPage("欢迎.html", "welcome");
+    site.start();
+    assertThat(site.get("/my%20page.html").text()).isEqualTo("spaced");
+    assertThat(site.get("/%E6%AC%A2%E8%BF%8E.html").text()).isEqualTo("welcome");
+    assertThat(site.get("/my%2520page.html").status()).isBetween(400, 499);
   }
 
   @Test
