@@ -10,7 +10,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -66,6 +65,7 @@ final class PageHandler extends Handler.Abstract {
   private final HostAddresses hostAddresses;
   private final AccessLog accessLog;
   private final Clock clock;
+  private final FileCache files = new FileCache();
   private volatile String cachedPrimaryIpv4;
   private volatile long cachedPrimaryIpv4Until;
 
@@ -104,12 +104,12 @@ final class PageHandler extends Handler.Abstract {
       return true;
     }
     SiteFolder folder = owner ? withCookie : noCookie;
-    if (("/".equals(path) || ("/" + SiteFolder.INDEX).equals(path)) && !folder.hasIndex()) {
-      defaultPage(x, site, owner, view);
-      return true;
-    }
     Lookup lookup = folder.lookup(path);
-    if (lookup instanceof Lookup.File f) {
+    if (lookup instanceof Lookup.NotFound && ("/".equals(path) || ("/" + SiteFolder.INDEX).equals(path))
+        && !folder.hasIndex()) {
+      // the appliance has no page of its own for this view: the built-in one
+      defaultPage(x, site, owner, view);
+    } else if (lookup instanceof Lookup.File f) {
       file(x, site, f.found(), owner, view);
     } else if (lookup instanceof Lookup.AddSlash) {
       String query = request.getHttpURI().getQuery();
@@ -154,16 +154,16 @@ final class PageHandler extends Handler.Abstract {
     long size = found.attributes().size();
     HttpFields.Mutable h = x.response.getHeaders();
     if (found.isHtml() && size <= MAX_IN_MEMORY_BYTES) {
-      byte[] page;
+      FileCache.Entry page;
       try {
-        page = read(found.file(), (int) size);
+        page = files.get(found.file(), found.attributes());
       } catch (IOException e) {
         LOG.debug("cannot read {}", found.file(), e);
         x.plain(HttpStatus.NOT_FOUND_404, view);
         return;
       }
       h.put(HttpHeader.CACHE_CONTROL, "no-store");
-      x.send(HttpStatus.OK_200, "text/html", PageTemplate.fill(page, values(x.request, site)), view);
+      x.send(HttpStatus.OK_200, "text/html", page.templated(values(x.request, site)), view);
       return;
     }
     long modified = found.attributes().lastModifiedTime().toMillis();
@@ -178,7 +178,7 @@ final class PageHandler extends Handler.Abstract {
     String type = contentType(found.file().getFileName().toString());
     if (size <= MAX_IN_MEMORY_BYTES) {
       try {
-        x.send(HttpStatus.OK_200, type, read(found.file(), (int) size), view);
+        x.send(HttpStatus.OK_200, type, files.get(found.file(), found.attributes()).bytes, view);
       } catch (IOException e) {
         LOG.debug("cannot read {}", found.file(), e);
         x.plain(HttpStatus.NOT_FOUND_404, view);
@@ -311,16 +311,6 @@ final class PageHandler extends Handler.Abstract {
   static String contentType(String fileName) {
     String type = MimeTypes.DEFAULTS.getMimeByExtension(fileName);
     return type == null ? "application/octet-stream" : type;
-  }
-
-  /** Reads a file the resolver returned, without following a link that appeared since. */
-  private static byte[] read(Path file, int expectedSize) throws IOException {
-    try (SeekableByteChannel ch = Files.newByteChannel(file, StandardOpenOption.READ,
-        LinkOption.NOFOLLOW_LINKS); InputStream in = Channels.newInputStream(ch)) {
-      // the size may have changed since the stat: never read more than the cap
-      byte[] b = in.readNBytes(Math.min(Math.max(expectedSize, 0), MAX_IN_MEMORY_BYTES) + 1);
-      return b.length > MAX_IN_MEMORY_BYTES ? java.util.Arrays.copyOf(b, MAX_IN_MEMORY_BYTES) : b;
-    }
   }
 
   /** The {@link WatchedFile} loader for {@code build/VERSION}: one warning per change of the file. */
