@@ -162,6 +162,11 @@ public final class Agent implements AutoCloseable {
     } catch (IOException e) {
       log.warn("socket to {} failed: {}", hostPort(target), e.getMessage());
       return closing ? SessionEnd.CLOSED : SessionEnd.DROPPED;
+    } catch (RuntimeException e) {
+      // a bug, not the peer's fault; the agent must keep running all the same
+      log.error("session with {} failed unexpectedly", hostPort(target), e);
+      emit(Kind.PROTOCOL_ERROR, "internal error: " + e);
+      return SessionEnd.PROTOCOL_ERROR;
     } finally {
       currentSocket = null;
     }

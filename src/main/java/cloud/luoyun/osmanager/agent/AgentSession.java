@@ -180,8 +180,12 @@ final class AgentSession {
 
   private void skipped(Frame frame) {
     if (++skipped <= MAX_SKIP_WARNINGS) {
-      log.warn("skipped an unexpected frame from {}: {}, {} bytes", peer, OsmProtocol.typeName(frame.type()),
-          frame.length());
+      if (OsmProtocol.isKnownType(frame.type())) {
+        log.warn("skipped an unexpected {} frame from {} ({} bytes)", OsmProtocol.typeName(frame.type()), peer,
+            frame.length());
+      } else {
+        log.warn("skipped a frame of unknown {} from {}", OsmProtocol.typeName(frame.type()), peer);
+      }
     }
   }
 
