@@ -1,5 +1,6 @@
 package cloud.luoyun.osmanager.controller;
 
+import cloud.luoyun.osmanager.config.ConfigException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,12 +27,12 @@ public final class Instances {
     return new Instances(keys);
   }
 
-  /** @throws IllegalArgumentException naming the file and line of a bad entry */
-  public static Instances load(Path file) throws IOException {
+  /** @throws ConfigException naming the file and line of a bad entry */
+  public static Instances load(Path file) throws IOException, ConfigException {
     return parse(file.toString(), Files.readAllLines(file, StandardCharsets.UTF_8));
   }
 
-  static Instances parse(String name, List<String> lines) {
+  static Instances parse(String name, List<String> lines) throws ConfigException {
     Map<Integer, byte[]> keys = new HashMap<>();
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i).strip();
@@ -41,16 +42,16 @@ public final class Instances {
       String where = name + ":" + (i + 1);
       String[] parts = line.split("\\s+");
       if (parts.length != 2) {
-        throw new IllegalArgumentException(where + ": expected \"tag key\"");
+        throw new ConfigException(where, "expected \"tag key\"");
       }
       int tag;
       try {
         tag = Integer.parseInt(parts[0]);
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(where + ": tag is not an int32: \"" + parts[0] + "\"");
+        throw new ConfigException(where, "tag is not an int32: \"" + parts[0] + "\"");
       }
       if (keys.put(tag, parts[1].getBytes(StandardCharsets.UTF_8)) != null) {
-        throw new IllegalArgumentException(where + ": tag " + tag + " appears twice");
+        throw new ConfigException(where, "tag " + tag + " appears twice");
       }
     }
     return new Instances(keys);

@@ -233,10 +233,10 @@ class DevControllerTest {
   }
 
   @Test
-  void anInstancesFileNamesTheLineOfABadEntry() {
+  void anInstancesFileNamesTheLineOfABadEntry() throws Exception {
     assertThat(Instances.parse("f", List.of("# tag key", "", "7 abc", "8\tdef")).size()).isEqualTo(2);
     assertThatThrownBy(() -> Instances.parse("f", List.of("7 abc", "x def")))
-        .hasMessage("f:2: tag is not an int32: \"x\"");
+        .isInstanceOf(cloud.luoyun.osmanager.config.ConfigException.class).hasMessage("f:2: tag is not an int32: \"x\"");
     assertThatThrownBy(() -> Instances.parse("f", List.of("7")))
         .hasMessage("f:1: expected \"tag key\"");
     assertThatThrownBy(() -> Instances.parse("f", List.of("7 a", "7 b")))
