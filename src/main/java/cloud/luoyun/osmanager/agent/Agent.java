@@ -4,7 +4,6 @@ import cloud.luoyun.osmanager.agent.AgentEvent.Kind;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Random;
@@ -42,7 +41,7 @@ public final class Agent implements AutoCloseable {
       Duration handshakeTimeout, int unreachableBeforeDiscovery, Random random, LongSupplier nanoClock) {
     static Tuning defaults() {
       return new Tuning(Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(10),
-          Duration.ofSeconds(30), 3, new SecureRandom(), System::nanoTime);
+          Duration.ofSeconds(30), 3, new Random(), System::nanoTime); // jitter needs no secrecy
     }
   }
 
