@@ -58,7 +58,8 @@ public final class Agent implements AutoCloseable {
   private volatile Socket currentSocket;
   private volatile Discovery currentDiscovery;
   private volatile AgentSession registeredSession;
-  private volatile long registeredAt;
+  private volatile boolean registeredThisSession;
+  private volatile long registeredAt; // nanoClock value, meaningful when registeredThisSession
   private volatile int latestStatus = -1;
   private boolean started; // guarded by this
 
@@ -109,13 +110,13 @@ public final class Agent implements AutoCloseable {
         }
         continue;
       }
-      registeredAt = 0;
+      registeredThisSession = false;
       SessionEnd end = connectAndRun(target);
       if (end == SessionEnd.CLOSED || closing) {
         break;
       }
-      long registered = registeredAt;
-      if (registered != 0 && tuning.nanoClock().getAsLong() - registered >= tuning.stableSession().toNanos()) {
+      if (registeredThisSession
+          && tuning.nanoClock().getAsLong() - registeredAt >= tuning.stableSession().toNanos()) {
         backoff.reset();
       }
       unreachable = end == SessionEnd.UNREACHABLE ? unreachable + 1 : 0;
@@ -235,6 +236,7 @@ public final class Agent implements AutoCloseable {
 
   void sessionRegistered(AgentSession session) {
     registeredAt = tuning.nanoClock().getAsLong();
+    registeredThisSession = true;
     registeredSession = session;
     try {
       statusThread.execute(this::probeAndReport); // the first REPORT is the script's real answer
@@ -259,7 +261,11 @@ public final class Agent implements AutoCloseable {
 
   void emit(Kind kind, String detail) {
     AgentEvent event = new AgentEvent(kind, detail);
-    log.info("{}", event.line());
+    if (kind == Kind.ECHO_ANSWERED || kind == Kind.QUERY_ANSWERED) {
+      log.debug("{}", event.line()); // the controller's business: keep the log for state changes
+    } else {
+      log.info("{}", event.line());
+    }
     try {
       listener.onEvent(event);
     } catch (RuntimeException e) {

@@ -28,31 +28,23 @@ public record AgentSettings(int tag, byte[] key, Optional<InetSocketAddress> con
     if (key.length == 0) {
       throw new IllegalArgumentException("KEY is empty");
     }
-    if (statusInterval.isNegative() || statusInterval.isZero()) {
-      throw new IllegalArgumentException("status interval must be positive");
+    if (statusInterval.isNegative() || statusInterval.isZero() || statusTimeout.isNegative() || statusTimeout.isZero()) {
+      throw new IllegalArgumentException("status interval and time limit must be positive");
     }
   }
 
-  public static AgentSettings from(Home home, InstanceConfig config, Duration statusInterval) {
+  public static final Duration DEFAULT_STATUS_TIMEOUT = Duration.ofSeconds(30);
+
+  public static AgentSettings from(Home home, InstanceConfig config, Duration statusInterval, Duration statusTimeout) {
     return new AgentSettings(config.tag(), config.key().bytes(),
         config.clcIp().map(ip -> new InetSocketAddress(ip.toInetAddress(), config.clcPort())),
         new InetSocketAddress(config.clcMcastIp().toInetAddress(), config.clcMcastPort()),
-        home.statusScript(), statusInterval, StatusProbe.DEFAULT_TIMEOUT);
+        home.statusScript(), statusInterval, statusTimeout);
   }
 
   @Override
   public byte[] key() {
     return key.clone();
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return this == o;
-  }
-
-  @Override
-  public int hashCode() {
-    return System.identityHashCode(this);
   }
 
   @Override

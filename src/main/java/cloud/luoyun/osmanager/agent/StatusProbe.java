@@ -20,8 +20,6 @@ import org.slf4j.LoggerFactory;
  */
 final class StatusProbe {
   private static final Logger log = LoggerFactory.getLogger(StatusProbe.class);
-  static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
-
   private final Path script;
   private final Duration timeout;
   private boolean missingLogged;

@@ -57,9 +57,8 @@ final class AgentCommand implements Callable<Integer> {
     Logging.configure(h.logDir(), "osm.log", verbose);
     Logger log = LoggerFactory.getLogger(AgentCommand.class);
     config.warnings().forEach(w -> log.warn("{}: {}", h.conf(), w));
-    AgentSettings base = AgentSettings.from(h, config, Duration.ofSeconds(statusInterval));
-    AgentSettings settings = new AgentSettings(base.tag(), base.key(), base.controller(), base.discoveryGroup(),
-        base.statusScript(), base.statusInterval(), Duration.ofSeconds(statusTimeout));
+    AgentSettings settings =
+        AgentSettings.from(h, config, Duration.ofSeconds(statusInterval), Duration.ofSeconds(statusTimeout));
     log.info("agent starting: tag {}, controller {}", settings.tag(),
         settings.controller().map(a -> a.getAddress().getHostAddress() + ":" + a.getPort()).orElse("to be discovered"));
     Agent agent = new Agent(settings, AgentListener.NONE);

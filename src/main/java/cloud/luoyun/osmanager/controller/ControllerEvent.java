@@ -42,7 +42,8 @@ public record ControllerEvent(Kind kind, String remote, Integer tag, String deta
   }
 
   public ControllerEvent {
-    detail = detail.replace('\n', ' ').replace('\r', ' ');
+    remote = remote == null ? "" : remote;
+    detail = detail == null ? "" : detail.replace('\n', ' ').replace('\r', ' ');
   }
 
   /** e.g. "registered tag=7 ip=10.0.0.5 from=127.0.0.1:40312". */

@@ -11,6 +11,9 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -135,6 +138,40 @@ class AgentControllerTest {
     assertThat(restartedEvents.await(kind(ControllerEvent.Kind.REPORT), WAIT).detail()).startsWith("status=2000 ");
     assertThat(agentEvents.count(kind(Kind.REGISTERED))).isEqualTo(2);
     assertThat(agentEvents.count(kind(Kind.REPORTED))).as("a report after every registration").isEqualTo(2);
+  }
+
+  @Test
+  void aSessionThatLastedResetsTheBackOffAndAShortOneDoesNot() throws Exception {
+    assertThat(firstDelayAfterADrop(Duration.ofHours(1))).as("after a long session").isBetween(50L, 150L);
+    assertThat(firstDelayAfterADrop(Duration.ZERO)).as("after a short session").isGreaterThanOrEqualTo(400L);
+  }
+
+  /**
+   * Four refused registrations grow the back-off (base 100, 200, 400, 800 ms); then the agent
+   * registers, the fake clock moves on by sessionLength, the controller goes away: the delay
+   * before the next attempt is returned.
+   */
+  private long firstDelayAfterADrop(Duration sessionLength) throws Exception {
+    Recorder<AgentEvent> events = new Recorder<>();
+    Recorder<ControllerEvent> seen = new Recorder<>();
+    AtomicLong nanos = new AtomicLong();
+    Agent.Tuning tuning = new Agent.Tuning(Duration.ofMillis(100), Duration.ofMillis(1600), Duration.ofSeconds(60),
+        Duration.ofSeconds(2), Duration.ofSeconds(5), 3, new Random(3), nanos::get);
+    try (DevController refusing = AgentFixture.controller(0, seen)) {
+      refusing.setMode(DevController.Mode.REFUSE_REGISTRATION);
+      InetSocketAddress address = refusing.start();
+      try (Agent a = new Agent(fixture.settings(Optional.of(address), Duration.ofSeconds(60)), events::accept, tuning)) {
+        a.start();
+        events.await(kind(Kind.REGISTRATION_REFUSED), 4, WAIT);
+        refusing.setMode(DevController.Mode.NORMAL);
+        events.await(kind(Kind.REGISTERED), WAIT);
+        nanos.addAndGet(sessionLength.toNanos());
+        int retriesBefore = (int) events.count(kind(Kind.RETRYING));
+        refusing.close();
+        AgentEvent retry = events.await(kind(Kind.RETRYING), retriesBefore + 1, WAIT);
+        return Long.parseLong(retry.detail().replaceAll("[^0-9]", ""));
+      }
+    }
   }
 
   @Test

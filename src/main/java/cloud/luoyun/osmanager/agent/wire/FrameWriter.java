@@ -1,5 +1,6 @@
 package cloud.luoyun.osmanager.agent.wire;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -18,19 +19,13 @@ public final class FrameWriter {
     this.out = out;
   }
 
-  public synchronized void write(Frame frame) throws IOException {
-    out.write(encode(frame));
-    out.flush();
-  }
-
-  /** Writes several frames back to back in one write (the controller accepts them pipelined). */
-  public synchronized void write(Frame first, Frame second) throws IOException {
-    byte[] a = encode(first);
-    byte[] b = encode(second);
-    byte[] both = new byte[a.length + b.length];
-    System.arraycopy(a, 0, both, 0, a.length);
-    System.arraycopy(b, 0, both, a.length, b.length);
-    out.write(both);
+  /** Writes the frames back to back in one write (a controller reads them pipelined). */
+  public synchronized void write(Frame... frames) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    for (Frame frame : frames) {
+      bytes.writeBytes(encode(frame));
+    }
+    bytes.writeTo(out);
     out.flush();
   }
 
