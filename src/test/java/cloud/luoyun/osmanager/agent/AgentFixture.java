@@ -51,7 +51,7 @@ final class AgentFixture {
 
   static Agent.Tuning fastTuning() {
     return new Agent.Tuning(Duration.ofMillis(20), Duration.ofMillis(200), Duration.ofSeconds(60),
-        Duration.ofSeconds(2), Duration.ofSeconds(5), 3, new Random(42), System::nanoTime);
+        Duration.ofSeconds(2), Duration.ofSeconds(2), 3, new Random(42), System::nanoTime);
   }
 
   Agent agent(InetSocketAddress controller, Recorder<AgentEvent> events, Duration statusInterval) {

@@ -136,6 +136,18 @@ class AgentWireTest {
   }
 
   @Test
+  void theAgentGivesUpOnAControllerThatGoesSilentDuringTheHandshakeAndTriesAgain() throws Exception {
+    try (RawController.Connection silent = controller.accept()) {
+      silent.readExpecting(OsmProtocol.AUTH_REQUEST);
+      assertThat(silent.read()).as("the agent hangs up after its handshake time limit").isNull();
+    }
+    events.await(e -> e.kind() == Kind.DISCONNECTED && e.detail().contains("went silent"), WAIT);
+    try (RawController.Connection c = controller.accept()) {
+      assertThat(c.register()).isEqualTo("7 7 127.0.0.1");
+    }
+  }
+
+  @Test
   void theAgentsSocketHasKeepaliveTenTenThree() throws Exception {
     try (Socket socket = new Socket()) {
       Agent.configureKeepAlive(socket);
