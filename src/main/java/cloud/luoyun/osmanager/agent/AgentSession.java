@@ -84,7 +84,14 @@ final class AgentSession {
     byte[] challenge = Handshake.newChallenge();
     writer.write(Handshake.agentChallenge(settings.tag(), settings.key(), challenge));
 
-    Frame answer = next(reader, OsmProtocol.AUTH_REPLY);
+    Frame theirs = null;
+    Frame answer = next(reader, OsmProtocol.AUTH_REPLY, OsmProtocol.AUTH_REQUEST);
+    if (answer != null && answer.type() == OsmProtocol.AUTH_REQUEST) {
+      // Its challenge came first: keep it unanswered until it has answered ours. Our answer is
+      // RC4 output under KEY, which must never go to a peer that has not shown it knows KEY.
+      theirs = answer;
+      answer = next(reader, OsmProtocol.AUTH_REPLY);
+    }
     if (answer == null) {
       return end(SessionEnd.DROPPED, Kind.DISCONNECTED, peer + " closed the connection during the handshake");
     }
@@ -95,7 +102,9 @@ final class AgentSession {
     state = State.AWAITING_CONTROLLER_CHALLENGE;
     agent.emit(Kind.CONTROLLER_AUTHENTICATED, peer);
 
-    Frame theirs = next(reader, OsmProtocol.AUTH_REQUEST);
+    if (theirs == null) {
+      theirs = next(reader, OsmProtocol.AUTH_REQUEST);
+    }
     if (theirs == null) {
       return end(SessionEnd.DROPPED, Kind.DISCONNECTED, peer + " closed the connection during the handshake");
     }
@@ -119,8 +128,8 @@ final class AgentSession {
     }
     socket.setSoTimeout(0); // registered: block on the socket; keepalive notices a dead link
     state = State.REGISTERED;
-    agent.emit(Kind.REGISTERED, "with " + peer + " as tag " + settings.tag() + " from " + localIp);
     agent.sessionRegistered(this);
+    agent.emit(Kind.REGISTERED, "with " + peer + " as tag " + settings.tag() + " from " + localIp);
     return serve(reader);
   }
 
@@ -144,13 +153,15 @@ final class AgentSession {
   }
 
   /**
-   * The next frame of the expected type, answering ECHO and skipping unknown types on the way;
-   * null at a clean end of stream.
+   * The next frame of one of the expected types, answering ECHO and skipping unknown types on the
+   * way; null at a clean end of stream.
    */
-  private Frame next(FrameReader reader, int expected) throws IOException {
+  private Frame next(FrameReader reader, int... expected) throws IOException {
     for (Frame frame; (frame = reader.read()) != null; ) {
-      if (frame.type() == expected) {
-        return frame;
+      for (int type : expected) {
+        if (frame.type() == type) {
+          return frame;
+        }
       }
       if (frame.type() == OsmProtocol.ECHO_REQUEST) {
         answerEcho(frame);
@@ -158,7 +169,7 @@ final class AgentSession {
         log.debug("skipped a frame of {} during the handshake", OsmProtocol.typeName(frame.type()));
       } else {
         throw new ProtocolException(
-            OsmProtocol.typeName(frame.type()) + " while waiting for " + OsmProtocol.typeName(expected));
+            OsmProtocol.typeName(frame.type()) + " while waiting for " + OsmProtocol.typeName(expected[0]));
       }
     }
     return null;

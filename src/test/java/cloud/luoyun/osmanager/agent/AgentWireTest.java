@@ -55,6 +55,23 @@ class AgentWireTest {
   }
 
   @Test
+  void aControllerThatSendsItsChallengeFirstIsAnsweredOnlyAfterItHasAnsweredOurs() throws Exception {
+    try (RawController.Connection c = controller.accept()) {
+      Frame agentChallenge = c.readExpecting(OsmProtocol.AUTH_REQUEST);
+      c.writer.write(c.challenge());
+      c.writer.write(Handshake.answerAgentChallenge("guessed".getBytes(StandardCharsets.US_ASCII), agentChallenge));
+      assertThat(c.read()).as("no answer to an unauthenticated controller's challenge").isNull();
+    }
+    try (RawController.Connection c = controller.accept()) {
+      Frame agentChallenge = c.readExpecting(OsmProtocol.AUTH_REQUEST);
+      c.writer.write(c.challenge());
+      c.writer.write(c.answer(agentChallenge));
+      assertThat(c.isRightAnswer(c.readExpecting(OsmProtocol.AUTH_REPLY))).isTrue();
+      assertThat(c.readExpecting(OsmProtocol.REGISTER_REQUEST).textValue()).isEqualTo("7 7 127.0.0.1");
+    }
+  }
+
+  @Test
   void theAgentSendsAFreshChallengeOnEveryConnection() throws Exception {
     byte[] first;
     try (RawController.Connection c = controller.accept()) {

@@ -187,7 +187,7 @@ class DevControllerTest {
       assertThat(agent.register("7 7 10.0.0.5")).isEqualTo(OsmProtocol.REGISTER_SUCCESS);
     }
     events.await(e -> e.kind() == Kind.CONNECTED, 101, WAIT);
-    assertThat(events.count(e -> e.kind() == Kind.REGISTERED)).isEqualTo(1);
+    events.await(e -> e.kind() == Kind.REGISTERED, WAIT);
   }
 
   @Test
@@ -219,7 +219,7 @@ class DevControllerTest {
     } finally {
       pool.shutdownNow();
     }
-    assertThat(events.count(e -> e.kind() == Kind.REGISTERED)).isEqualTo(60);
+    events.await(e -> e.kind() == Kind.REGISTERED, 60, WAIT);
   }
 
   @Test
