@@ -52,14 +52,8 @@ class DiscoveryInNetworkNamespaceTest {
 
   @Test
   void anAgentWithoutClcIpFindsTheControllerByItsJoinBeaconsAndRegisters() throws Exception {
-    Path instances = dir.resolve("instances");
-    Files.writeString(instances, "42 " + AgentAndControllerProcessesTest.KEY + "\n");
-    Path home = AgentAndControllerProcessesTest.home(dir.resolve("home"), "CLC_IP=\nCLC_PORT=1369\n");
-    List<String> inNamespace = List.of("ip", "netns", "exec", ns);
-
-    try (OsmProcess controller = OsmProcess.start(inNamespace, "controller", "--port", "1369", "--bind", "10.66.0.2",
-            "--instances", instances.toString(), "--beacon", "228.0.0.1:1369", "--beacon-interval", "1", "--json");
-        OsmProcess agent = OsmProcess.start(inNamespace, "agent", "--home", home.toString())) {
+    try (OsmProcess controller = beaconingController();
+        OsmProcess agent = agent("CLC_IP=\nCLC_PORT=1369\n")) {
       agent.lines.await(l -> l.contains("discovered controller 10.66.0.2:1369"), WAIT);
       String registered = controller.lines.await(l -> l.contains("\"registered\""), WAIT);
       assertThat(JSON.std.mapFrom(registered)).containsEntry("tag", 42).containsEntry("detail", "ip=10.66.0.2");
@@ -71,20 +65,29 @@ class DiscoveryInNetworkNamespaceTest {
 
   @Test
   void anAgentWhoseConfiguredControllerStaysUnreachableFollowsTheJoinBeacons() throws Exception {
-    Path instances = dir.resolve("instances");
-    Files.writeString(instances, "42 " + AgentAndControllerProcessesTest.KEY + "\n");
     // nothing listens on 127.0.0.1:1370 inside the namespace: every connect is refused
-    Path home = AgentAndControllerProcessesTest.home(dir.resolve("home"), "CLC_IP=127.0.0.1\nCLC_PORT=1370\n");
-    List<String> inNamespace = List.of("ip", "netns", "exec", ns);
-
-    try (OsmProcess controller = OsmProcess.start(inNamespace, "controller", "--port", "1369", "--bind", "10.66.0.2",
-            "--instances", instances.toString(), "--beacon", "228.0.0.1:1369", "--beacon-interval", "1", "--json");
-        OsmProcess agent = OsmProcess.start(inNamespace, "agent", "--home", home.toString())) {
+    try (OsmProcess controller = beaconingController();
+        OsmProcess agent = agent("CLC_IP=127.0.0.1\nCLC_PORT=1370\n")) {
       agent.lines.await(l -> l.contains("unreachable 127.0.0.1:1370"), 3, WAIT);
       agent.lines.await(l -> l.contains("discovered controller 10.66.0.2:1369"), WAIT);
       String registered = controller.lines.await(l -> l.contains("\"registered\""), WAIT);
       assertThat(JSON.std.mapFrom(registered)).containsEntry("tag", 42).containsEntry("detail", "ip=10.66.0.2");
     }
+  }
+
+  /** In the namespace: a controller on 10.66.0.2:1369 that knows tag 42 and beacons every second. */
+  private OsmProcess beaconingController() throws Exception {
+    Path instances = dir.resolve("instances");
+    Files.writeString(instances, "42 " + AgentAndControllerProcessesTest.KEY + "\n");
+    return OsmProcess.start(List.of("ip", "netns", "exec", ns), "controller", "--port", "1369", "--bind",
+        "10.66.0.2", "--instances", instances.toString(), "--beacon", "228.0.0.1:1369", "--beacon-interval", "1",
+        "--json");
+  }
+
+  /** In the namespace: an agent of tag 42 whose config has these CLC_IP and CLC_PORT lines. */
+  private OsmProcess agent(String controllerLines) throws Exception {
+    Path home = AgentAndControllerProcessesTest.home(dir.resolve("home"), controllerLines);
+    return OsmProcess.start(List.of("ip", "netns", "exec", ns), "agent", "--home", home.toString());
   }
 
   private static void ip(String... args) throws IOException, InterruptedException {
