@@ -92,11 +92,6 @@ public final class Agent implements AutoCloseable {
     connectionThread.start();
   }
 
-  /** Blocks until the agent has stopped (after {@link #close()}). */
-  public void awaitStopped() throws InterruptedException {
-    connectionThread.join();
-  }
-
   private void connectLoop() {
     InetSocketAddress discovered = null;
     int unreachable = 0;

@@ -57,10 +57,6 @@ final class AgentSession {
     this.peer = socket.getInetAddress().getHostAddress() + ":" + socket.getPort();
   }
 
-  State state() {
-    return state;
-  }
-
   /** Runs the session until it ends; never throws. The caller owns and closes the socket. */
   SessionEnd run() {
     try {
