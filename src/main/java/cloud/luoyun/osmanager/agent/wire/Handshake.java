@@ -1,6 +1,10 @@
 package cloud.luoyun.osmanager.agent.wire;
 
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.ProtocolException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;
@@ -25,9 +29,24 @@ import java.util.UUID;
 public final class Handshake {
   private Handshake() {}
 
-  /** A fresh random challenge (UUID from a SecureRandom). */
+  /**
+   * A fresh random challenge: a version-4 UUID from the kernel's CSPRNG. Read from /dev/urandom
+   * directly because the first {@link UUID#randomUUID()} in a JVM spends ~50 ms setting up the
+   * JCA providers, on the path to registration at every boot; falls back to it elsewhere.
+   */
   public static byte[] newChallenge() {
-    return challengeOf(UUID.randomUUID());
+    byte[] random = new byte[16];
+    try (InputStream in = new FileInputStream("/dev/urandom")) {
+      if (in.readNBytes(random, 0, 16) != 16) {
+        return challengeOf(UUID.randomUUID());
+      }
+    } catch (IOException e) {
+      return challengeOf(UUID.randomUUID());
+    }
+    random[6] = (byte) ((random[6] & 0x0f) | 0x40); // version 4
+    random[8] = (byte) ((random[8] & 0x3f) | 0x80); // IETF variant
+    ByteBuffer b = ByteBuffer.wrap(random);
+    return challengeOf(new UUID(b.getLong(), b.getLong()));
   }
 
   public static byte[] challengeOf(UUID uuid) {

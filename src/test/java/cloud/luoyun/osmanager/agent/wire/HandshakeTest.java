@@ -34,7 +34,10 @@ class HandshakeTest {
     byte[] challenge = Handshake.newChallenge();
     assertThat(challenge).hasSize(40);
     String text = new String(challenge, 0, 36, StandardCharsets.US_ASCII);
-    assertThat(UUID.fromString(text).toString()).isEqualTo(text);
+    UUID uuid = UUID.fromString(text);
+    assertThat(uuid.toString()).isEqualTo(text);
+    assertThat(uuid.version()).isEqualTo(4);
+    assertThat(uuid.variant()).isEqualTo(2);
     assertThat(challenge).endsWith(0, 0, 0, 0);
     assertThat(Handshake.newChallenge()).isNotEqualTo(challenge);
   }
