@@ -1,5 +1,7 @@
 package cloud.luoyun.osmanager.cli;
 
+import cloud.luoyun.osmanager.config.ConfigException;
+import cloud.luoyun.osmanager.config.Ipv4Address;
 import cloud.luoyun.osmanager.util.Logging;
 import cloud.luoyun.osmanager.web.AgentStatusSource;
 import cloud.luoyun.osmanager.web.PageServer;
@@ -82,9 +84,19 @@ final class WebCommand implements Callable<Integer> {
     return Main.EXIT_OK;
   }
 
-  /** An IP literal (v4 or v6) or a name from /etc/hosts such as {@code localhost}. */
+  /**
+   * An IP literal (v4 or v6) or a name such as {@code localhost}. Something made of digits and
+   * dots must be a valid IPv4 address: it is never looked up as a name.
+   */
   static InetAddress parseAddress(String s) throws UnknownHostException {
     String t = s.strip();
+    if (t.matches("[0-9.]+")) {
+      try {
+        return Ipv4Address.parse("--bind", t).toInetAddress();
+      } catch (ConfigException e) {
+        throw new IllegalArgumentException(e.getMessage());
+      }
+    }
     if (t.startsWith("[") && t.endsWith("]")) {
       t = t.substring(1, t.length() - 1);
     }

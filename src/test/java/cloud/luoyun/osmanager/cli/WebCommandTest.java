@@ -38,6 +38,14 @@ class WebCommandTest {
   }
 
   @Test
+  void aDottedAddressThatIsNotIpv4IsRefusedWithoutANameLookup() throws Exception {
+    assertThat(run("web", "--home", home.toString(), "--bind", "1.2.3.999")).isEqualTo(2);
+    assertThat(err.toString()).isEqualTo("--bind: not an address of this host: \"1.2.3.999\"\n");
+    assertThat(WebCommand.parseAddress("127.0.0.1")).isEqualTo(InetAddress.getLoopbackAddress());
+    assertThat(WebCommand.parseAddress("[::1]").isLoopbackAddress()).isTrue();
+  }
+
+  @Test
   void aPortOutOfRangeIsBadInputOnOneLine() {
     assertThat(run("web", "--home", home.toString(), "--port", "70000")).isEqualTo(2);
     assertThat(err.toString()).isEqualTo("--port: 70000 is out of range (expected: 0..65535)\n");
