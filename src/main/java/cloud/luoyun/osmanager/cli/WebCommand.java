@@ -76,9 +76,7 @@ final class WebCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("osmanager web: cannot listen on " + pages.describe() + ": " + why);
       return Main.EXIT_FAILED;
     }
-    spec.commandLine().getOut().println("osmanager web: serving " + home.home().customDir().resolve("www")
-        + " on " + pages.describe());
-    spec.commandLine().getOut().flush();
+    // PageServer logs "serving ... on http://ADDR:PORT/" (stdout and log/web-server.log)
     Runtime.getRuntime().addShutdownHook(new Thread(pages::close, "web-shutdown"));
     pages.join();
     return Main.EXIT_OK;

@@ -90,7 +90,9 @@ public final class PageServer implements AutoCloseable {
       close();
       throw e;
     }
-    LOG.info("serving {} on {}", home.customDir().resolve("www"), describe());
+    LOG.info("serving {} on {}{}", home.customDir().resolve("www"), describe(),
+        new SiteFolder(home.wwwNoCookie()).hasIndex() || new SiteFolder(home.wwwWithCookie()).hasIndex()
+            ? "" : " (built-in pages: the appliance has no custom/www/*/index.html)");
   }
 
   /**
