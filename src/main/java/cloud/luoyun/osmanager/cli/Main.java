@@ -31,6 +31,12 @@ public final class Main implements Runnable {
   /** The command tree with osmanager's error handling: a config error is one line and exit 2. */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
+    // Bad options are bad input: one line naming the problem, not the whole usage text.
+    cl.setParameterExceptionHandler((e, args) -> {
+      CommandLine cmd = e.getCommandLine();
+      cmd.getErr().println(e.getMessage() + " (see: " + cmd.getCommandSpec().qualifiedName() + " --help)");
+      return EXIT_BAD_INPUT;
+    });
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
       if (e instanceof ConfigException) {
         cmd.getErr().println(e.getMessage());
