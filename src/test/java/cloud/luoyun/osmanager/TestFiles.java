@@ -3,17 +3,18 @@ package cloud.luoyun.osmanager;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Where the shared test vectors live (system property {@code osm.shared.dir}, set by surefire). */
+/** Where the shared test material lives: {@code ../shared} beside the repository. */
 public final class TestFiles {
   private TestFiles() {}
 
   public static Path shared() {
-    String dir = System.getProperty("osm.shared.dir", "../shared");
-    Path p = Path.of(dir).toAbsolutePath().normalize();
-    if (!Files.isDirectory(p.resolve("vectors"))) {
-      throw new IllegalStateException("no vectors/ under " + p + " (set -Dosm.shared.dir)");
+    String prop = System.getProperty("osm.shared.dir");
+    for (Path p : new Path[] {prop == null ? null : Path.of(prop), Path.of("../shared"), Path.of("/work/shared")}) {
+      if (p != null && Files.isDirectory(p.resolve("vectors"))) {
+        return p.toAbsolutePath().normalize();
+      }
     }
-    return p;
+    throw new IllegalStateException("shared/ with vectors/ not found (set -Dosm.shared.dir)");
   }
 
   public static Path vector(String name) {
