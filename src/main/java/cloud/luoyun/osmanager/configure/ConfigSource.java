@@ -123,7 +123,9 @@ final class ConfigSource {
 
   private static InstanceConfig parse(Parse p) throws BadInput {
     try {
-      return p.get();
+      InstanceConfig config = p.get();
+      ApplyChecks.check(config); // before conf is replaced: a refused config is not stored either
+      return config;
     } catch (ConfigException e) {
       throw new BadInput(e.getMessage());
     } catch (IOException e) {

@@ -1,6 +1,5 @@
 package cloud.luoyun.osmanager.configure;
 
-import cloud.luoyun.osmanager.config.ConfigException;
 import cloud.luoyun.osmanager.config.Home;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -95,11 +94,7 @@ public final class Configurator {
     ConfigSource.Loaded loaded;
     try {
       loaded = ConfigSource.load(options, runner);
-      ApplyChecks.check(loaded.config());
     } catch (ConfigSource.BadInput e) {
-      log.warn("config refused: {}", e.getMessage());
-      return new Report(List.of(), Optional.of(e.getMessage()));
-    } catch (ConfigException e) {
       log.warn("config refused: {}", e.getMessage());
       return new Report(List.of(), Optional.of(e.getMessage()));
     }
