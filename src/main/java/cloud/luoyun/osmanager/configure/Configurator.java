@@ -91,6 +91,13 @@ public final class Configurator {
 
   /** Runs every step; {@code onStep} sees each line as soon as its step is done. */
   public Report run(Consumer<StepResult> onStep) throws InterruptedException {
+    long start = System.nanoTime();
+    Report report = runSteps(onStep);
+    log.info("configure run took {} ms (exit status {})", (System.nanoTime() - start) / 1_000_000, report.exitCode());
+    return report;
+  }
+
+  private Report runSteps(Consumer<StepResult> onStep) throws InterruptedException {
     ConfigSource.Loaded loaded;
     try {
       loaded = ConfigSource.load(options, runner);
@@ -104,6 +111,7 @@ public final class Configurator {
     Context c = new Context(loaded.config(), options, runner);
     for (Step step : steps()) {
       StepResult r;
+      long t0 = System.nanoTime();
       try {
         r = step.apply(c);
       } catch (InterruptedException e) {
@@ -112,6 +120,7 @@ public final class Configurator {
         log.warn("{} failed", step.name(), e);
         r = step.failed(c, e.getMessage() == null ? e.toString() : e.getMessage());
       }
+      log.debug("{} took {} ms", step.name(), (System.nanoTime() - t0) / 1_000_000);
       report(r, results, onStep);
     }
     return new Report(results, Optional.empty());

@@ -63,7 +63,9 @@ final class NicStep implements Step {
         problems.add(m.label() + " (" + link.name() + "): " + e.getMessage());
       }
     }
-    c.linksChanged();
+    if (!done.isEmpty() && !c.dryRun()) {
+      c.linksChanged();
+    }
     NetworkEntry first = c.config.settings().network().get(0);
     if (firstDev.isPresent() && first.ip().isPresent() && first.gateway().isPresent()) {
       try {
