@@ -25,7 +25,7 @@ import net.jqwik.api.Provide;
  * entry its nine fields, authorized_keys holds plain key lines only, resolv.conf only our lines;
  * and a refusal names the field.
  */
-class UnseenConfigProperties {
+class UnseenConfigTest {
   static final Pattern SAFE_ARG = Pattern.compile("[A-Za-z0-9./:+_=-]+");
   static final Pattern RESOLV_LINE = Pattern.compile("(# managed by osmanager.*|nameserver [0-9.]+|search example\\.org)");
 
