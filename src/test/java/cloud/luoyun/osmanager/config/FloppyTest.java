@@ -146,6 +146,22 @@ class FloppyTest {
   }
 
   @Test
+  void readsFromABlockDeviceWhoseLengthJavaReportsAsZero() throws Exception {
+    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/sbin/losetup")) || Files.isExecutable(Path.of("/sbin/losetup")),
+        "losetup not installed");
+    // A loop device shows whole 512-byte sectors, as a floppy drive does: pad the last one.
+    byte[] img = vectorImage();
+    Path padded = write("padded.img", java.util.Arrays.copyOf(img, (img.length + 511) / 512 * 512));
+    String dev = run("losetup", "--find", "--show", padded.toString()).strip();
+    try {
+      assertThat(Files.size(Path.of(dev))).isZero();
+      assertThat(FloppyReader.read(Path.of(dev))).isEqualTo(vectorIni());
+    } finally {
+      run("losetup", "-d", dev);
+    }
+  }
+
+  @Test
   void mtoolsSeesTheSameFileInAWrittenImage() throws Exception {
     Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/mtype")), "mtools not installed");
     byte[] ini = "TAG=9\nKEY=abc\n".getBytes(StandardCharsets.US_ASCII);
