@@ -131,6 +131,12 @@ final class NetworkFilesStep implements Step {
         Files.delete(stale);
       }
     }
+    if (s == Stack.IFUPDOWN) {
+      for (Context.Match m : matches) {
+        m.link().ifPresent(l -> otherStanza(c, l.name()).ifPresent(where ->
+            did.add("note: " + where + " also configures " + l.name() + "; remove that stanza")));
+      }
+    }
     String summary = s.label + (did.isEmpty() ? "" : ": " + String.join(", ", did));
     if (!problems.isEmpty()) {
       return failed(c, String.join("; ", problems) + " (" + summary + ")");
@@ -138,7 +144,41 @@ final class NetworkFilesStep implements Step {
     if (wanted.isEmpty() && did.isEmpty()) {
       return skipped(c, "no network entry with an ip (left to DHCP)");
     }
-    return did.isEmpty() ? unchanged(c, s.label + " files up to date") : changed(c, summary);
+    boolean wrote = did.stream().anyMatch(d -> !d.startsWith("note: "));
+    return wrote ? changed(c, summary)
+        : unchanged(c, s.label + " files up to date" + (did.isEmpty() ? "" : "; " + String.join(", ", did)));
+  }
+
+  /**
+   * Where else an ifupdown stanza for {@code nic} is ({@code iface NIC inet ...} in
+   * etc/network/interfaces or another interfaces.d file): ifup would run both, and a DHCP stanza
+   * would add a second address.
+   */
+  private static Optional<String> otherStanza(Context c, String nic) {
+    List<Path> files = new ArrayList<>();
+    files.add(c.sys("etc/network/interfaces"));
+    try (DirectoryStream<Path> d = Files.newDirectoryStream(c.sys(Stack.IFUPDOWN.dir))) {
+      d.forEach(p -> {
+        if (!p.getFileName().toString().equals("osmanager")) {
+          files.add(p);
+        }
+      });
+    } catch (IOException e) {
+      // no interfaces.d
+    }
+    java.util.regex.Pattern stanza = java.util.regex.Pattern.compile(
+        "\\s*iface\\s+" + java.util.regex.Pattern.quote(nic) + "\\s+inet\\s.*");
+    for (Path f : files) {
+      try {
+        if (Files.isRegularFile(f)
+            && Files.readAllLines(f, StandardCharsets.ISO_8859_1).stream().anyMatch(l -> stanza.matcher(l).matches())) {
+          return Optional.of(SysFiles.rel(c, f));
+        }
+      } catch (IOException e) {
+        // unreadable: nothing to say about it
+      }
+    }
+    return Optional.empty();
   }
 
   /** Files of ours (by name and first line) in {@code dir} that this config no longer wants. */

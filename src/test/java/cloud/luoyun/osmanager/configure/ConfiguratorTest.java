@@ -223,6 +223,22 @@ class ConfiguratorTest {
   }
 
   @Test
+  void anIfupdownStanzaOfTheAdminForTheSameNicIsPointedOutAndLeftAlone() throws Exception {
+    String interfaces = "auto lo\niface lo inet loopback\nallow-hotplug ens3\niface ens3 inet dhcp\n";
+    Files.writeString(tree.sys("etc/network/interfaces"), interfaces);
+
+    Report first = runVector();
+    Report again = runVector();
+
+    String note = "note: etc/network/interfaces also configures ens3; remove that stanza";
+    assertThat(first.step("network-files").get().line())
+        .isEqualTo("network-files: changed: ifupdown: wrote etc/network/interfaces.d/osmanager, " + note);
+    assertThat(again.step("network-files").get().line())
+        .isEqualTo("network-files: unchanged: ifupdown files up to date; " + note);
+    assertThat(tree.sys("etc/network/interfaces")).hasBinaryContent(interfaces.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  @Test
   void networkdImagesGetAMarkedNetworkFileMatchedByMac() throws Exception {
     Files.createDirectories(tree.sys("etc/systemd/network"));
     Files.createDirectories(tree.sys("etc/netplan"));
