@@ -28,10 +28,14 @@ final class PasswdLock implements AutoCloseable {
   }
 
   static PasswdLock acquire(Path lockFile) throws IOException, InterruptedException {
+    return acquire(lockFile, WAIT);
+  }
+
+  static PasswdLock acquire(Path lockFile, Duration wait) throws IOException, InterruptedException {
     FileChannel ch = FileChannel.open(lockFile, Set.<java.nio.file.OpenOption>of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         java.nio.file.LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(SysFiles.RW_OWNER));
     try {
-      long deadline = System.nanoTime() + WAIT.toNanos();
+      long deadline = System.nanoTime() + wait.toNanos();
       while (true) {
         FileLock l;
         try {
@@ -43,7 +47,7 @@ final class PasswdLock implements AutoCloseable {
           return new PasswdLock(ch, l);
         }
         if (System.nanoTime() - deadline > 0) {
-          throw new IOException(lockFile + " is locked by another program (waited " + WAIT.toSeconds() + " s)");
+          throw new IOException(lockFile + " is locked by another program (waited " + wait.toMillis() + " ms)");
         }
         Thread.sleep(50);
       }
