@@ -64,7 +64,9 @@ final class Context {
 
   /**
    * Pairs each entry that has an {@code ip} with its NIC: by MAC when the entry has one, else the
-   * entry's position among the NICs (first entry, first NIC), as the cloud assigns them.
+   * entry's position among the NICs (first entry, first NIC), as the cloud assigns them; by
+   * position only on the running system (or a given netns), so that applying a config to an image
+   * tree never re-addresses the build host's first NIC.
    */
   List<Match> matches() throws IOException, InterruptedException {
     List<Ip.Link> all = links();
@@ -80,6 +82,9 @@ final class Context {
         Optional<Ip.Link> byMac = nics.stream().filter(l -> l.mac().equals(e.mac())).findFirst()
             .or(() -> all.stream().filter(l -> l.mac().equals(e.mac())).findFirst());
         out.add(new Match(i, e, byMac, byMac.isPresent() ? "" : "no NIC with MAC " + e.mac().get()));
+      } else if (!liveRoot() && options.netns().isEmpty()) {
+        // Applying to an image tree from a build host: the host's own NICs are not the image's.
+        out.add(new Match(i, e, Optional.empty(), "no mac; NICs are matched by position only with --root /"));
       } else {
         Optional<Ip.Link> byOrder = i < nics.size() ? Optional.of(nics.get(i)) : Optional.empty();
         out.add(new Match(i, e, byOrder, byOrder.isPresent() ? ""

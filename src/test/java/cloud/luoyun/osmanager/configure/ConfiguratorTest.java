@@ -169,6 +169,19 @@ class ConfiguratorTest {
   }
 
   @Test
+  void anImageTreeNeverTakesTheHostsNicsByPosition() throws Exception {
+    Path ini = tmp.resolve("luoyun.ini");
+    Files.writeString(ini, "TAG=9\nKEY=k\nJSON={\"network\": [{\"ip\": \"192.168.7.9\"}]}\n");
+    Configurator.Options noNetns = Configurator.Options.of(tree.home).withRoot(tree.root).withSource(ini);
+
+    Report r = run(noNetns);
+
+    assertThat(r.step("nics").get().line())
+        .isEqualTo("nics: failed: network[0]: no mac; NICs are matched by position only with --root /");
+    assertThat(runner.changing()).noneMatch(cmd -> cmd.get(0).equals("ip"));
+  }
+
+  @Test
   void aMacThatNoNicHasFailsTheNicStepButNotTheOthers() throws Exception {
     Report r = run(tree.options(floppyWith(MAC, "52:54:00:aa:bb:cc"), ns));
 
