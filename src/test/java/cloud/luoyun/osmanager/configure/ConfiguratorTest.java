@@ -84,6 +84,7 @@ class ConfiguratorTest {
         .getBytes(StandardCharsets.US_ASCII), ImageTree.SHADOW_REST);
     assertThat(tree.sys("etc/shadow")).hasBinaryContent(expected);
     assertThat(mode(tree.sys("etc/shadow"))).isEqualTo("rw-r-----");
+    assertThat(Files.getAttribute(tree.sys("etc/shadow"), "unix:gid")).isEqualTo(ImageTree.SHADOW_GID);
     assertThat(mode(tree.sys("etc/.pwd.lock"))).isEqualTo("rw-------");
     // root's key
     assertThat(tree.sys("root/.ssh/authorized_keys")).hasContent(KEY_LINE + "\n");

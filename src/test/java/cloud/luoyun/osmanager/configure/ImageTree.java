@@ -31,6 +31,7 @@ final class ImageTree {
   static final byte[] SHADOW_REST = concat("daemon:*:19000:0:99999:7:::\n".getBytes(StandardCharsets.US_ASCII),
       new byte[] {'o', 'p', 0x1f, (byte) 0xe9, ':', '!', ':', '1', ':', ':', ':', ':', ':', ':', '\n'});
   static final String SHADOW_ROOT = "root:*:19000:0:99999:7:::\n";
+  static final int SHADOW_GID = 42;
 
   final Path root;
   final Home home;
@@ -45,6 +46,7 @@ final class ImageTree {
     Path shadow = root.resolve("etc/shadow");
     Files.write(shadow, concat(SHADOW_ROOT.getBytes(StandardCharsets.US_ASCII), SHADOW_REST));
     Files.setPosixFilePermissions(shadow, PosixFilePermissions.fromString("rw-r-----"));
+    Files.setAttribute(shadow, "unix:gid", SHADOW_GID); // root:shadow, as on Debian
     Files.writeString(root.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/bash\n");
     Files.writeString(root.resolve("etc/resolv.conf"), "nameserver 192.0.2.53\nsearch example.org\n");
     Files.writeString(root.resolve("etc/network/interfaces"), "auto lo\niface lo inet loopback\n"
