@@ -170,6 +170,18 @@ class FloppyTest {
     assertThat(run("mdir", "-b", "-i", img.toString(), "::")).isEqualTo("::/luoyun.ini\n");
   }
 
+  @Test
+  void readsAFloppyMadeByOtherToolsA144MbFat12WithAnUpperCaseName() throws Exception {
+    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/mformat")), "mtools not installed");
+    Path img = tmp.resolve("mtools.img");
+    Path ini = write("LUOYUN.INI", vectorIni());
+    run("mformat", "-C", "-f", "1440", "-i", img.toString(), "::");
+    run("mcopy", "-i", img.toString(), ini.toString(), "::LUOYUN.INI");
+
+    assertThat(Files.size(img)).isEqualTo(1440 * 1024);
+    assertThat(FloppyReader.read(img)).isEqualTo(vectorIni());
+  }
+
   private static String run(String... argv) throws Exception {
     Process p = new ProcessBuilder(List.of(argv)).redirectErrorStream(true)
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
