@@ -61,6 +61,9 @@ final class ApplyChecks {
         if (prefix < 32 && (gw.bits() & mask) != (ip.bits() & mask)) {
           throw new ConfigException(f + ".gateway", gw + " is not in " + ip + "/" + prefix);
         }
+        if (prefix <= 30 && ((gw.bits() & ~mask) == 0 || (gw.bits() | mask) == -1)) {
+          throw new ConfigException(f + ".gateway", gw + " is the network or broadcast address of /" + prefix);
+        }
       }
     }
     for (Ipv4Address ns : config.settings().nameservers()) {
