@@ -125,7 +125,8 @@ final class NetworkFilesStep implements Step {
         }
       }
     }
-    for (Path stale : stale(dir, s, wanted.keySet())) {
+    // With an entry unresolved, its file from an earlier run may still be right: keep it.
+    for (Path stale : problems.isEmpty() ? stale(dir, s, wanted.keySet()) : List.<Path>of()) {
       did.add((c.dryRun() ? "would remove " : "removed ") + SysFiles.rel(c, stale));
       if (!c.dryRun()) {
         Files.delete(stale);
