@@ -37,8 +37,8 @@ public final class Logging {
   }
 
   /**
-   * As {@link #configure(Path, String, boolean)}, with stdout optional: a command whose stdout is
-   * its result (configure prints one line a step) logs to the file only.
+   * @param toStdout false when the caller prints its own lines to stdout (the demo) and log
+   *     records would only repeat them
    */
   public static void configure(Path logDir, String fileName, boolean verbose, boolean toStdout) {
     LogManager.getLogManager().reset();
