@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -248,6 +249,17 @@ public final class Agent implements AutoCloseable {
 
   int latestStatus() {
     return latestStatus;
+  }
+
+  /** Whether a controller has accepted this agent and the connection is still up. Thread-safe. */
+  public boolean isRegistered() {
+    return registeredSession != null;
+  }
+
+  /** The status script's latest answer (2000 + exit code, 2128 unknown); empty before its first run. */
+  public OptionalInt applicationStatus() {
+    int s = latestStatus;
+    return s < 0 ? OptionalInt.empty() : OptionalInt.of(s);
   }
 
   boolean isClosing() {
