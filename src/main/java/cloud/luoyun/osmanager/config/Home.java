@@ -1,0 +1,61 @@
+package cloud.luoyun.osmanager.config;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * The install layout under the top directory ({@code /LuoYun} on an instance, a temp dir in
+ * tests). Everything under {@code custom/} belongs to the appliance builder; {@code state/} holds
+ * osmanager's own small files (last applied TAG, pinned SSH host key, daemon status).
+ */
+public record Home(Path dir) {
+  public static final Path DEFAULT = Path.of("/LuoYun");
+
+  public Path confDir() {
+    return dir.resolve("conf");
+  }
+
+  public Path conf() {
+    return confDir().resolve("luoyun.conf");
+  }
+
+  public Path logDir() {
+    return dir.resolve("log");
+  }
+
+  public Path buildDir() {
+    return dir.resolve("build");
+  }
+
+  public Path versionFile() {
+    return buildDir().resolve("VERSION");
+  }
+
+  public Path customDir() {
+    return dir.resolve("custom");
+  }
+
+  public Path statusScript() {
+    return customDir().resolve("scripts").resolve("status");
+  }
+
+  public Path configScript() {
+    return customDir().resolve("scripts").resolve("config");
+  }
+
+  public Path wwwWithCookie() {
+    return customDir().resolve("www").resolve("withcookie");
+  }
+
+  public Path wwwNoCookie() {
+    return customDir().resolve("www").resolve("nocookie");
+  }
+
+  public Path stateDir() {
+    return dir.resolve("state");
+  }
+
+  public InstanceConfig loadConfig() throws ConfigException, IOException {
+    return InstanceConfig.load(conf());
+  }
+}

@@ -1,0 +1,4 @@
+package cloud.luoyun.osmanager.config;
+
+/** JSON {@code storage[i]}: an attached data disk. */
+public record Storage(String type, int sizeGb) {}

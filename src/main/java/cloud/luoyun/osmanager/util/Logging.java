@@ -1,0 +1,108 @@
+package cloud.luoyun.osmanager.util;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.logging.Formatter;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.StreamHandler;
+
+/**
+ * The process's log set-up, done in code (no logging.properties to lose): one line a record to
+ * stdout (not stderr, which journald marks as errors) and to a size-capped, rotating file in the
+ * home's {@code log/} folder. Only the CLI calls this; services just log through SLF4J.
+ */
+public final class Logging {
+  /** Per file; three generations kept, so a component's logs never exceed 3 MiB. */
+  static final int FILE_LIMIT = 1024 * 1024;
+  static final int FILE_COUNT = 3;
+
+  private Logging() {}
+
+  /**
+   * @param logDir folder for the rotating file, or null for stdout only
+   * @param fileName e.g. {@code osm.log}
+   */
+  public static void configure(Path logDir, String fileName, boolean verbose) {
+    LogManager.getLogManager().reset();
+    Logger root = Logger.getLogger("");
+    Level level = verbose ? Level.FINE : Level.INFO;
+    root.setLevel(level);
+    // Libraries are quiet unless something is wrong.
+    Logger.getLogger("org.eclipse.jetty").setLevel(verbose ? Level.INFO : Level.WARNING);
+    Logger.getLogger("org.apache.sshd").setLevel(verbose ? Level.INFO : Level.WARNING);
+    Formatter format = new LineFormatter();
+    Handler out = new StreamHandler(System.out, format) {
+      @Override
+      public synchronized void publish(LogRecord record) {
+        super.publish(record);
+        flush();
+      }
+    };
+    out.setLevel(level);
+    root.addHandler(out);
+    if (logDir != null) {
+      try {
+        Files.createDirectories(logDir);
+        Handler file = new RotatingFileHandler(logDir.resolve(fileName), FILE_LIMIT, FILE_COUNT);
+        file.setFormatter(format);
+        file.setLevel(level);
+        root.addHandler(file);
+      } catch (IOException | RuntimeException e) {
+        root.warning("cannot write logs to " + logDir + ": " + e.getMessage() + "; logging to stdout only");
+      }
+    }
+  }
+
+  /** {@code 2026-11-25 18:58:21.123 INFO  agent: message}. */
+  static final class LineFormatter extends Formatter {
+    private static final DateTimeFormatter TIME =
+        DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
+
+    @Override
+    public String format(LogRecord r) {
+      StringBuilder b = new StringBuilder(128)
+          .append(TIME.format(Instant.ofEpochMilli(r.getMillis()))).append(' ')
+          .append(String.format("%-5s", levelName(r.getLevel()))).append(' ')
+          .append(shortName(r.getLoggerName())).append(": ")
+          .append(formatMessage(r)).append('\n');
+      if (r.getThrown() != null) {
+        StringWriter w = new StringWriter();
+        r.getThrown().printStackTrace(new PrintWriter(w));
+        b.append(w);
+      }
+      return b.toString();
+    }
+
+    private static String levelName(Level l) {
+      if (l.intValue() >= Level.SEVERE.intValue()) {
+        return "ERROR";
+      }
+      if (l.intValue() >= Level.WARNING.intValue()) {
+        return "WARN";
+      }
+      if (l.intValue() >= Level.INFO.intValue()) {
+        return "INFO";
+      }
+      return "DEBUG";
+    }
+
+    /** {@code cloud.luoyun.osmanager.agent.Agent} → {@code agent.Agent}. */
+    private static String shortName(String name) {
+      if (name == null) {
+        return "-";
+      }
+      String prefix = "cloud.luoyun.osmanager.";
+      return name.startsWith(prefix) ? name.substring(prefix.length()) : name;
+    }
+  }
+}
