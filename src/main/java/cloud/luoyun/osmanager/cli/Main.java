@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "osmanager", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "The LuoYun instance agent: applies the cloud's config, keeps the instance registered "
         + "with the controller, serves its page and a web terminal.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, WebSshCommand.class})
 public final class Main implements Runnable {
   public static final int EXIT_OK = 0;
   public static final int EXIT_FAILED = 1;
