@@ -16,26 +16,22 @@ import java.util.function.LongSupplier;
  * seen forgotten first. Time comes from a monotonic clock (nanoseconds). Thread-safe.
  */
 final class LoginLimiter {
-  private final int burst;
   private final long refillNanos;
+  private final long slackNanos; // (burst - 1) refills: how far ahead the bucket may be drawn
   private final LongSupplier nanoClock;
-  private final Map<InetAddress, Bucket> buckets;
-
-  private static final class Bucket {
-    double tokens;
-    long updated;
-  }
+  // per address: when all its failures will have been forgiven (monotonic nanos)
+  private final Map<InetAddress, Long> forgivenAt;
 
   LoginLimiter(int burst, Duration refill, int maxAddresses, LongSupplier nanoClock) {
     if (burst < 1 || refill.isNegative() || refill.isZero() || maxAddresses < 1) {
       throw new IllegalArgumentException("burst " + burst + ", refill " + refill + ", maxAddresses " + maxAddresses);
     }
-    this.burst = burst;
     this.refillNanos = refill.toNanos();
+    this.slackNanos = (burst - 1) * refillNanos;
     this.nanoClock = nanoClock;
-    this.buckets = new LinkedHashMap<>(16, 0.75f, true) {
+    this.forgivenAt = new LinkedHashMap<>(16, 0.75f, true) {
       @Override
-      protected boolean removeEldestEntry(Map.Entry<InetAddress, Bucket> eldest) {
+      protected boolean removeEldestEntry(Map.Entry<InetAddress, Long> eldest) {
         return size() > maxAddresses;
       }
     };
@@ -43,34 +39,20 @@ final class LoginLimiter {
 
   /** How long {@code address} must wait before its next login; zero if it may try now. */
   synchronized Duration waitBeforeLogin(InetAddress address) {
-    Bucket bucket = buckets.get(address);
-    if (bucket == null) {
+    Long until = forgivenAt.get(address);
+    if (until == null) {
       return Duration.ZERO;
     }
-    refill(bucket);
-    if (bucket.tokens >= 1) {
-      return Duration.ZERO;
-    }
-    return Duration.ofNanos((long) Math.ceil((1 - bucket.tokens) * refillNanos));
+    long wait = until - nanoClock.getAsLong() - slackNanos;
+    return wait > 0 ? Duration.ofNanos(wait) : Duration.ZERO;
   }
 
   /** Records one refused password; returns true if the address may still try now. */
   synchronized boolean recordFailure(InetAddress address) {
-    Bucket bucket = buckets.computeIfAbsent(address, a -> {
-      Bucket b = new Bucket();
-      b.tokens = burst;
-      b.updated = nanoClock.getAsLong();
-      return b;
-    });
-    refill(bucket);
-    bucket.tokens = Math.max(0, bucket.tokens - 1);
-    return bucket.tokens >= 1;
-  }
-
-  private void refill(Bucket bucket) {
     long now = nanoClock.getAsLong();
-    long elapsed = now - bucket.updated;
-    bucket.updated = now;
-    bucket.tokens = Math.min(burst, bucket.tokens + (double) elapsed / refillNanos);
+    Long until = forgivenAt.get(address);
+    long next = (until == null || until - now < 0 ? now : until) + refillNanos;
+    forgivenAt.put(address, next);
+    return next - now <= slackNanos;
   }
 }

@@ -109,7 +109,7 @@ public final class TerminalClient implements Session.Listener.AutoDemanding, Aut
     return text().length();
   }
 
-  String awaitText(String needle) throws InterruptedException {
+  public String awaitText(String needle) throws InterruptedException {
     return awaitText(needle, 0, SshServerFixture.timeout());
   }
 
@@ -152,7 +152,7 @@ public final class TerminalClient implements Session.Listener.AutoDemanding, Aut
     }
   }
 
-  void type(String text) {
+  public void type(String text) {
     session.sendBinary(TerminalProtocol.input(text.getBytes(StandardCharsets.UTF_8)), Callback.NOOP);
   }
 
