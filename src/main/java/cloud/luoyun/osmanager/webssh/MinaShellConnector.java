@@ -54,6 +54,8 @@ final class MinaShellConnector implements ShellConnector {
     // Let the sshd's LoginGraceTime and MaxAuthTries bound the login, not the client.
     CoreModuleProperties.AUTH_TIMEOUT.set(client, Duration.ofMinutes(10));
     CoreModuleProperties.PASSWORD_PROMPTS.set(client, 100);
+    // Keystrokes are single bytes: never hold one back waiting for more (Nagle).
+    CoreModuleProperties.TCP_NODELAY.set(client, true);
     // The SSH window bounds what is buffered per session while the page is slow.
     CoreModuleProperties.WINDOW_SIZE.set(client, 512L * 1024);
     client.start();
