@@ -223,6 +223,12 @@ public final class WebSshBench {
     t.await("assword:", wait);
     t.mark();
     t.type(password + "\r");
+    return measureShell(name, t);
+  }
+
+  static Figures measureShell(String name, Receiver t) throws Exception {
+    Duration wait = Duration.ofSeconds(60);
+    t.mark();
     t.type("export PS1='$ '; stty -ixon; echo READY-$((40+2))\r");
     t.await("READY-42", wait);
     Thread.sleep(300);
@@ -256,6 +262,62 @@ public final class WebSshBench {
     System.out.printf(Locale.ROOT, "%-12s echo median %6.3f ms  p99 %6.3f ms  (%d keys)   output %7.2f MB/s (%.1f MB in %.2f s)%n",
         name, median, p99, samples.size(), mb / seconds, mb, seconds);
     return new Figures(median, p99, mb / seconds);
+  }
+
+  /** The same measurements straight on the SSH shell channel (MINA in this JVM). */
+  static Figures direct(SshServerFixture sshd, Path work) throws Exception {
+    WebTerminalSettings settings = WebTerminalSettings.defaults(work.resolve("direct-state"))
+        .withSsh("127.0.0.1", sshd.port);
+    final class Direct extends Receiver implements ShellConnector.ShellListener {
+      volatile ShellConnector.ShellLink link;
+
+      @Override
+      public void output(byte[] bytes, int offset, int length) {
+        received(new String(bytes, offset, length, StandardCharsets.UTF_8), length);
+        link.requestOutput();
+      }
+
+      @Override
+      public void ended(String reason) {
+      }
+
+      @Override
+      public void type(String s) {
+        link.write(s.getBytes(StandardCharsets.UTF_8), () -> { });
+      }
+
+      @Override
+      public void close() {
+        link.close();
+      }
+    }
+    ShellConnector.Prompter password = new ShellConnector.Prompter() {
+      @Override
+      public void show(String text) {
+      }
+
+      @Override
+      public void ask(String prompt, boolean echo) {
+      }
+
+      @Override
+      public String awaitAnswer(long timeout, TimeUnit unit) {
+        return sshd.password;
+      }
+
+      @Override
+      public boolean attemptFailed() {
+        return false;
+      }
+    };
+    try (MinaShellConnector connector = new MinaShellConnector(settings)) {
+      Direct d = new Direct();
+      d.link = connector.open(sshd.user, password, 100, 30, d).get(30, TimeUnit.SECONDS);
+      try (d) {
+        d.link.requestOutput();
+        return measureShell("plain SSH", d);
+      }
+    }
   }
 
   /** Bulk output through ssh -tt (key login) into /dev/null: what the PTY and sshd deliver. */
@@ -346,6 +408,9 @@ public final class WebSshBench {
         stop(server);
       }
 
+      // the floor: MINA's SSH client in this JVM, no WebSocket, no browser protocol
+      Figures direct = direct(sshd, work);
+
       // shellinabox: ssh to the same sshd, as its own service
       int sibPort = SshServerFixture.freePort();
       Process sib = start(List.of("/usr/bin/shellinaboxd", "-t", "-p", Integer.toString(sibPort), "--localhost-only",
@@ -371,6 +436,8 @@ public final class WebSshBench {
       System.out.printf(Locale.ROOT, "ratio (shellinabox / osmanager): echo median %.2fx, p99 %.2fx; "
           + "output: osmanager %.2fx the throughput%n", theirs.medianMs() / mine.medianMs(),
           theirs.p99Ms() / mine.p99Ms(), mine.mbPerS() / theirs.mbPerS());
+      System.out.printf(Locale.ROOT, "our WebSocket layer adds %.3f ms to the echo median over plain SSH "
+          + "(%.3f ms)%n", mine.medianMs() - direct.medianMs(), direct.medianMs());
       System.out.printf(Locale.ROOT, "RSS after the run: osmanager JVM %d KiB (%s), shellinaboxd parent %d KiB%n",
           ourRss, javaFlags, sibRss);
       System.out.printf(Locale.ROOT, "aims: echo median <= 1.5 ms: %s; output >= 20 MB/s: %s%n",

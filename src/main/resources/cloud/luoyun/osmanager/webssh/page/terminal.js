@@ -71,6 +71,8 @@ function connect() {
       stop('Press Enter to reconnect.');
     } else {
       // a dropped connection or a server restart: the session waits for us, come back
+      // (the screen is redrawn on reattach, so this note goes away by itself)
+      if (retry === 0) term.write('\r\n\x1b[2m[connection lost; reconnecting]\x1b[0m');
       const delay = Math.min(5000, 250 * Math.pow(2, retry++));
       setTimeout(connect, delay);
     }
