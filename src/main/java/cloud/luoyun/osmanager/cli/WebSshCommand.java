@@ -109,5 +109,4 @@ public final class WebSshCommand implements Callable<Integer> {
     return value >= min && value <= max ? null
         : name + ": out of range (" + min + ".." + max + "): " + value;
   }
-
 }

@@ -2,7 +2,6 @@ package cloud.luoyun.osmanager.webssh;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * The messages between the terminal page and the server. Every message is one WebSocket
@@ -174,9 +173,5 @@ final class TerminalProtocol {
     byte[] ascii = token.getBytes(StandardCharsets.US_ASCII);
     return ByteBuffer.allocate(5 + ascii.length).put(HELLO).putShort((short) cols).putShort((short) rows)
         .put(ascii).flip();
-  }
-
-  static byte[] payload(ByteBuffer message) {
-    return Arrays.copyOfRange(message.array(), message.arrayOffset() + 1, message.arrayOffset() + message.limit());
   }
 }

@@ -250,16 +250,29 @@ public final class WebSshBench {
     double median = sorted[sorted.length / 2] / 1e6;
     double p99 = sorted[(int) Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)] / 1e6;
 
-    t.type("\u0015clear\r");
-    Thread.sleep(300);
-    t.mark();
-    long before = t.bytesReceived();
-    long start = System.nanoTime();
-    t.type("head -c " + BULK_BYTES + " /dev/zero | tr '\\0' x | fold -w 99; echo DONE-$((6*7))\r");
-    t.await(DONE, Duration.ofMinutes(5));
-    double seconds = (System.nanoTime() - start) / 1e9;
-    double mb = (t.bytesReceived() - before) / 1e6;
-    System.out.printf(Locale.ROOT, "%-12s echo median %6.3f ms  p99 %6.3f ms  (%d keys)   output %7.2f MB/s (%.1f MB in %.2f s)%n",
+    // bulk output, best of three runs (the machine is shared: the best run shows what the code can do)
+    double best = 0;
+    double bestMb = 0;
+    double bestSeconds = 0;
+    for (int run = 0; run < 3; run++) {
+      t.type("\u0015clear\r");
+      Thread.sleep(300);
+      t.mark();
+      long before = t.bytesReceived();
+      long start = System.nanoTime();
+      t.type("head -c " + BULK_BYTES + " /dev/zero | tr '\\0' x | fold -w 99; echo DONE-$((6*7))\r");
+      t.await(DONE, Duration.ofMinutes(5));
+      double seconds = (System.nanoTime() - start) / 1e9;
+      double mb = (t.bytesReceived() - before) / 1e6;
+      if (mb / seconds > best) {
+        best = mb / seconds;
+        bestMb = mb;
+        bestSeconds = seconds;
+      }
+    }
+    double mb = bestMb;
+    double seconds = bestSeconds;
+    System.out.printf(Locale.ROOT, "%-12s echo median %6.3f ms  p99 %6.3f ms  (%d keys)   output (best of 3) %7.2f MB/s (%.1f MB in %.2f s)%n",
         name, median, p99, samples.size(), mb / seconds, mb, seconds);
     return new Figures(median, p99, mb / seconds);
   }
@@ -322,10 +335,18 @@ public final class WebSshBench {
 
   /** Bulk output through ssh -tt (key login) into /dev/null: what the PTY and sshd deliver. */
   static double openSshCeiling(SshServerFixture sshd, Path work) throws Exception {
+    double best = 0;
+    for (int run = 0; run < 3; run++) {
+      best = Math.max(best, openSshOnce(sshd, work));
+    }
+    return best;
+  }
+
+  static double openSshOnce(SshServerFixture sshd, Path work) throws Exception {
     Path key = work.resolve("client-key");
-    Files.deleteIfExists(key);
-    Files.deleteIfExists(Path.of(key + ".pub"));
-    SshServerFixture.run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString()), null);
+    if (!Files.exists(key)) {
+      SshServerFixture.run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString()), null);
+    }
     Path ssh = Path.of("/home", sshd.user, ".ssh");
     Files.createDirectories(ssh);
     Files.copy(Path.of(key + ".pub"), ssh.resolve("authorized_keys"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -430,7 +451,7 @@ public final class WebSshBench {
       }
       double ceiling = openSshCeiling(sshd, work);
       System.out.printf(Locale.ROOT, "OpenSSH's own ssh client, same sshd and PTY, output to /dev/null: %.2f MB/s "
-          + "(the ceiling for any terminal here)%n", ceiling);
+          + "(best of 3; the ceiling for any terminal here)%n", ceiling);
       System.out.printf(Locale.ROOT, "load average at the end: %s%n",
           Files.readString(Path.of("/proc/loadavg")).trim());
       System.out.printf(Locale.ROOT, "ratio (shellinabox / osmanager): echo median %.2fx, p99 %.2fx; "
