@@ -360,8 +360,9 @@ final class TerminalSession implements ShellConnector.Prompter, ShellConnector.S
         return;
       }
       if (now - lastInput > settings.idleTimeout().toNanos()) {
-        close("idle for " + settings.idleTimeout().toMinutes() + " min",
-            "\r\n[logged out: no input for " + settings.idleTimeout().toMinutes() + " minutes]\r\n");
+        Duration idle = settings.idleTimeout();
+        String span = idle.toSeconds() % 60 == 0 ? idle.toMinutes() + " min" : idle.toSeconds() + " s";
+        close("idle for " + span, "\r\n[logged out: no input for " + span + "]\r\n");
         return;
       }
       live = socket;

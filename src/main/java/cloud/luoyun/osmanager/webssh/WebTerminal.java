@@ -166,7 +166,9 @@ public final class WebTerminal implements AutoCloseable {
         t.setDaemon(true);
         return t;
       });
-      sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
+      // a few sweeps per ping interval, at most one a second
+      long period = Math.max(50, Math.min(1000, settings.pingInterval().toMillis() / 4));
+      sweeper.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
     }
   }
 

@@ -30,6 +30,8 @@ public final class TerminalClient implements Session.Listener.AutoDemanding, Aut
   private volatile String token;
   private volatile int closeCode = -1;
   private volatile int replays;
+  private volatile boolean autoAck = true;
+  private long unacked; // guarded by this
 
   private TerminalClient(String helloToken, int cols, int rows) {
     this.helloToken = helloToken;
@@ -75,9 +77,37 @@ public final class TerminalClient implements Session.Listener.AutoDemanding, Aut
       default -> fail("unknown message type " + type);
     }
     Session s = session;
-    if (s != null && s.isOpen()) {
+    if (!autoAck) {
+      synchronized (this) {
+        unacked += body.length;
+      }
+    } else if (s != null && s.isOpen()) {
       s.sendBinary(TerminalProtocol.ack(body.length), Callback.NOOP);
     }
+  }
+
+  /** Plays a page that stops drawing (false) or catches up and draws again (true). */
+  void autoAck(boolean on) {
+    autoAck = on;
+    if (on) {
+      long owed;
+      synchronized (this) {
+        owed = unacked;
+        unacked = 0;
+      }
+      if (owed > 0) {
+        session.sendBinary(TerminalProtocol.ack(owed), Callback.NOOP);
+      }
+    }
+  }
+
+  synchronized int bytes() {
+    return screen.size();
+  }
+
+  boolean isOpen() {
+    Session s = session;
+    return s != null && s.isOpen();
   }
 
   private synchronized void append(byte[] body, boolean fresh) {

@@ -92,6 +92,111 @@ class WebTerminalTest {
   }
 
   @Test
+  void aPageThatDoesNotKeepUpHoldsBackTheShellInsteadOfFillingMemory() throws Exception {
+    TerminalClient page = open("");
+    page.login(sshd.user, sshd.password);
+    page.autoAck(false);
+    int before = page.bytes();
+    page.type("head -c 3000000 /dev/zero | tr '\\0' x | fold -w 99; echo FLOW-$((6*7))\r");
+    // the server sends at most its window of un-ACKed output, then waits for the page
+    long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+    int last = -1;
+    while (System.nanoTime() < deadline) {
+      Thread.sleep(300);
+      int now = page.bytes();
+      if (now == last && now > before) {
+        break; // no progress: held back
+      }
+      last = now;
+    }
+    Thread.sleep(300);
+    int held = page.bytes() - before;
+    assertThat(held).isPositive().isLessThanOrEqualTo(TerminalProtocol.WINDOW + 64 * 1024);
+    assertThat(page.text()).doesNotContain("FLOW-42");
+    page.autoAck(true); // the page catches up: the rest flows
+    page.awaitText("FLOW-42", before);
+    assertThat(page.bytes() - before).isGreaterThan(3_000_000);
+  }
+
+  @Test
+  void anIdlePageStaysConnectedThanksToPings() throws Exception {
+    terminal.close();
+    WebTerminalSettings s = settings();
+    // the WebSocket idle timeout is 4 ping intervals: without pings an idle socket would close
+    terminal = start(s.withLimits(s.maxSessions(), s.idleTimeout(), s.gracePeriod(), Duration.ofMillis(250)));
+    TerminalClient page = open("");
+    page.awaitText("login: ");
+    Thread.sleep(3000);
+    assertThat(page.isOpen()).isTrue();
+    int mark = page.mark();
+    page.type("x");
+    page.awaitText("x", mark);
+  }
+
+  @Test
+  void aSessionWithoutInputIsLoggedOutAfterTheIdleTimeout() throws Exception {
+    terminal.close();
+    WebTerminalSettings s = settings();
+    terminal = start(s.withLimits(s.maxSessions(), Duration.ofSeconds(2), s.gracePeriod(), s.pingInterval()));
+    TerminalClient page = open("");
+    page.login(sshd.user, sshd.password);
+    assertThat(page.awaitClose()).isEqualTo(TerminalProtocol.CLOSE_ENDED);
+    assertThat(page.text()).contains("[logged out: no input for 2 s]");
+    assertThat(terminal.sessionCount()).isZero();
+  }
+
+  @Test
+  void neitherThePasswordNorTypedInputReachesTheLog() throws Exception {
+    java.util.List<String> logged = java.util.Collections.synchronizedList(new ArrayList<>());
+    java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+    java.util.logging.Level level = root.getLevel();
+    java.util.logging.Handler capture = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord r) {
+        logged.add(new java.util.logging.SimpleFormatter().format(r));
+      }
+
+      @Override
+      public void flush() {
+      }
+
+      @Override
+      public void close() {
+      }
+    };
+    capture.setLevel(java.util.logging.Level.ALL);
+    // everything of ours, the libraries as verbose as util.Logging ever sets them (INFO): their
+    // own debug output (FINE) dumps frames and is never switched on
+    root.setLevel(java.util.logging.Level.ALL);
+    java.util.logging.Logger jetty = java.util.logging.Logger.getLogger("org.eclipse.jetty");
+    java.util.logging.Logger mina = java.util.logging.Logger.getLogger("org.apache.sshd");
+    jetty.setLevel(java.util.logging.Level.INFO);
+    mina.setLevel(java.util.logging.Level.INFO);
+    root.addHandler(capture);
+    try {
+      TerminalClient page = open("");
+      page.awaitText("login: ");
+      page.type(sshd.user + "\r");
+      page.awaitText("assword:");
+      int mark = page.mark();
+      page.type("Wrong-" + sshd.password + "\r");
+      String refusal = page.awaitText("Permission denied", mark);
+      page.awaitText("assword:", mark + refusal.indexOf("Permission denied"));
+      mark = page.mark();
+      page.type(sshd.password + "\r");
+      page.type("echo SECRET-INPUT-$((1+1))\r");
+      page.awaitText("SECRET-INPUT-2");
+    } finally {
+      root.removeHandler(capture);
+      root.setLevel(level);
+      jetty.setLevel(null);
+      mina.setLevel(null);
+    }
+    assertThat(logged).isNotEmpty();
+    assertThat(String.join("\n", logged)).doesNotContain(sshd.password).doesNotContain("SECRET-INPUT");
+  }
+
+  @Test
   void theLoginShellGetsNoWarningsPrintedIntoIt() throws Exception {
     TerminalClient page = open("");
     page.awaitText("login: ");
