@@ -11,7 +11,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
-import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Response;
@@ -93,7 +92,7 @@ public final class WebTerminal implements AutoCloseable {
    * Adds this terminal's connector to {@code server} (not yet started) and returns the handler
    * for it: a context bound to that connector, to put in the server's handler tree.
    */
-  public synchronized Handler attach(Server server) {
+  public synchronized ContextHandler attach(Server server) {
     if (connector != null) {
       throw new IllegalStateException("already attached");
     }
