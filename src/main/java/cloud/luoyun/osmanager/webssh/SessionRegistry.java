@@ -21,16 +21,23 @@ final class SessionRegistry {
   private final LoginLimiter limiter;
   private final Supplier<ShellConnector> connector;
   private final Executor executor;
+  private final Scheduler scheduler;
   private final LongSupplier nanoClock;
   private final SecureRandom random = new SecureRandom();
   private final Map<String, TerminalSession> sessions = new HashMap<>(); // guarded by this
 
+  /** Runs a task after a delay in nanoseconds, on a thread that must not block. */
+  interface Scheduler {
+    void schedule(Runnable task, long delayNanos);
+  }
+
   SessionRegistry(WebTerminalSettings settings, LoginLimiter limiter, Supplier<ShellConnector> connector,
-      Executor executor, LongSupplier nanoClock) {
+      Executor executor, Scheduler scheduler, LongSupplier nanoClock) {
     this.settings = settings;
     this.limiter = limiter;
     this.connector = connector;
     this.executor = executor;
+    this.scheduler = scheduler;
     this.nanoClock = nanoClock;
   }
 
@@ -48,6 +55,10 @@ final class SessionRegistry {
 
   Executor executor() {
     return executor;
+  }
+
+  void schedule(Runnable task, long delayNanos) {
+    scheduler.schedule(task, delayNanos);
   }
 
   long now() {

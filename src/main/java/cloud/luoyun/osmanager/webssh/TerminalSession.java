@@ -33,6 +33,8 @@ final class TerminalSession implements ShellConnector.Prompter, ShellConnector.S
   private static final Logger LOG = LoggerFactory.getLogger(TerminalSession.class);
   private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}");
   private static final String LOGIN_PROMPT = "login: ";
+  private static final long COALESCE_NANOS = 1_000_000; // 1 ms
+  private static final int MAX_BATCH = 32 * 1024;
 
   enum State { LOGIN, AUTHENTICATING, SHELL, ENDED, CLOSED }
 
@@ -48,7 +50,12 @@ final class TerminalSession implements ShellConnector.Prompter, ShellConnector.S
   private long lastInput;
   private int cols = 80;
   private int rows = 24;
-  private long unacked; // output bytes sent on the current socket and not yet ACKed
+  private long unacked; // output bytes sent (or batched) on the current socket and not yet ACKed
+  // Shell output coalescing: a burst (bulk output) is sent as fewer, larger messages; output
+  // after a quiet moment (a keystroke's echo) goes at once.
+  private final java.io.ByteArrayOutputStream batch = new java.io.ByteArrayOutputStream();
+  private boolean flushScheduled;
+  private long lastFlush;
   private boolean outputRequested;
   private ShellLink link;
   private String answer; // the line for the pending prompt
@@ -84,6 +91,7 @@ final class TerminalSession implements ShellConnector.Prompter, ShellConnector.S
       replaced = socket;
       socket = newSocket;
       unacked = 0;
+      batch.reset(); // already in the replay buffer, which a reattach sends
       lastInput = registry.now();
       newSocket.send(TerminalProtocol.session(token));
       if (fresh) {
@@ -322,8 +330,37 @@ final class TerminalSession implements ShellConnector.Prompter, ShellConnector.S
     if (state != State.SHELL) {
       return;
     }
-    emit(bytes, offset, length);
+    replay.append(bytes, offset, length);
+    if (socket != null) {
+      batch.write(bytes, offset, length);
+      unacked += length;
+      long now = registry.now();
+      if (batch.size() >= MAX_BATCH || (!flushScheduled && now - lastFlush >= COALESCE_NANOS)) {
+        flush();
+      } else if (!flushScheduled) {
+        flushScheduled = true;
+        registry.schedule(this::flushLater, COALESCE_NANOS);
+      }
+    }
     requestOutputIfReady();
+  }
+
+  private synchronized void flushLater() {
+    flushScheduled = false;
+    flush();
+  }
+
+  /** Sends the batched shell output. */
+  private void flush() {
+    if (batch.size() == 0) {
+      return;
+    }
+    if (socket != null) {
+      byte[] bytes = batch.toByteArray();
+      socket.send(TerminalProtocol.output(bytes, 0, bytes.length));
+    }
+    batch.reset();
+    lastFlush = registry.now();
   }
 
   @Override
@@ -410,6 +447,7 @@ final class TerminalSession implements ShellConnector.Prompter, ShellConnector.S
   }
 
   private void emit(byte[] bytes, int offset, int length) {
+    flush(); // shell output batched before this text goes first
     replay.append(bytes, offset, length);
     if (socket != null) {
       socket.send(TerminalProtocol.output(bytes, offset, length));

@@ -53,7 +53,7 @@ public final class WebTerminal implements AutoCloseable {
     this.settings = settings;
     LoginLimiter limiter = new LoginLimiter(5, Duration.ofSeconds(30), 4096, System::nanoTime);
     this.registry = new SessionRegistry(settings, limiter, this::ssh, command -> executor.execute(command),
-        System::nanoTime);
+        this::schedule, System::nanoTime);
   }
 
   /**
@@ -168,6 +168,18 @@ public final class WebTerminal implements AutoCloseable {
       // a few sweeps per ping interval, at most one a second
       long period = Math.max(50, Math.min(1000, settings.pingInterval().toMillis() / 4));
       sweeper.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void schedule(Runnable task, long delayNanos) {
+    ScheduledExecutorService timer;
+    synchronized (this) {
+      timer = sweeper;
+    }
+    try {
+      timer.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+    } catch (RuntimeException e) { // closing: run it now rather than lose output
+      task.run();
     }
   }
 

@@ -54,6 +54,7 @@ public final class WebSshBench {
   abstract static class Receiver implements Terminal {
     private final StringBuilder window = new StringBuilder();
     private long bytes;
+    private long messages;
     private long firstAfterMark;
 
     synchronized void received(String text, int byteCount) {
@@ -61,6 +62,7 @@ public final class WebSshBench {
         firstAfterMark = System.nanoTime();
       }
       bytes += byteCount;
+      messages++;
       window.append(text);
       if (window.length() > 65536) {
         window.delete(0, window.length() - 4096);
@@ -82,6 +84,10 @@ public final class WebSshBench {
     @Override
     public synchronized long bytesReceived() {
       return bytes;
+    }
+
+    synchronized long messages() {
+      return messages;
     }
 
     @Override
@@ -259,11 +265,16 @@ public final class WebSshBench {
       Thread.sleep(300);
       t.mark();
       long before = t.bytesReceived();
+      long messagesBefore = t.messages();
       long start = System.nanoTime();
       t.type("head -c " + BULK_BYTES + " /dev/zero | tr '\\0' x | fold -w 99; echo DONE-$((6*7))\r");
       t.await(DONE, Duration.ofMinutes(5));
       double seconds = (System.nanoTime() - start) / 1e9;
       double mb = (t.bytesReceived() - before) / 1e6;
+      if (Boolean.getBoolean("bench.verbose")) {
+        System.out.printf(Locale.ROOT, "  %s run %d: %.2f MB/s, %d messages of %.0f bytes on average%n", name, run,
+            mb / seconds, t.messages() - messagesBefore, (t.bytesReceived() - before) * 1.0 / (t.messages() - messagesBefore));
+      }
       if (mb / seconds > best) {
         best = mb / seconds;
         bestMb = mb;
@@ -416,6 +427,24 @@ public final class WebSshBench {
           "--port", Integer.toString(ourPort), "--ssh-port", Integer.toString(sshd.port)));
       Figures mine;
       long ourRss;
+      if (Boolean.getBoolean("bench.inProcess")) {
+        // the same server in this JVM: shows what the second process costs
+        WebTerminal inJvm = new WebTerminal(WebTerminalSettings.defaults(work.resolve("home/state"))
+            .withBind(java.util.Optional.of("127.0.0.1"), ourPort).withSsh("127.0.0.1", sshd.port));
+        inJvm.start();
+        WebSocketClient wsc = new WebSocketClient();
+        wsc.start();
+        try (Ours client = Ours.connect(wsc, ourPort)) {
+          client.await("login: ", Duration.ofSeconds(10));
+          client.type(sshd.user + "\r");
+          measure("in-process", client, sshd.user, sshd.password);
+        } finally {
+          wsc.stop();
+          inJvm.close();
+        }
+        ourPort = SshServerFixture.freePort();
+        ours.set(ours.size() - 3, Integer.toString(ourPort));
+      }
       Process server = start(ours, work.resolve("ours.log"), "web terminal on");
       WebSocketClient ws = new WebSocketClient();
       ws.start();
