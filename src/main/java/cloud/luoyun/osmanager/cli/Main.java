@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
 @Command(name = "osmanager", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "The LuoYun instance agent: applies the cloud's config, keeps the instance registered "
         + "with the controller, serves its page and a web terminal.",
-    subcommands = {CommandLine.HelpCommand.class, WebSshCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, ConfigureCommand.class, AgentCommand.class, WebCommand.class,
+        WebSshCommand.class, ControllerCommand.class, FloppyCommand.class, DemoCommand.class})
 public final class Main implements Runnable {
   public static final int EXIT_OK = 0;
   public static final int EXIT_FAILED = 1;
@@ -30,6 +31,12 @@ public final class Main implements Runnable {
   /** The command tree with osmanager's error handling: a config error is one line and exit 2. */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
+    // Bad options are bad input: one line naming the problem, not the whole usage text.
+    cl.setParameterExceptionHandler((e, args) -> {
+      CommandLine cmd = e.getCommandLine();
+      cmd.getErr().println(e.getMessage() + " (see: " + cmd.getCommandSpec().qualifiedName() + " --help)");
+      return EXIT_BAD_INPUT;
+    });
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
       if (e instanceof ConfigException) {
         cmd.getErr().println(e.getMessage());

@@ -33,6 +33,14 @@ public final class Logging {
    * @param fileName e.g. {@code osm.log}
    */
   public static void configure(Path logDir, String fileName, boolean verbose) {
+    configure(logDir, fileName, verbose, true);
+  }
+
+  /**
+   * @param toStdout false when the caller prints its own lines to stdout (the demo) and log
+   *     records would only repeat them
+   */
+  public static void configure(Path logDir, String fileName, boolean verbose, boolean toStdout) {
     LogManager.getLogManager().reset();
     Logger root = Logger.getLogger("");
     Level level = verbose ? Level.FINE : Level.INFO;
@@ -49,7 +57,9 @@ public final class Logging {
       }
     };
     out.setLevel(level);
-    root.addHandler(out);
+    if (toStdout) {
+      root.addHandler(out);
+    }
     if (logDir != null) {
       try {
         Files.createDirectories(logDir);

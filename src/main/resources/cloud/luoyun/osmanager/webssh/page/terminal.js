@@ -12,7 +12,7 @@ const MAX_INPUT = 16384, ACK_EVERY = 16384;
 const TOKEN_KEY = 'osmanager.webssh.token';
 
 const term = new Terminal({ cursorBlink: true, scrollback: 5000, allowProposedApi: false,
-  fontFamily: '"DejaVu Sans Mono", "Noto Sans Mono", "Noto Sans Mono CJK SC", monospace' });
+  fontFamily: '"DejaVu Sans Mono", "Noto Sans Mono", "Noto Sans Mono CJK SC", "WenQuanYi Micro Hei Mono", monospace' });
 const fit = new FitAddon();
 term.loadAddon(fit);
 term.open(document.getElementById('terminal'));

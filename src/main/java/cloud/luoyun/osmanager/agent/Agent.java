@@ -1,0 +1,317 @@
+package cloud.luoyun.osmanager.agent;
+
+import cloud.luoyun.osmanager.agent.AgentEvent.Kind;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import jdk.net.ExtendedSocketOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent service (seed: pyosm): keeps this instance registered with its controller and
+ * reports the application's status (SPEC §4).
+ *
+ * <p>Two threads: the connection thread connects, runs one {@link AgentSession} at a time
+ * (blocking on the socket, no polling) and waits out a jittered back-off between attempts, or
+ * listens for JOIN beacons when there is no reachable controller; the status thread runs the
+ * status script now and then and hands the result to the registered session. {@link #close()}
+ * stops both within about two seconds. Thread-safe.
+ */
+public final class Agent implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Agent.class);
+
+  /**
+   * Timing and randomness, apart so tests can run the same code fast and deterministically.
+   *
+   * @param stableSession a session registered at least this long resets the back-off
+   * @param unreachableBeforeDiscovery failed connects to the configured controller before the
+   *     agent also listens for JOIN beacons
+   * @param nanoClock a monotonic clock (guests' wall clocks jump at boot)
+   */
+  record Tuning(Duration backoffInitial, Duration backoffMax, Duration stableSession, Duration connectTimeout,
+      Duration handshakeTimeout, int unreachableBeforeDiscovery, Random random, LongSupplier nanoClock) {
+    static Tuning defaults() {
+      return new Tuning(Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(10),
+          Duration.ofSeconds(30), 3, new Random(), System::nanoTime); // jitter needs no secrecy
+    }
+  }
+
+  private final AgentSettings settings;
+  private final AgentListener listener;
+  private final Tuning tuning;
+  private final Backoff backoff;
+  private final StatusProbe probe;
+  private final CountDownLatch closed = new CountDownLatch(1);
+  private final Thread connectionThread;
+  private final ScheduledExecutorService statusThread;
+
+  private volatile boolean closing;
+  private volatile Socket currentSocket;
+  private volatile Discovery currentDiscovery;
+  private volatile AgentSession registeredSession;
+  private volatile boolean registeredThisSession;
+  private volatile long registeredAt; // nanoClock value, meaningful when registeredThisSession
+  private volatile int latestStatus = -1;
+  private boolean started; // guarded by this
+
+  public Agent(AgentSettings settings, AgentListener listener) {
+    this(settings, listener, Tuning.defaults());
+  }
+
+  Agent(AgentSettings settings, AgentListener listener, Tuning tuning) {
+    this.settings = settings;
+    this.listener = listener;
+    this.tuning = tuning;
+    this.backoff = new Backoff(tuning.backoffInitial(), tuning.backoffMax(), tuning.random());
+    this.probe = new StatusProbe(settings.statusScript(), settings.statusTimeout());
+    this.connectionThread = new Thread(this::connectLoop, "osm-agent");
+    this.connectionThread.setDaemon(true);
+    this.statusThread = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "osm-agent-status");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  public synchronized void start() {
+    if (started || closing) {
+      throw new IllegalStateException("an agent starts once");
+    }
+    started = true;
+    long every = settings.statusInterval().toMillis();
+    statusThread.scheduleWithFixedDelay(this::probeAndReport, every, every, TimeUnit.MILLISECONDS);
+    connectionThread.start();
+  }
+
+  private void connectLoop() {
+    InetSocketAddress discovered = null;
+    int unreachable = 0;
+    while (!closing) {
+      InetSocketAddress target = discovered != null ? discovered : settings.controller().orElse(null);
+      if (target == null) {
+        emit(Kind.DISCOVERING, "JOIN beacons on " + hostPort(settings.discoveryGroup()));
+        discovered = discover(null).orElse(null);
+        if (discovered == null) {
+          pause(backoff.next());
+        }
+        continue;
+      }
+      registeredThisSession = false;
+      SessionEnd end = connectAndRun(target);
+      if (end == SessionEnd.CLOSED || closing) {
+        break;
+      }
+      if (registeredThisSession
+          && tuning.nanoClock().getAsLong() - registeredAt >= tuning.stableSession().toNanos()) {
+        backoff.reset();
+      }
+      unreachable = end == SessionEnd.UNREACHABLE ? unreachable + 1 : 0;
+      // One place decides what a failure means: see SessionEnd.isRecoverable().
+      boolean lookElsewhere = !end.isRecoverable()
+          && (end != SessionEnd.UNREACHABLE || unreachable >= tuning.unreachableBeforeDiscovery());
+      if (lookElsewhere && target.equals(discovered)) {
+        discovered = null;
+        unreachable = 0;
+      }
+      Duration delay = backoff.next();
+      if (lookElsewhere && discovered == null && settings.controller().isPresent()) {
+        // the configured controller stays unreachable (or is not ours): listen for JOIN meanwhile
+        emit(Kind.DISCOVERING, "JOIN beacons on " + hostPort(settings.discoveryGroup()) + " for up to "
+            + delay.toMillis() + " ms");
+        discovered = discover(delay).orElse(null);
+      } else {
+        emit(Kind.RETRYING, "in " + delay.toMillis() + " ms");
+        pause(delay);
+      }
+    }
+  }
+
+  private SessionEnd connectAndRun(InetSocketAddress target) {
+    emit(Kind.CONNECTING, hostPort(target));
+    try (Socket socket = new Socket()) {
+      currentSocket = socket;
+      if (closing) {
+        return SessionEnd.CLOSED;
+      }
+      configureKeepAlive(socket);
+      socket.setTcpNoDelay(true);
+      try {
+        socket.connect(target, (int) tuning.connectTimeout().toMillis());
+      } catch (IOException e) {
+        if (closing) {
+          return SessionEnd.CLOSED;
+        }
+        emit(Kind.UNREACHABLE, hostPort(target) + ": " + e.getMessage());
+        return SessionEnd.UNREACHABLE;
+      }
+      return new AgentSession(socket, settings, this, tuning.handshakeTimeout()).run();
+    } catch (IOException e) {
+      log.warn("socket to {} failed: {}", hostPort(target), e.getMessage());
+      return closing ? SessionEnd.CLOSED : SessionEnd.DROPPED;
+    } catch (RuntimeException e) {
+      // a bug, not the peer's fault; the agent must keep running all the same
+      log.error("session with {} failed unexpectedly", hostPort(target), e);
+      emit(Kind.PROTOCOL_ERROR, "internal error: " + e);
+      return SessionEnd.PROTOCOL_ERROR;
+    } finally {
+      currentSocket = null;
+    }
+  }
+
+  /** TCP keepalive, idle 10 s, interval 10 s, 3 probes: a dead controller is noticed in ~40 s. */
+  static void configureKeepAlive(Socket socket) throws IOException {
+    socket.setKeepAlive(true);
+    try {
+      socket.setOption(ExtendedSocketOptions.TCP_KEEPIDLE, 10);
+      socket.setOption(ExtendedSocketOptions.TCP_KEEPINTERVAL, 10);
+      socket.setOption(ExtendedSocketOptions.TCP_KEEPCOUNT, 3);
+    } catch (UnsupportedOperationException e) {
+      log.debug("this platform has no per-socket keepalive timing: {}", e.getMessage());
+    }
+  }
+
+  /** Listens for a JOIN beacon up to timeout (null: until one comes or the agent closes). */
+  private Optional<InetSocketAddress> discover(Duration timeout) {
+    try (Discovery discovery = new Discovery(settings.discoveryGroup())) {
+      currentDiscovery = discovery;
+      if (closing) {
+        return Optional.empty();
+      }
+      Optional<InetSocketAddress> found = discovery.await(timeout);
+      found.ifPresent(a -> emit(Kind.DISCOVERED, "controller " + hostPort(a)));
+      return found;
+    } catch (IOException e) {
+      if (!closing) {
+        log.warn("cannot listen for JOIN beacons on {}: {}", hostPort(settings.discoveryGroup()), e.getMessage());
+      }
+      return Optional.empty();
+    } finally {
+      currentDiscovery = null;
+    }
+  }
+
+  private void pause(Duration delay) {
+    try {
+      closed.await(delay.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      closing = true;
+    }
+  }
+
+  /** On the status thread: run the script, remember the answer, report it if registered. */
+  private void probeAndReport() {
+    try {
+      int status = probe.run();
+      if (status != latestStatus) {
+        log.info("application status {}", status);
+      }
+      latestStatus = status;
+      AgentSession session = registeredSession;
+      if (session != null) {
+        session.report(status);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // closing
+    } catch (RuntimeException e) {
+      log.warn("status probe failed", e); // keep the schedule alive
+    }
+  }
+
+  // --- called by AgentSession ---
+
+  void sessionRegistered(AgentSession session) {
+    registeredAt = tuning.nanoClock().getAsLong();
+    registeredThisSession = true;
+    registeredSession = session;
+    try {
+      statusThread.execute(this::probeAndReport); // the first REPORT is the script's real answer
+    } catch (RuntimeException e) {
+      log.debug("status thread is stopping: {}", e.toString());
+    }
+  }
+
+  void sessionEnded(AgentSession session) {
+    if (registeredSession == session) {
+      registeredSession = null;
+    }
+  }
+
+  int latestStatus() {
+    return latestStatus;
+  }
+
+  /** Whether a controller has accepted this agent and the connection is still up. Thread-safe. */
+  public boolean isRegistered() {
+    return registeredSession != null;
+  }
+
+  /** The status script's latest answer (2000 + exit code, 2128 unknown); empty before its first run. */
+  public OptionalInt applicationStatus() {
+    int s = latestStatus;
+    return s < 0 ? OptionalInt.empty() : OptionalInt.of(s);
+  }
+
+  boolean isClosing() {
+    return closing;
+  }
+
+  void emit(Kind kind, String detail) {
+    AgentEvent event = new AgentEvent(kind, detail);
+    if (kind == Kind.ECHO_ANSWERED || kind == Kind.QUERY_ANSWERED) {
+      log.debug("{}", event.line()); // the controller's business: keep the log for state changes
+    } else {
+      log.info("{}", event.line());
+    }
+    try {
+      listener.onEvent(event);
+    } catch (RuntimeException e) {
+      log.warn("event listener failed on {}", kind, e);
+    }
+  }
+
+  private static String hostPort(InetSocketAddress a) {
+    return a.getAddress().getHostAddress() + ":" + a.getPort();
+  }
+
+  /** Stops: closes the connection or discovery, stops the status script; returns within ~2 s. */
+  @Override
+  public void close() {
+    closing = true;
+    closed.countDown();
+    closeQuietly(currentSocket);
+    Discovery discovery = currentDiscovery;
+    if (discovery != null) {
+      discovery.close();
+    }
+    statusThread.shutdownNow(); // interrupts a running script: its process tree is killed
+    try {
+      if (connectionThread.isAlive()) {
+        connectionThread.join(1500);
+      }
+      statusThread.awaitTermination(500, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void closeQuietly(Socket socket) {
+    if (socket != null) {
+      try {
+        socket.close();
+      } catch (IOException e) {
+        log.debug("close failed: {}", e.getMessage());
+      }
+    }
+  }
+}

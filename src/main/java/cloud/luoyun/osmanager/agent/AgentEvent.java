@@ -1,0 +1,39 @@
+package cloud.luoyun.osmanager.agent;
+
+/**
+ * One thing that happened to the agent, as one line for people ({@link #line()}). Carries no KEY
+ * and no challenge.
+ */
+public record AgentEvent(Kind kind, String detail) {
+
+  public enum Kind {
+    CONNECTING,
+    UNREACHABLE,
+    CONTROLLER_AUTHENTICATED,
+    CONTROLLER_FAILED_AUTHENTICATION,
+    REGISTERED,
+    REGISTRATION_REFUSED,
+    REPORTED,
+    ECHO_ANSWERED,
+    QUERY_ANSWERED,
+    PROTOCOL_ERROR,
+    DISCONNECTED,
+    DISCOVERING,
+    DISCOVERED,
+    RETRYING;
+
+    /** "controller-failed-authentication" for CONTROLLER_FAILED_AUTHENTICATION. */
+    public String label() {
+      return name().toLowerCase().replace('_', '-');
+    }
+  }
+
+  public String line() {
+    return detail.isEmpty() ? kind.label() : kind.label() + " " + detail;
+  }
+
+  @Override
+  public String toString() {
+    return line();
+  }
+}

@@ -1,0 +1,55 @@
+package cloud.luoyun.osmanager.cli;
+
+import cloud.luoyun.osmanager.configure.Configurator;
+import cloud.luoyun.osmanager.configure.Report;
+import cloud.luoyun.osmanager.util.Logging;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code osmanager configure}: apply the cloud's config to this system (the seed's pyosc). */
+@Command(name = "configure", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+        "Read the instance config the cloud handed over (luoyun.ini on the config floppy), store it as "
+            + "conf/luoyun.conf, and apply it: root password, root SSH key, NIC addresses (by MAC), "
+            + "network files, name servers, new SSH host keys for a new instance, then custom/scripts/config.",
+        "Prints one line per step: '<step>: changed|unchanged|skipped|failed[: detail]'.",
+        "Exit status: 0 all steps good, 1 a step failed, 2 the config or its source is invalid "
+            + "(one line on stderr naming the field; nothing is changed)."})
+final class ConfigureCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Mixin HomeOption home;
+
+  @Option(names = "--root", paramLabel = "DIR", defaultValue = "/",
+      description = "Prefix of every system path touched (etc/shadow, root/.ssh, etc/resolv.conf, ...), "
+          + "to apply the config to an image tree. NICs are always the running system's. Default: ${DEFAULT-VALUE}.")
+  Path root;
+
+  @Option(names = "--source", paramLabel = "PATH", defaultValue = "/dev/fd0",
+      description = "Floppy device, floppy image file, or plain luoyun.ini (told apart by content). "
+          + "Without a floppy the existing conf/luoyun.conf is used. Default: ${DEFAULT-VALUE}.")
+  Path source;
+
+  @Option(names = "--dry-run", description = "Print what each step would change; change nothing.")
+  boolean dryRun;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Logging.configure(dryRun ? null : home.home().logDir(), "configure.log", false, false);
+    Configurator.Options options = Configurator.Options.of(home.home())
+        .withRoot(root).withSource(source).withDryRun(dryRun);
+    PrintWriter out = spec.commandLine().getOut();
+    Report report = new Configurator(options).run(step -> {
+      out.println(step.line());
+      out.flush();
+    });
+    report.badInput().ifPresent(msg -> spec.commandLine().getErr().println(msg));
+    return report.exitCode();
+  }
+}

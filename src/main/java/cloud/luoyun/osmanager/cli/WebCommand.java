@@ -1,0 +1,106 @@
+package cloud.luoyun.osmanager.cli;
+
+import cloud.luoyun.osmanager.config.ConfigException;
+import cloud.luoyun.osmanager.config.Ipv4Address;
+import cloud.luoyun.osmanager.util.Logging;
+import cloud.luoyun.osmanager.web.AgentStatusSource;
+import cloud.luoyun.osmanager.web.PageServer;
+import cloud.luoyun.osmanager.web.WebServers;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code osmanager web}: the instance's own web page, alone in its process. */
+@Command(name = "web", mixinStandardHelpOptions = true,
+    description = {
+        "Serves the instance's web page (default port 8080): custom/www/withcookie/ to the owner "
+            + "(URL ?cookie=<cookie from conf/luoyun.conf>), custom/www/nocookie/ to everyone else, "
+            + "built-in pages when the appliance has none.",
+        "Fills $hostname $application $version1 $version2 $curtime in HTML pages; the owner also "
+            + "gets /status.json?cookie=<cookie>.",
+        "Access log: log/web.log; messages: log/web-server.log and stdout. Runs until stopped."})
+final class WebCommand implements Callable<Integer> {
+  @Mixin
+  HomeOption home;
+
+  @Option(names = "--port", paramLabel = "N", defaultValue = "8080",
+      description = "TCP port to listen on (0: any free port). Default: ${DEFAULT-VALUE}.")
+  int port;
+
+  @Option(names = "--bind", paramLabel = "ADDR",
+      description = "Address to listen on. Default: all addresses.")
+  String bind;
+
+  @Option(names = {"-v", "--verbose"}, description = "Log more.")
+  boolean verbose;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    WebServers.prepareJetty(); // before any Jetty class loads
+    if (port < 0 || port > 65535) {
+      spec.commandLine().getErr().println("--port: " + port + " is out of range (expected: 0..65535)");
+      return Main.EXIT_BAD_INPUT;
+    }
+    InetAddress address = null;
+    if (bind != null) {
+      try {
+        address = parseAddress(bind);
+      } catch (UnknownHostException | IllegalArgumentException e) {
+        spec.commandLine().getErr().println("--bind: not an address of this host: \"" + bind + "\"");
+        return Main.EXIT_BAD_INPUT;
+      }
+    }
+    Logging.configure(home.home().logDir(), "web-server.log", verbose);
+    InetSocketAddress socket = address == null ? new InetSocketAddress(port)
+        : new InetSocketAddress(address, port);
+    PageServer pages = new PageServer(home.home(), socket, AgentStatusSource.UNKNOWN);
+    try {
+      pages.start();
+    } catch (IOException e) {
+      Throwable root = e;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      String why = root instanceof BindException ? root.getMessage() : root.toString();
+      spec.commandLine().getErr().println("osmanager web: cannot listen on " + pages.describe() + ": " + why);
+      return Main.EXIT_FAILED;
+    }
+    // PageServer logs "serving ... on http://ADDR:PORT/" (stdout and log/web-server.log)
+    Runtime.getRuntime().addShutdownHook(new Thread(pages::close, "web-shutdown"));
+    pages.join();
+    return Main.EXIT_OK;
+  }
+
+  /**
+   * An IP literal (v4 or v6) or a name such as {@code localhost}. Something made of digits and
+   * dots must be a valid IPv4 address: it is never looked up as a name.
+   */
+  static InetAddress parseAddress(String s) throws UnknownHostException {
+    String t = s.strip();
+    if (t.matches("[0-9.]+")) {
+      try {
+        return Ipv4Address.parse("--bind", t).toInetAddress();
+      } catch (ConfigException e) {
+        throw new IllegalArgumentException(e.getMessage());
+      }
+    }
+    if (t.startsWith("[") && t.endsWith("]")) {
+      t = t.substring(1, t.length() - 1);
+    }
+    if (t.isEmpty() || t.length() > 255 || !t.matches("[A-Za-z0-9.:%_-]+")) {
+      throw new IllegalArgumentException("not an address");
+    }
+    return InetAddress.getByName(t);
+  }
+}

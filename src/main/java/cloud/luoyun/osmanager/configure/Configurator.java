@@ -1,0 +1,139 @@
+package cloud.luoyun.osmanager.configure;
+
+import cloud.luoyun.osmanager.config.Home;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The configurator (the seed's pyosc): takes the config the cloud handed over and applies it to the
+ * system, one idempotent step at a time: root password, root SSH key, NIC addresses, network files,
+ * name servers, SSH host keys of a new instance, then the appliance's {@code custom/scripts/config}.
+ *
+ * <p>A failed step does not stop the others. An invalid config stops everything before the first
+ * change. One instance per run; {@link #run} may be called from any thread but not concurrently.
+ */
+public final class Configurator {
+  private static final Logger log = LoggerFactory.getLogger(Configurator.class);
+
+  /**
+   * @param root prefix of every system path ({@code /} on an instance, an image tree otherwise)
+   * @param source floppy device, floppy image, or plain luoyun.ini
+   * @param netns run {@code ip} inside this network namespace ({@code ip -n}); empty on an instance
+   */
+  public record Options(Home home, Path root, Path source, boolean dryRun, Duration scriptTimeout,
+      Optional<String> netns) {
+    public static final Path DEFAULT_SOURCE = Path.of("/dev/fd0");
+    public static final Duration DEFAULT_SCRIPT_TIMEOUT = Duration.ofMinutes(5);
+
+    public Options {
+      Objects.requireNonNull(home);
+      Objects.requireNonNull(root);
+      Objects.requireNonNull(source);
+      Objects.requireNonNull(scriptTimeout);
+      Objects.requireNonNull(netns);
+    }
+
+    /** An instance's defaults: root {@code /}, source {@code /dev/fd0}, script limit 5 minutes. */
+    public static Options of(Home home) {
+      return new Options(home, Path.of("/"), DEFAULT_SOURCE, false, DEFAULT_SCRIPT_TIMEOUT, Optional.empty());
+    }
+
+    public Options withRoot(Path r) {
+      return new Options(home, r, source, dryRun, scriptTimeout, netns);
+    }
+
+    public Options withSource(Path s) {
+      return new Options(home, root, s, dryRun, scriptTimeout, netns);
+    }
+
+    public Options withDryRun(boolean d) {
+      return new Options(home, root, source, d, scriptTimeout, netns);
+    }
+
+    public Options withScriptTimeout(Duration t) {
+      return new Options(home, root, source, dryRun, t, netns);
+    }
+
+    public Options withNetns(String ns) {
+      return new Options(home, root, source, dryRun, scriptTimeout, Optional.of(ns));
+    }
+  }
+
+  private final Options options;
+  private final CommandRunner runner;
+  private final Clock clock;
+
+  public Configurator(Options options) {
+    this(options, CommandRunner.system());
+  }
+
+  public Configurator(Options options, CommandRunner runner) {
+    this(options, runner, Clock.systemDefaultZone());
+  }
+
+  Configurator(Options options, CommandRunner runner, Clock clock) {
+    this.options = options;
+    this.runner = runner;
+    this.clock = clock;
+  }
+
+  public Report run() throws InterruptedException {
+    return run(step -> {});
+  }
+
+  /** Runs every step; {@code onStep} sees each line as soon as its step is done. */
+  public Report run(Consumer<StepResult> onStep) throws InterruptedException {
+    long start = System.nanoTime();
+    Report report = runSteps(onStep);
+    log.info("configure run took {} ms (exit status {})", (System.nanoTime() - start) / 1_000_000, report.exitCode());
+    return report;
+  }
+
+  private Report runSteps(Consumer<StepResult> onStep) throws InterruptedException {
+    ConfigSource.Loaded loaded;
+    try {
+      loaded = ConfigSource.load(options, runner);
+    } catch (ConfigSource.BadInput e) {
+      log.warn("config refused: {}", e.getMessage());
+      return new Report(List.of(), Optional.of(e.getMessage()));
+    }
+    loaded.config().warnings().forEach(w -> log.warn("luoyun.conf {}", w));
+    List<StepResult> results = new ArrayList<>();
+    report(loaded.line(), results, onStep);
+    Context c = new Context(loaded.config(), options, runner);
+    for (Step step : steps()) {
+      StepResult r;
+      long t0 = System.nanoTime();
+      try {
+        r = step.apply(c);
+      } catch (InterruptedException e) {
+        throw e;
+      } catch (Exception e) {
+        log.warn("{} failed", step.name(), e);
+        r = step.failed(c, e.getMessage() == null ? e.toString() : e.getMessage());
+      }
+      log.debug("{} took {} ms", step.name(), (System.nanoTime() - t0) / 1_000_000);
+      report(r, results, onStep);
+    }
+    return new Report(results, Optional.empty());
+  }
+
+  private List<Step> steps() {
+    return List.of(new RootPasswordStep(clock), new RootSshKeyStep(), new NicStep(), new NetworkFilesStep(),
+        new NameServerStep(), new HostKeyStep(), new CustomScriptStep());
+  }
+
+  private static void report(StepResult r, List<StepResult> results, Consumer<StepResult> onStep) {
+    log.info("{}", r.line());
+    results.add(r);
+    onStep.accept(r);
+  }
+}

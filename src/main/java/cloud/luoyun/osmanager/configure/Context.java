@@ -1,0 +1,96 @@
+package cloud.luoyun.osmanager.configure;
+
+import cloud.luoyun.osmanager.config.Home;
+import cloud.luoyun.osmanager.config.InstanceConfig;
+import cloud.luoyun.osmanager.config.NetworkEntry;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** What every step of one run sees: the validated config, the paths, the seams. One per run. */
+final class Context {
+  final InstanceConfig config;
+  final Configurator.Options options;
+  final CommandRunner runner;
+  final Ip ip;
+  private List<Ip.Link> links;
+
+  Context(InstanceConfig config, Configurator.Options options, CommandRunner runner) {
+    this.config = config;
+    this.options = options;
+    this.runner = runner;
+    this.ip = new Ip(runner, options.netns());
+  }
+
+  boolean dryRun() {
+    return options.dryRun();
+  }
+
+  Home home() {
+    return options.home();
+  }
+
+  /** A system path under {@code --root}: {@code sys("etc/shadow")}. */
+  Path sys(String relative) {
+    return options.root().resolve(relative);
+  }
+
+  /** True when --root is the running system, so services may be told about changes. */
+  boolean liveRoot() {
+    return options.root().toAbsolutePath().normalize().equals(Path.of("/"));
+  }
+
+  /** The links of the (namespace's) system, read once per run. */
+  List<Ip.Link> links() throws IOException, InterruptedException {
+    if (links == null) {
+      links = ip.links();
+    }
+    return links;
+  }
+
+  /** Forget the links read so far: a step changed them. */
+  void linksChanged() {
+    links = null;
+  }
+
+  /** A config network entry with an {@code ip}, and the NIC it means (if found). */
+  record Match(int index, NetworkEntry entry, Optional<Ip.Link> link, String problem) {
+    String label() {
+      return "network[" + index + "]";
+    }
+  }
+
+  /**
+   * Pairs each entry that has an {@code ip} with its NIC: by MAC when the entry has one, else the
+   * entry's position among the NICs (first entry, first NIC), as the cloud assigns them; by
+   * position only on the running system (or a given netns), so that applying a config to an image
+   * tree never re-addresses the build host's first NIC.
+   */
+  List<Match> matches() throws IOException, InterruptedException {
+    List<Ip.Link> all = links();
+    List<Ip.Link> nics = all.stream().filter(Ip.Link::isNic).toList();
+    List<NetworkEntry> network = config.settings().network();
+    List<Match> out = new ArrayList<>();
+    for (int i = 0; i < network.size(); i++) {
+      NetworkEntry e = network.get(i);
+      if (e.ip().isEmpty()) {
+        continue;
+      }
+      if (e.mac().isPresent()) {
+        Optional<Ip.Link> byMac = nics.stream().filter(l -> l.mac().equals(e.mac())).findFirst()
+            .or(() -> all.stream().filter(l -> l.mac().equals(e.mac())).findFirst());
+        out.add(new Match(i, e, byMac, byMac.isPresent() ? "" : "no NIC with MAC " + e.mac().get()));
+      } else if (!liveRoot() && options.netns().isEmpty()) {
+        // Applying to an image tree from a build host: the host's own NICs are not the image's.
+        out.add(new Match(i, e, Optional.empty(), "no mac; NICs are matched by position only with --root /"));
+      } else {
+        Optional<Ip.Link> byOrder = i < nics.size() ? Optional.of(nics.get(i)) : Optional.empty();
+        out.add(new Match(i, e, byOrder, byOrder.isPresent() ? ""
+            : "no NIC number " + (i + 1) + " (found " + nics.size() + ")"));
+      }
+    }
+    return out;
+  }
+}

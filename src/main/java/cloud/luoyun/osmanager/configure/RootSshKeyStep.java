@@ -1,0 +1,116 @@
+package cloud.luoyun.osmanager.configure;
+
+import cloud.luoyun.osmanager.config.SshPublicKey;
+import cloud.luoyun.osmanager.util.AtomicFile;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Makes the config's {@code public_key} appear exactly once in {@code root/.ssh/authorized_keys},
+ * as the plain validated line (no options). Other lines are kept byte for byte; other lines
+ * carrying the same key (say with {@code command="..."} options, or twice) are replaced by the
+ * one plain line, so the owner's key grants exactly what the config says. {@code .ssh} is 0700
+ * and the file 0600, both owned by root, as sshd's StrictModes wants.
+ */
+final class RootSshKeyStep implements Step {
+  @Override
+  public String name() {
+    return "root-ssh-key";
+  }
+
+  @Override
+  public StepResult apply(Context c) throws Exception {
+    Optional<SshPublicKey> key = c.config.settings().publicKey();
+    if (key.isEmpty()) {
+      return skipped(c, "no public_key in the config");
+    }
+    Path home = c.sys("root");
+    Path dir = home.resolve(".ssh");
+    Path file = dir.resolve("authorized_keys");
+    if (!Files.isDirectory(home)) {
+      return failed(c, "root's home " + SysFiles.rel(c, home) + " does not exist");
+    }
+    SysFiles.requireNoLink(home, SysFiles.rel(c, home));
+    SysFiles.requireNoLink(dir, SysFiles.rel(c, dir));
+    SysFiles.requireNoLink(file, SysFiles.rel(c, file));
+    List<String> what = new ArrayList<>();
+    if (!SysFiles.exists(dir)) {
+      what.add("created " + SysFiles.rel(c, dir));
+      if (!c.dryRun()) {
+        Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(SysFiles.RWX_OWNER));
+      }
+    }
+    if (SysFiles.exists(dir) && SysFiles.ensureRootOwned(dir, SysFiles.RWX_OWNER, c.dryRun())) {
+      what.add(SysFiles.rel(c, dir) + " made 0700 root");
+    }
+    byte[] old = SysFiles.exists(file) ? Files.readAllBytes(file) : new byte[0];
+    byte[] updated = withKey(old, key.get());
+    if (!Arrays.equals(old, updated)) {
+      what.add("key " + key.get().comment().orElse(key.get().type()) + " put in " + SysFiles.rel(c, file));
+      if (!c.dryRun()) {
+        AtomicFile.write(file, updated, SysFiles.RW_OWNER);
+      }
+    }
+    if (SysFiles.exists(file) && SysFiles.ensureRootOwned(file, SysFiles.RW_OWNER, c.dryRun())) {
+      what.add(SysFiles.rel(c, file) + " made 0600 root");
+    }
+    return what.isEmpty() ? unchanged(c, "key present once in " + SysFiles.rel(c, file))
+        : changed(c, String.join("; ", what));
+  }
+
+  /** {@code old} with every line holding the key's blob dropped and the plain line once at the end. */
+  static byte[] withKey(byte[] old, SshPublicKey key) {
+    byte[] want = key.line().getBytes(StandardCharsets.UTF_8);
+    List<int[]> lines = new ArrayList<>(); // [start, end) without the '\n'
+    for (int s = 0; s < old.length; ) {
+      int e = s;
+      while (e < old.length && old[e] != '\n') {
+        e++;
+      }
+      lines.add(new int[] {s, e});
+      s = e + 1;
+    }
+    List<int[]> same = lines.stream().filter(l -> holdsKey(old, l, key)).toList();
+    if (same.size() == 1 && Arrays.equals(old, same.get(0)[0], same.get(0)[1], want, 0, want.length)
+        && (old.length == 0 || old[old.length - 1] == '\n')) {
+      return old;
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(old.length + want.length + 1);
+    boolean placed = false;
+    for (int[] l : lines) {
+      if (holdsKey(old, l, key)) {
+        if (!placed) {
+          out.write(want, 0, want.length); // where the first copy was: keeps the file's order
+          out.write('\n');
+          placed = true;
+        }
+        continue;
+      }
+      out.write(old, l[0], l[1] - l[0]);
+      out.write('\n');
+    }
+    if (!placed) {
+      out.write(want, 0, want.length);
+      out.write('\n');
+    }
+    return out.toByteArray();
+  }
+
+  /** True when the line has the key's base64 blob as a whole word (with or without options). */
+  private static boolean holdsKey(byte[] buf, int[] line, SshPublicKey key) {
+    String text = new String(buf, line[0], line[1] - line[0], StandardCharsets.ISO_8859_1);
+    for (String word : text.split("[ \t]+")) {
+      if (word.equals(key.base64())) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,75 @@
+package cloud.luoyun.osmanager.configure;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+/** Small file-system checks the steps share. Never follows a symlink it is asked about. */
+final class SysFiles {
+  static final Set<PosixFilePermission> RW_OWNER = PosixFilePermissions.fromString("rw-------");
+  static final Set<PosixFilePermission> RWX_OWNER = PosixFilePermissions.fromString("rwx------");
+  static final Set<PosixFilePermission> PUBLIC_FILE = PosixFilePermissions.fromString("rw-r--r--");
+  static final Set<PosixFilePermission> PUBLIC_DIR = PosixFilePermissions.fromString("rwxr-xr-x");
+
+  private SysFiles() {}
+
+  static boolean isLink(Path p) {
+    return Files.isSymbolicLink(p);
+  }
+
+  static boolean exists(Path p) {
+    return Files.exists(p, LinkOption.NOFOLLOW_LINKS);
+  }
+
+  static Set<PosixFilePermission> mode(Path p) throws IOException {
+    return Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
+  }
+
+  static int uid(Path p) throws IOException {
+    return (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+  }
+
+  static int gid(Path p) throws IOException {
+    return (Integer) Files.getAttribute(p, "unix:gid", LinkOption.NOFOLLOW_LINKS);
+  }
+
+  /**
+   * Makes {@code p} (a file or folder, not a link) have exactly {@code mode} and owner root:root.
+   *
+   * @return true when something had to change
+   */
+  static boolean ensureRootOwned(Path p, Set<PosixFilePermission> mode, boolean dryRun) throws IOException {
+    boolean change = false;
+    if (uid(p) != 0 || gid(p) != 0) {
+      change = true;
+      if (!dryRun) {
+        Files.setAttribute(p, "unix:uid", 0, LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(p, "unix:gid", 0, LinkOption.NOFOLLOW_LINKS);
+      }
+    }
+    if (!mode(p).equals(mode)) {
+      change = true;
+      if (!dryRun) {
+        Files.setPosixFilePermissions(p, mode);
+      }
+    }
+    return change;
+  }
+
+  /** Refuses a path whose existing parts (below {@code root}) include a symlink we would write through. */
+  static void requireNoLink(Path p, String what) throws IOException {
+    if (isLink(p)) {
+      throw new IOException(what + " is a symbolic link; refusing to write through it");
+    }
+  }
+
+  static String rel(Context c, Path p) {
+    Path root = c.options.root().toAbsolutePath().normalize();
+    Path abs = p.toAbsolutePath().normalize();
+    return abs.startsWith(root) && !root.equals(abs) ? root.relativize(abs).toString() : abs.toString();
+  }
+}

@@ -1,0 +1,162 @@
+package cloud.luoyun.osmanager.web;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Locale;
+
+/**
+ * One folder of pages ({@code custom/www/withcookie} or {@code custom/www/nocookie}) and the only
+ * way a URL path becomes a file in it.
+ *
+ * <p>Safe by construction, in two independent layers:
+ * <ol>
+ *   <li>the path is checked as text: it must be the decoded, canonical path Jetty produced (Jetty
+ *       already refuses encoded separators, encoded dots and {@code ..} above the root), and must
+ *       contain no control character, NUL, backslash or '%' (a '%' left after decoding means a
+ *       double encoding), and no segment that starts with a dot ({@code ..}, {@code .}, and hidden
+ *       files such as {@code .git});</li>
+ *   <li>the file is then resolved to its real path (every symbolic link followed) and must lie
+ *       inside the real path of the folder, and be a regular file. A symbolic link that stays in
+ *       the folder works; one that points out is "not found".</li>
+ * </ol>
+ * A directory gives its {@code index.html}. There are no listings.
+ *
+ * <p>Stateless and thread-safe.
+ */
+final class SiteFolder {
+  static final String INDEX = "index.html";
+  static final int MAX_PATH_CHARS = 1024;
+
+  /** A request path resolved to a file inside the folder. */
+  record Found(Path file, BasicFileAttributes attributes) {
+    boolean isHtml() {
+      return isHtmlName(file.getFileName().toString());
+    }
+  }
+
+  /** The outcome of a lookup: a file, a directory asked for without its trailing slash, or nothing. */
+  sealed interface Lookup permits Lookup.File, Lookup.AddSlash, Lookup.NotFound {
+    record File(Found found) implements Lookup {}
+
+    record AddSlash() implements Lookup {}
+
+    record NotFound() implements Lookup {}
+  }
+
+  private static final Lookup NOT_FOUND = new Lookup.NotFound();
+
+  /** How long the folder's own real path is reused before it is resolved again. */
+  private static final long ROOT_CACHE_NANOS = 1_000_000_000L;
+
+  private record Root(Path real, long until) {}
+
+  private final Path folder;
+  private volatile Root root;
+
+  SiteFolder(Path folder) {
+    this.folder = folder;
+  }
+
+  /**
+   * The folder's real path, resolved at most once a second: it changes only when the appliance
+   * builder moves folders around, and a stale value can only refuse a file, never admit one
+   * (every file's own real path is still resolved and checked on each request).
+   */
+  private Path realRoot() throws IOException {
+    long now = System.nanoTime();
+    Root r = root;
+    if (r == null || now - r.until() > 0) {
+      r = new Root(folder.toRealPath(), now + ROOT_CACHE_NANOS);
+      root = r;
+    }
+    return r.real();
+  }
+
+  Path folder() {
+    return folder;
+  }
+
+  /** True when the folder exists and holds an {@code index.html}: the appliance has its own pages. */
+  boolean hasIndex() {
+    return Files.isRegularFile(folder.resolve(INDEX));
+  }
+
+  /**
+   * Looks up a decoded request path such as {@code /}, {@code /index.html}, {@code /img/a.png}.
+   * Never throws for bad input: anything doubtful is {@link Lookup.NotFound}.
+   */
+  Lookup lookup(String path) {
+    if (!isSafeText(path)) {
+      return NOT_FOUND;
+    }
+    try {
+      Path root = realRoot();
+      Path candidate = root;
+      for (String segment : path.split("/")) {
+        if (!segment.isEmpty()) {
+          candidate = candidate.resolve(segment);
+        }
+      }
+      Path real = inside(root, candidate);
+      if (real == null) {
+        return NOT_FOUND;
+      }
+      BasicFileAttributes a = Files.readAttributes(real, BasicFileAttributes.class,
+          LinkOption.NOFOLLOW_LINKS);
+      if (a.isDirectory()) {
+        if (!path.endsWith("/")) {
+          return new Lookup.AddSlash();
+        }
+        real = inside(root, real.resolve(INDEX));
+        if (real == null) {
+          return NOT_FOUND;
+        }
+        a = Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      }
+      if (!a.isRegularFile()) {
+        return NOT_FOUND;
+      }
+      return new Lookup.File(new Found(real, a));
+    } catch (IOException | SecurityException | java.nio.file.InvalidPathException e) {
+      return NOT_FOUND;
+    }
+  }
+
+  /** The real path of {@code candidate} when it exists and lies inside {@code root}, else null. */
+  private static Path inside(Path root, Path candidate) throws IOException {
+    Path real;
+    try {
+      real = candidate.toRealPath();
+    } catch (java.nio.file.NoSuchFileException | java.nio.file.NotDirectoryException e) {
+      return null;
+    } catch (java.nio.file.FileSystemException e) {
+      return null; // ELOOP, EACCES and the like
+    }
+    return real.startsWith(root) ? real : null;
+  }
+
+  static boolean isSafeText(String path) {
+    if (path == null || path.isEmpty() || path.charAt(0) != '/' || path.length() > MAX_PATH_CHARS) {
+      return false;
+    }
+    for (int i = 0; i < path.length(); i++) {
+      char c = path.charAt(i);
+      if (c < 0x20 || c == 0x7f || c == '\\' || c == '%' || (c >= 0x80 && c < 0xa0)
+          || c == '\ufffd') {
+        return false;
+      }
+      if (c == '.' && path.charAt(i - 1) == '/') {
+        return false; // a segment that starts with a dot: ".", "..", ".hidden"
+      }
+    }
+    return true;
+  }
+
+  static boolean isHtmlName(String name) {
+    String n = name.toLowerCase(Locale.ROOT);
+    return n.endsWith(".html") || n.endsWith(".htm");
+  }
+}

@@ -1,0 +1,366 @@
+package cloud.luoyun.osmanager.configure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cloud.luoyun.osmanager.config.FloppyWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every step against a --root temp tree, with NICs inside a throw-away network namespace whose NIC
+ * has the config's MAC and is not called eth0. Runs as root (CI is root).
+ */
+class ConfiguratorTest {
+  static final String MAC = "92:fd:3c:00:00:07";
+  static final String HASH = "$6$rJ3kQ9zP$Ryy8oYHtWrI/rFlRY/KFAfQS0OL6KggtTmAWJ8WTzrsOvFnl6bBKvt0REy5Xzn/NJXM69Fvr.ybi923iEA/Hk1";
+  static final String KEY_LINE =
+      "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAICLLz0JhZoHlDBh2ZMkTmgtsui1UzHhdYhQfF5+QD8NJ owner@example";
+
+  @TempDir Path tmp;
+  ImageTree tree;
+  Netns ns;
+  RecordingRunner runner = new RecordingRunner();
+
+  @BeforeEach
+  void setUp() throws Exception {
+    tree = new ImageTree(tmp);
+    ns = Netns.create().nic("ens3", MAC, "far0");
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    ns.close();
+  }
+
+  Report run(Configurator.Options o) throws InterruptedException {
+    return new Configurator(o, runner, ImageTree.CLOCK).run();
+  }
+
+  Report runVector() throws InterruptedException {
+    return run(tree.options(ImageTree.vectorFloppy(), ns));
+  }
+
+  /** A floppy image holding the vector config with {@code from} replaced by {@code to}. */
+  Path floppyWith(String from, String to) throws IOException {
+    String ini = ImageTree.vectorIni();
+    assertThat(ini).contains(from);
+    Path img = Files.createTempFile(tmp, "floppy", ".img");
+    Files.write(img, FloppyWriter.image(ini.replace(from, to).getBytes(StandardCharsets.UTF_8), LocalDateTime.now()));
+    return img;
+  }
+
+  static Map<String, Outcome> outcomes(Report r) {
+    Map<String, Outcome> m = new java.util.LinkedHashMap<>();
+    r.steps().forEach(s -> m.put(s.step(), s.outcome()));
+    return m;
+  }
+
+  @Test
+  void theVectorFloppyGivesExactlyTheFilesAndAddressesOfTheSpec() throws Exception {
+    Report r = runVector();
+
+    assertThat(r.exitCode()).as(r.steps().toString()).isZero();
+    assertThat(outcomes(r)).containsExactly(
+        Map.entry("config", Outcome.CHANGED), Map.entry("root-password", Outcome.CHANGED),
+        Map.entry("root-ssh-key", Outcome.CHANGED), Map.entry("nics", Outcome.CHANGED),
+        Map.entry("network-files", Outcome.CHANGED), Map.entry("nameservers", Outcome.CHANGED),
+        Map.entry("host-keys", Outcome.CHANGED), Map.entry("custom-script", Outcome.SKIPPED));
+    // conf: the floppy's bytes, 0600
+    assertThat(tree.home.conf()).hasBinaryContent(Files.readAllBytes(cloud.luoyun.osmanager.TestFiles.vector("luoyun.ini")));
+    assertThat(mode(tree.home.conf())).isEqualTo("rw-------");
+    // shadow: root's hash and day of change; every other byte as it was; mode kept
+    byte[] expected = ImageTree.concat(("root:" + HASH + ":" + ImageTree.DAY + ":0:99999:7:::\n")
+        .getBytes(StandardCharsets.US_ASCII), ImageTree.SHADOW_REST);
+    assertThat(tree.sys("etc/shadow")).hasBinaryContent(expected);
+    assertThat(mode(tree.sys("etc/shadow"))).isEqualTo("rw-r-----");
+    assertThat(Files.getAttribute(tree.sys("etc/shadow"), "unix:gid")).isEqualTo(ImageTree.SHADOW_GID);
+    assertThat(mode(tree.sys("etc/.pwd.lock"))).isEqualTo("rw-------");
+    // root's key
+    assertThat(tree.sys("root/.ssh/authorized_keys")).hasContent(KEY_LINE + "\n");
+    assertThat(mode(tree.sys("root/.ssh"))).isEqualTo("rwx------");
+    assertThat(mode(tree.sys("root/.ssh/authorized_keys"))).isEqualTo("rw-------");
+    assertThat(Files.getAttribute(tree.sys("root/.ssh/authorized_keys"), "unix:uid")).isEqualTo(0);
+    // NIC found by MAC: address, up, default route
+    assertThat(ns.ip("-4", "-o", "addr", "show", "dev", "ens3")).contains("inet 10.0.0.5/24 brd 10.0.0.255");
+    assertThat(ns.ip("-o", "link", "show", "dev", "ens3")).contains(",UP");
+    assertThat(ns.ip("route", "show", "default")).isEqualTo("default via 10.0.0.1 dev ens3 \n");
+    // persisted for ifupdown, the stack of this tree
+    assertThat(tree.sys("etc/network/interfaces.d/osmanager")).content().contains(
+        "auto ens3\niface ens3 inet static\n    address 10.0.0.5/24\n    gateway 10.0.0.1\n"
+            + "    dns-nameservers 8.8.8.8 114.114.114.114\n").startsWith("# managed by osmanager");
+    // name servers, search kept
+    assertThat(tree.sys("etc/resolv.conf")).hasContent(NameServerStep.MARK
+        + "\nnameserver 8.8.8.8\nnameserver 114.114.114.114\nsearch example.org\n");
+    // new instance: host keys made, TAG remembered
+    assertThat(tree.sys("etc/ssh/ssh_host_ed25519_key")).exists();
+    assertThat(tree.home.stateDir().resolve("applied-tag")).hasContent("7\n");
+  }
+
+  @Test
+  void aSecondRunChangesNothingAndRewritesNoFile() throws Exception {
+    assertThat(runVector().exitCode()).isZero();
+    Map<String, String> before = tree.snapshot();
+    String addrs = ns.ip("-4", "-o", "addr", "show");
+    runner.commands.clear();
+
+    Report again = runVector();
+
+    assertThat(again.exitCode()).isZero();
+    assertThat(again.steps()).allSatisfy(s -> assertThat(s.outcome()).as(s.line())
+        .isIn(Outcome.UNCHANGED, Outcome.SKIPPED));
+    assertThat(tree.snapshot()).isEqualTo(before);
+    assertThat(ns.ip("-4", "-o", "addr", "show")).isEqualTo(addrs);
+    assertThat(runner.changing()).isEmpty();
+  }
+
+  @Test
+  void aDryRunSaysWhatWouldChangeAndChangesNothing() throws Exception {
+    Map<String, String> before = tree.snapshot();
+
+    Report r = run(tree.options(ImageTree.vectorFloppy(), ns).withDryRun(true));
+
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.steps()).extracting(StepResult::line).contains(
+        "root-password: would change: would set root's password hash in etc/shadow",
+        "nics: would change: would run: ip addr add 10.0.0.5/24 broadcast + dev ens3; "
+            + "ip link set dev ens3 up; ip route replace default via 10.0.0.1 dev ens3");
+    assertThat(tree.snapshot()).isEqualTo(before);
+    assertThat(ns.ip("-4", "-o", "addr", "show", "dev", "ens3")).isEmpty();
+    assertThat(runner.changing()).isEmpty();
+  }
+
+  @Test
+  void aNewAddressReplacesTheOldOneInsteadOfStackingAndMovesTheRoute() throws Exception {
+    runVector();
+
+    Report r = run(tree.options(floppyWith("\"ip\": \"10.0.0.5\"", "\"ip\": \"10.0.0.6\""), ns));
+
+    assertThat(r.step("nics").get().outcome()).isEqualTo(Outcome.CHANGED);
+    String addrs = ns.ip("-4", "-o", "addr", "show", "dev", "ens3");
+    assertThat(addrs).contains("10.0.0.6/24").doesNotContain("10.0.0.5");
+    assertThat(ns.ip("route", "show", "default")).isEqualTo("default via 10.0.0.1 dev ens3 \n");
+  }
+
+  @Test
+  void anEntryWithoutMacMeansTheNicInThatPosition() throws Exception {
+    try (Netns two = Netns.create().nicWithRemotePeer("enp1s0", "52:54:00:00:00:01")
+        .nicWithRemotePeer("enp2s0", "52:54:00:00:00:02")) {
+      String json = "{\"network\": [{}, {\"ip\": \"192.168.7.9\", \"netmask\": \"255.255.0.0\"}]}";
+      Path ini = tmp.resolve("luoyun.ini");
+      Files.writeString(ini, "TAG=9\nKEY=k\nJSON=" + json + "\n");
+
+      Report r = run(tree.options(ini, two));
+
+      assertThat(r.step("nics").get().line()).isEqualTo(
+          "nics: changed: ip addr add 192.168.7.9/16 broadcast + dev enp2s0; ip link set dev enp2s0 up");
+      assertThat(two.ip("-4", "-o", "addr", "show", "dev", "enp2s0")).contains("192.168.7.9/16");
+      assertThat(two.ip("-4", "-o", "addr", "show", "dev", "enp1s0")).isEmpty(); // left to DHCP
+    }
+  }
+
+  @Test
+  void anImageTreeNeverTakesTheHostsNicsByPosition() throws Exception {
+    Path ini = tmp.resolve("luoyun.ini");
+    Files.writeString(ini, "TAG=9\nKEY=k\nJSON={\"network\": [{\"ip\": \"192.168.7.9\"}]}\n");
+    Configurator.Options noNetns = Configurator.Options.of(tree.home).withRoot(tree.root).withSource(ini);
+
+    Report r = run(noNetns);
+
+    assertThat(r.step("nics").get().line())
+        .isEqualTo("nics: failed: network[0]: no mac; NICs are matched by position only with --root /");
+    assertThat(runner.changing()).noneMatch(cmd -> cmd.get(0).equals("ip"));
+  }
+
+  @Test
+  void aMacThatNoNicHasFailsTheNicStepButNotTheOthers() throws Exception {
+    Report r = run(tree.options(floppyWith(MAC, "52:54:00:aa:bb:cc"), ns));
+
+    assertThat(r.exitCode()).isEqualTo(Report.EXIT_FAILED);
+    assertThat(r.step("nics").get().line()).isEqualTo("nics: failed: network[0]: no NIC with MAC 52:54:00:aa:bb:cc");
+    assertThat(r.step("root-password").get().outcome()).isEqualTo(Outcome.CHANGED);
+    assertThat(r.step("nameservers").get().outcome()).isEqualTo(Outcome.CHANGED);
+  }
+
+  @Test
+  void keepsOtherAuthorizedKeysAndReplacesACopyOfTheKeyThatCarriedOptions() throws Exception {
+    Files.createDirectories(tree.sys("root/.ssh"));
+    String other = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQC7 admin@site";
+    String restricted = "command=\"/bin/false\",no-pty " + KEY_LINE.replace(" owner@example", " old");
+    Files.writeString(tree.sys("root/.ssh/authorized_keys"), other + "\n" + restricted + "\n# note\n" + KEY_LINE + "\n");
+    Files.setPosixFilePermissions(tree.sys("root/.ssh"), PosixFilePermissions.fromString("rwxr-xr-x"));
+
+    Report r = runVector();
+
+    assertThat(r.step("root-ssh-key").get().outcome()).isEqualTo(Outcome.CHANGED);
+    assertThat(tree.sys("root/.ssh/authorized_keys")).hasContent(other + "\n" + KEY_LINE + "\n# note\n");
+    assertThat(mode(tree.sys("root/.ssh"))).isEqualTo("rwx------");
+  }
+
+  @Test
+  void aShadowWithoutRootFailsThatStepAndChangesItNot() throws Exception {
+    Files.write(tree.sys("etc/shadow"), ImageTree.SHADOW_REST);
+
+    Report r = runVector();
+
+    assertThat(r.exitCode()).isEqualTo(Report.EXIT_FAILED);
+    assertThat(r.step("root-password").get().line()).isEqualTo("root-password: failed: etc/shadow has no root entry");
+    assertThat(tree.sys("etc/shadow")).hasBinaryContent(ImageTree.SHADOW_REST);
+    assertThat(r.step("root-ssh-key").get().outcome()).isEqualTo(Outcome.CHANGED);
+  }
+
+  @Test
+  void aNewTagRegeneratesTheHostKeysAndTheSameTagKeepsThem() throws Exception {
+    runVector();
+    byte[] first = Files.readAllBytes(tree.sys("etc/ssh/ssh_host_ed25519_key.pub"));
+    Path next = floppyWith("TAG=7", "TAG=8");
+
+    Report r = run(tree.options(next, ns));
+    byte[] second = Files.readAllBytes(tree.sys("etc/ssh/ssh_host_ed25519_key.pub"));
+    Report same = run(tree.options(next, ns));
+
+    assertThat(r.step("host-keys").get().line()).startsWith("host-keys: changed: new instance (TAG 8, last applied 7)");
+    assertThat(second).isNotEqualTo(first);
+    assertThat(mode(tree.sys("etc/ssh/ssh_host_ed25519_key"))).isEqualTo("rw-------");
+    assertThat(same.step("host-keys").get().line()).isEqualTo("host-keys: unchanged: same instance (TAG 8)");
+    assertThat(tree.sys("etc/ssh/ssh_host_ed25519_key.pub")).hasBinaryContent(second);
+  }
+
+  @Test
+  void anIfupdownStanzaOfTheAdminForTheSameNicIsPointedOutAndLeftAlone() throws Exception {
+    String interfaces = "auto lo\niface lo inet loopback\nallow-hotplug ens3\niface ens3 inet dhcp\n";
+    Files.writeString(tree.sys("etc/network/interfaces"), interfaces);
+
+    Report first = runVector();
+    Report again = runVector();
+
+    String note = "note: etc/network/interfaces also configures ens3; remove that stanza";
+    assertThat(first.step("network-files").get().line())
+        .isEqualTo("network-files: changed: ifupdown: wrote etc/network/interfaces.d/osmanager, " + note);
+    assertThat(again.step("network-files").get().line())
+        .isEqualTo("network-files: unchanged: ifupdown files up to date; " + note);
+    assertThat(tree.sys("etc/network/interfaces")).hasBinaryContent(interfaces.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  @Test
+  void networkdImagesGetAMarkedNetworkFileMatchedByMac() throws Exception {
+    Files.createDirectories(tree.sys("etc/systemd/network"));
+    Files.createDirectories(tree.sys("etc/netplan"));
+    Path stale = tree.sys("etc/systemd/network/05-osmanager-nic3.network");
+    Files.writeString(stale, NetworkFilesStep.MARK + ": old\n");
+    Path foreign = tree.sys("etc/systemd/network/05-osmanager-nic4.network");
+    Files.writeString(foreign, "[Match]\nName=x\n"); // not ours: no mark
+
+    Report r = runVector();
+
+    assertThat(r.step("network-files").get().outcome()).isEqualTo(Outcome.CHANGED);
+    assertThat(tree.sys("etc/systemd/network/05-osmanager-nic0.network")).content().endsWith(
+        "[Match]\nMACAddress=92:fd:3c:00:00:07\n\n[Network]\nAddress=10.0.0.5/24\nGateway=10.0.0.1\n"
+            + "DNS=8.8.8.8\nDNS=114.114.114.114\n");
+    assertThat(stale).doesNotExist();
+    assertThat(foreign).exists();
+  }
+
+  @Test
+  void networkManagerImagesGetAPrivateKeyfile() throws Exception {
+    Files.createDirectories(tree.sys("usr/sbin"));
+    Files.writeString(tree.sys("usr/sbin/NetworkManager"), "");
+
+    runVector();
+
+    Path keyfile = tree.sys("etc/NetworkManager/system-connections/osmanager-nic0.nmconnection");
+    assertThat(keyfile).content().contains("[ethernet]\nmac-address=92:FD:3C:00:00:07\n",
+        "[ipv4]\nmethod=manual\naddress1=10.0.0.5/24,10.0.0.1\ndns=8.8.8.8;114.114.114.114;\n");
+    assertThat(mode(keyfile)).isEqualTo("rw-------");
+  }
+
+  @Test
+  void aResolvConfLinkedIntoResolvedGetsADropInAndStaysALink() throws Exception {
+    Files.delete(tree.sys("etc/resolv.conf"));
+    Files.createSymbolicLink(tree.sys("etc/resolv.conf"), Path.of("../run/systemd/resolve/stub-resolv.conf"));
+
+    Report r = runVector();
+
+    assertThat(r.step("nameservers").get().outcome()).isEqualTo(Outcome.CHANGED);
+    assertThat(Files.isSymbolicLink(tree.sys("etc/resolv.conf"))).isTrue();
+    assertThat(tree.sys("etc/systemd/resolved.conf.d/osmanager.conf"))
+        .hasContent(NameServerStep.MARK + "\n[Resolve]\nDNS=8.8.8.8 114.114.114.114\n");
+  }
+
+  @Test
+  void theCustomScriptRunsLastWithoutAShellAndItsStatusIsReported() throws Exception {
+    Path script = tree.home.configScript();
+    Files.createDirectories(script.getParent());
+    Path marker = tmp.resolve("ran");
+    Files.writeString(script, "#!/bin/sh\necho \"$OSM_ROOT\" > " + marker + "\nexit 3\n");
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+    Report r = runVector();
+
+    assertThat(r.steps().get(r.steps().size() - 1).line())
+        .isEqualTo("custom-script: failed: custom/scripts/config exited with status 3");
+    assertThat(r.exitCode()).isEqualTo(Report.EXIT_FAILED);
+    assertThat(marker).hasContent(tree.root.toAbsolutePath().toString());
+    assertThat(runner.commands).contains(List.of(script.toAbsolutePath().toString()));
+  }
+
+  @Test
+  void aCustomScriptThatHangsIsKilledAtItsTimeLimit() throws Exception {
+    Path script = tree.home.configScript();
+    Files.createDirectories(script.getParent());
+    Files.writeString(script, "#!/bin/sh\nsleep 600\n");
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+
+    Report r = run(tree.options(ImageTree.vectorFloppy(), ns).withScriptTimeout(Duration.ofMillis(300)));
+
+    assertThat(r.step("custom-script").get().line()).startsWith("custom-script: failed: custom/scripts/config killed after");
+  }
+
+  @Test
+  void withoutAFloppyTheExistingConfIsKeptAndSaidSo() throws Exception {
+    Files.createDirectories(tree.home.confDir());
+    Files.write(tree.home.conf(), Files.readAllBytes(cloud.luoyun.osmanager.TestFiles.vector("luoyun.ini")));
+    Path device = Path.of("/dev/osmc-nofloppy-" + Netns.randomName());
+
+    Report r = run(tree.options(device, ns));
+
+    assertThat(r.step("config").get().line()).isEqualTo(
+        "config: unchanged: no floppy device " + device + "; keeping " + tree.home.conf());
+    assertThat(runner.commands).contains(List.of("modprobe", "floppy"));
+    assertThat(r.step("root-password").get().outcome()).isEqualTo(Outcome.CHANGED);
+  }
+
+  @Test
+  void withoutAFloppyAndWithoutAConfTheRunIsRefused() throws Exception {
+    Report r = run(tree.options(Path.of("/dev/osmc-nofloppy-" + Netns.randomName()), ns));
+
+    assertThat(r.exitCode()).isEqualTo(Report.EXIT_BAD_INPUT);
+    assertThat(r.badInput().get()).startsWith("source: no floppy device");
+  }
+
+  @Test
+  void aChangedFloppyReplacesTheConfAndNarrowsItsMode() throws Exception {
+    Files.createDirectories(tree.home.confDir());
+    Files.writeString(tree.home.conf(), "TAG=1\nKEY=old\n");
+    Files.setPosixFilePermissions(tree.home.conf(), PosixFilePermissions.fromString("rw-r--r--"));
+
+    runVector();
+
+    assertThat(tree.home.conf()).hasContent(ImageTree.vectorIni());
+    assertThat(mode(tree.home.conf())).isEqualTo("rw-------");
+  }
+
+  static String mode(Path p) throws IOException {
+    return PosixFilePermissions.toString(Files.getPosixFilePermissions(p, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+  }
+}

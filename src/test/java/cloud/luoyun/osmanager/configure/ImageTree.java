@@ -1,0 +1,118 @@
+package cloud.luoyun.osmanager.configure;
+
+import cloud.luoyun.osmanager.TestFiles;
+import cloud.luoyun.osmanager.config.Home;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A small image tree for {@code --root} (a Debian-like etc/ with shadow, resolv.conf, ssh, an
+ * ifupdown interfaces file) and a home beside it.
+ */
+final class ImageTree {
+  /** Day 20000 after 1970-01-01: what the fixed clock makes the shadow's "last change" field. */
+  static final Clock CLOCK = Clock.fixed(Instant.parse("2024-10-04T12:00:00Z"), ZoneOffset.UTC);
+  static final String DAY = "20000";
+  /** Other entries, one with a non-UTF-8 byte in its GECOS-free fields, which must survive as bytes. */
+  static final byte[] SHADOW_REST = concat("daemon:*:19000:0:99999:7:::\n".getBytes(StandardCharsets.US_ASCII),
+      new byte[] {'o', 'p', 0x1f, (byte) 0xe9, ':', '!', ':', '1', ':', ':', ':', ':', ':', ':', '\n'});
+  static final String SHADOW_ROOT = "root:*:19000:0:99999:7:::\n";
+  static final int SHADOW_GID = 42;
+
+  final Path root;
+  final Home home;
+
+  ImageTree(Path dir) throws IOException {
+    root = dir.resolve("img");
+    home = new Home(dir.resolve("LuoYun"));
+    Files.createDirectories(root.resolve("etc/ssh"));
+    Files.createDirectories(root.resolve("etc/network"));
+    Files.createDirectories(root.resolve("root"));
+    Files.createDirectories(home.dir());
+    Path shadow = root.resolve("etc/shadow");
+    Files.write(shadow, concat(SHADOW_ROOT.getBytes(StandardCharsets.US_ASCII), SHADOW_REST));
+    Files.setPosixFilePermissions(shadow, PosixFilePermissions.fromString("rw-r-----"));
+    Files.setAttribute(shadow, "unix:gid", SHADOW_GID); // root:shadow, as on Debian
+    Files.writeString(root.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/bash\n");
+    Files.writeString(root.resolve("etc/resolv.conf"), "nameserver 192.0.2.53\nsearch example.org\n");
+    Files.writeString(root.resolve("etc/network/interfaces"), "auto lo\niface lo inet loopback\n"
+        + "source /etc/network/interfaces.d/*\n");
+  }
+
+  static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = new byte[a.length + b.length];
+    System.arraycopy(a, 0, out, 0, a.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  Path sys(String rel) {
+    return root.resolve(rel);
+  }
+
+  Configurator.Options options(Path source, Netns ns) {
+    return Configurator.Options.of(home).withRoot(root).withSource(source).withNetns(ns.name);
+  }
+
+  static Path vectorFloppy() {
+    return TestFiles.vector("floppy-luoyun.img");
+  }
+
+  static String vectorIni() throws IOException {
+    return Files.readString(TestFiles.vector("luoyun.ini"), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Every file and folder under the tree and home: path → inode, mtime, mode, content hash. Equal
+   * snapshots mean nothing was written, replaced or re-moded.
+   */
+  Map<String, String> snapshot() throws IOException {
+    Map<String, String> out = new TreeMap<>();
+    for (Path top : new Path[] {root, home.dir()}) {
+      Files.walkFileTree(top, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
+          out.put(f.toString(), describe(f, a) + " " + hash(f));
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) throws IOException {
+          out.put(d + "/", describe(d, a));
+          return FileVisitResult.CONTINUE;
+        }
+      });
+    }
+    return out;
+  }
+
+  private static String describe(Path p, BasicFileAttributes a) throws IOException {
+    return a.fileKey() + " " + a.lastModifiedTime().toMillis() + " "
+        + PosixFilePermissions.toString(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
+  }
+
+  private static String hash(Path f) throws IOException {
+    if (Files.isSymbolicLink(f)) {
+      return "-> " + Files.readSymbolicLink(f);
+    }
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package cloud.luoyun.osmanager.configure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/**
+ * Configs no one wrote by hand: any string from an alphabet of shell, shadow and key-file
+ * metacharacters put into a field the configurator acts on. Whatever happens, no argument of any
+ * command carries a metacharacter, etc/shadow keeps its other entries byte for byte and root's
+ * entry its nine fields, authorized_keys holds plain key lines only, resolv.conf only our lines;
+ * and a refusal names the field.
+ */
+class UnseenConfigTest {
+  static final Pattern SAFE_ARG = Pattern.compile("[A-Za-z0-9./:+_=-]+");
+  static final Pattern RESOLV_LINE = Pattern.compile("(# managed by osmanager.*|nameserver [0-9.]+|search example\\.org)");
+
+  @Provide
+  Arbitrary<String> field() {
+    return Arbitraries.of("ip", "netmask", "gateway", "mac", "nic.nameservers", "nameservers", "passwd_hash",
+        "public_key");
+  }
+
+  @Provide
+  Arbitrary<String> value() {
+    Arbitrary<String> noise = Arbitraries.strings().withChars(";|&$`()<>\"' \n\r\t:\\/.,=*#0123456789abcdefAF")
+        .ofMinLength(0).ofMaxLength(40);
+    Arbitrary<String> nearMiss = Arbitraries.of("10.0.0.5", "255.255.255.0", "10.0.0.1", "92:fd:3c:00:00:07",
+        "8.8.8.8", "$6$salt$hash", ConfiguratorTest.KEY_LINE).flatMap(base -> noise.map(n -> base + n));
+    return Arbitraries.oneOf(noise, nearMiss);
+  }
+
+  @Property(tries = 250)
+  @SuppressWarnings("unchecked")
+  void nothingHostileReachesACommandOrAFile(@ForAll("field") String field, @ForAll("value") String value)
+      throws Exception {
+    Path dir = Files.createTempDirectory("osmc-prop");
+    try {
+      ImageTree tree = new ImageTree(dir);
+      Map<String, Object> json = HostileConfigTest.vectorJson();
+      Map<String, Object> nic = (Map<String, Object>) ((List<Object>) json.get("network")).get(0);
+      switch (field) {
+        case "ip", "netmask", "gateway", "mac" -> nic.put(field, value);
+        case "nic.nameservers" -> nic.put("nameservers", value);
+        default -> json.put(field, value);
+      }
+      Path ini = dir.resolve("luoyun.ini");
+      Files.write(ini, HostileConfigTest.withLine("JSON=", "JSON=" + JSON.std.asString(json)));
+      HostileConfigTest.NoRunner runner = new HostileConfigTest.NoRunner();
+
+      Report r = new Configurator(Configurator.Options.of(tree.home).withRoot(tree.root).withSource(ini)
+          .withNetns("osmc-none"), runner, ImageTree.CLOCK).run();
+
+      if (r.badInput().isPresent()) {
+        String named = field.equals("nic.nameservers") ? "network[0].nameservers"
+            : List.of("ip", "netmask", "gateway", "mac").contains(field) ? "network[0]." + field : field;
+        assertThat(r.badInput().get()).startsWith(named);
+        assertThat(runner.commands).isEmpty();
+        return;
+      }
+      for (List<String> cmd : runner.commands) {
+        if (cmd.get(0).startsWith(tree.home.dir().toString())) {
+          continue;
+        }
+        assertThat(cmd).allSatisfy(arg -> assertThat(arg).matches(SAFE_ARG));
+      }
+      String[] shadow = new String(Files.readAllBytes(tree.sys("etc/shadow")), StandardCharsets.ISO_8859_1).split("\n", -1);
+      assertThat(shadow).hasSize(4);
+      assertThat(shadow[0].split(":", -1)).hasSize(9);
+      assertThat((String.join("\n", shadow[1], shadow[2], shadow[3])).getBytes(StandardCharsets.ISO_8859_1))
+          .isEqualTo(ImageTree.SHADOW_REST);
+      Path keys = tree.sys("root/.ssh/authorized_keys");
+      if (Files.exists(keys)) {
+        assertThat(Files.readAllLines(keys)).hasSize(1)
+            .allSatisfy(l -> assertThat(l).matches("ssh-ed25519 [A-Za-z0-9+/=]+( [^\\p{Cntrl}]*)?"));
+      }
+      assertThat(Files.readAllLines(tree.sys("etc/resolv.conf"))).allSatisfy(l -> assertThat(l).matches(RESOLV_LINE));
+    } finally {
+      try (Stream<Path> s = Files.walk(dir)) {
+        s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+}
