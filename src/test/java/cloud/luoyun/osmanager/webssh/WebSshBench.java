@@ -145,6 +145,11 @@ public final class WebSshBench {
     }
 
     @Override
+    public void onWebSocketError(Throwable cause) {
+      // the server closing at the end of a run
+    }
+
+    @Override
     public void type(String s) {
       session.sendBinary(TerminalProtocol.input(s.getBytes(StandardCharsets.UTF_8)), Callback.NOOP);
     }
