@@ -1,0 +1,112 @@
+package cloud.luoyun.osmanager.cli;
+
+import cloud.luoyun.osmanager.config.Home;
+import cloud.luoyun.osmanager.config.InstanceConfig;
+import cloud.luoyun.osmanager.config.WebSsh;
+import cloud.luoyun.osmanager.util.Logging;
+import cloud.luoyun.osmanager.webssh.WebTerminal;
+import cloud.luoyun.osmanager.webssh.WebTerminalSettings;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code osmanager webssh}: the web terminal alone, until stopped (SIGTERM / Ctrl-C). */
+@Command(name = "webssh", mixinStandardHelpOptions = true,
+    description = {
+        "Serves a terminal in the browser that logs into the instance's own sshd (xterm.js page and "
+            + "WebSocket on one port). Login happens in the terminal; sshd and PAM decide who gets in.",
+        "Honours conf/luoyun.conf: \"webssh\": {\"status\": \"disable\"} exits at once (status 0), "
+            + "\"port\" sets the port unless --port is given. Without a config file it runs with the defaults.",
+        "The SSH server's host key is pinned on first use in DIR/state/webssh-known-hosts."})
+public final class WebSshCommand implements Callable<Integer> {
+  @Mixin
+  HomeOption home;
+
+  @Option(names = "--port", paramLabel = "N",
+      description = "Port of the page (all addresses). Default: webssh.port from the config, else 8001.")
+  Integer port;
+
+  @Option(names = "--ssh-host", paramLabel = "H", defaultValue = WebTerminalSettings.DEFAULT_SSH_HOST,
+      description = "SSH server to log into. Default: ${DEFAULT-VALUE}.")
+  String sshHost;
+
+  @Option(names = "--ssh-port", paramLabel = "N", defaultValue = "22",
+      description = "Its port. Default: ${DEFAULT-VALUE}.")
+  int sshPort;
+
+  @Option(names = "--max-sessions", paramLabel = "N", defaultValue = "8",
+      description = "Terminal sessions at once (including those waiting for a reloaded page). Default: ${DEFAULT-VALUE}.")
+  int maxSessions;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    WebTerminal.tuneJetty(); // before any Jetty class loads
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    String bad = checkRange("--port", port == null ? 8001 : port, 1, 65535);
+    bad = bad != null ? bad : checkRange("--ssh-port", sshPort, 1, 65535);
+    bad = bad != null ? bad : checkRange("--max-sessions", maxSessions, 1, 1000);
+    bad = bad != null ? bad : sshHost.isBlank() ? "--ssh-host: empty" : null;
+    if (bad != null) {
+      err.println(bad);
+      return Main.EXIT_BAD_INPUT;
+    }
+    Home h = home.home();
+    Logging.configure(Files.isDirectory(h.dir()) ? h.logDir() : null, "webssh.log", false);
+
+    WebSsh config;
+    if (!Files.exists(h.conf())) {
+      out.println("no instance config at " + h.conf() + "; running with the defaults");
+      config = WebSsh.DEFAULT;
+    } else {
+      InstanceConfig instance = h.loadConfig(); // a bad config: one line, exit 2 (Main)
+      instance.warnings().forEach(w -> err.println(h.conf() + ": " + w));
+      config = instance.settings().webssh();
+    }
+    if (!config.enabled()) {
+      out.println("web terminal disabled by the instance config");
+      out.flush();
+      return Main.EXIT_OK;
+    }
+    int listen = port != null ? port : config.port().orElse(WebTerminalSettings.DEFAULT_PORT);
+    WebTerminalSettings settings = WebTerminalSettings.defaults(h.stateDir())
+        .withBind(Optional.empty(), listen)
+        .withSsh(sshHost, sshPort);
+    settings = settings.withLimits(maxSessions, settings.idleTimeout(), settings.gracePeriod(),
+        settings.pingInterval());
+
+    WebTerminal terminal = new WebTerminal(settings);
+    try {
+      terminal.start();
+    } catch (IOException e) {
+      terminal.close();
+      err.println("osmanager webssh: cannot listen on port " + listen + ": " + e.getMessage());
+      return Main.EXIT_FAILED;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      terminal.close();
+      stopped.countDown();
+    }, "webssh-shutdown"));
+    out.println("web terminal on http://0.0.0.0:" + terminal.port() + "/ -> ssh " + sshHost + ":" + sshPort);
+    out.flush();
+    stopped.await();
+    return Main.EXIT_OK;
+  }
+
+  private static String checkRange(String name, int value, int min, int max) {
+    return value >= min && value <= max ? null
+        : name + ": out of range (" + min + ".." + max + "): " + value;
+  }
+}

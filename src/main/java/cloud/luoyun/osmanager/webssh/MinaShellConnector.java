@@ -1,0 +1,442 @@
+package cloud.luoyun.osmanager.webssh;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.auth.keyboard.UserAuthKeyboardInteractive;
+import org.apache.sshd.client.auth.keyboard.UserAuthKeyboardInteractiveFactory;
+import org.apache.sshd.client.auth.keyboard.UserInteraction;
+import org.apache.sshd.client.auth.password.UserAuthPasswordFactory;
+import org.apache.sshd.client.channel.ChannelShell;
+import org.apache.sshd.client.channel.ClientChannel;
+import org.apache.sshd.client.future.ConnectFuture;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.channel.StreamingChannel;
+import org.apache.sshd.common.io.IoInputStream;
+import org.apache.sshd.common.io.IoReadFuture;
+import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
+import org.apache.sshd.core.CoreModuleProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Login shells through Apache MINA SSHD, the only class (with {@link PinnedHostKeys}) that uses
+ * it. Everything is asynchronous except the prompts: MINA asks its {@link UserInteraction} on
+ * one of its I/O threads and waits for the answer, so there are {@code maxSessions + 2} of them
+ * and a user at a password prompt holds one; the sshd's LoginGraceTime bounds how long.
+ */
+final class MinaShellConnector implements ShellConnector {
+  private static final Logger LOG = LoggerFactory.getLogger(MinaShellConnector.class);
+  private static final AttributeKey<TerminalUserInteraction> INTERACTION = new AttributeKey<>();
+  private static final int READ_CHUNK = 32 * 1024;
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
+
+  private final SshClient client;
+  private final String host;
+  private final int port;
+
+  MinaShellConnector(WebTerminalSettings settings) {
+    this.host = settings.sshHost();
+    this.port = settings.sshPort();
+    client = SshClient.setUpDefaultClient();
+    client.setServerKeyVerifier(new PinnedHostKeys(settings.knownHostsFile(), host, port));
+    // Only what a person can answer at the terminal: the server's prompts, or a password.
+    client.setUserAuthFactories(List.of(new PromptingKeyboardInteractiveFactory(), UserAuthPasswordFactory.INSTANCE));
+    CoreModuleProperties.NIO_WORKERS.set(client, settings.maxSessions() + 2);
+    // Our own idle timeout decides; MINA's default would close a quiet shell after 10 minutes.
+    CoreModuleProperties.IDLE_TIMEOUT.set(client, Duration.ZERO);
+    CoreModuleProperties.NIO2_READ_TIMEOUT.set(client, Duration.ZERO);
+    // Let the sshd's LoginGraceTime and MaxAuthTries bound the login, not the client.
+    CoreModuleProperties.AUTH_TIMEOUT.set(client, Duration.ofMinutes(10));
+    CoreModuleProperties.PASSWORD_PROMPTS.set(client, 100);
+    // Keystrokes are single bytes: never hold one back waiting for more (Nagle).
+    CoreModuleProperties.TCP_NODELAY.set(client, true);
+    // The SSH window bounds what is buffered per session while the page is slow.
+    CoreModuleProperties.WINDOW_SIZE.set(client, 512L * 1024);
+    client.start();
+  }
+
+  @Override
+  public CompletableFuture<ShellLink> open(String user, Prompter prompter, int cols, int rows,
+      ShellListener listener) {
+    CompletableFuture<ShellLink> result = new CompletableFuture<>();
+    ConnectFuture connecting;
+    try {
+      connecting = client.connect(user, host, port);
+    } catch (IOException | RuntimeException e) {
+      result.completeExceptionally(unreachable(e));
+      return result;
+    }
+    connecting.addListener(cf -> {
+      if (!cf.isConnected()) {
+        result.completeExceptionally(unreachable(cf.getException()));
+        return;
+      }
+      ClientSession session = cf.getSession();
+      TerminalUserInteraction interaction = new TerminalUserInteraction(prompter, user + "@" + host);
+      session.setAttribute(INTERACTION, interaction);
+      session.setUserInteraction(interaction);
+      try {
+        session.auth().addListener(af -> {
+          if (!af.isSuccess()) {
+            LoginException failure = loginFailure(session, interaction, af.getException());
+            session.close(true);
+            result.completeExceptionally(failure);
+            return;
+          }
+          openShell(session, cols, rows, listener, result);
+        });
+      } catch (IOException | RuntimeException e) {
+        LoginException failure = loginFailure(session, interaction, e);
+        session.close(true);
+        result.completeExceptionally(failure);
+      }
+    });
+    // a connect to an address that never answers must not hang the login
+    CompletableFuture.delayedExecutor(CONNECT_TIMEOUT.toSeconds(), TimeUnit.SECONDS).execute(() -> {
+      if (!connecting.isDone()) {
+        connecting.cancel();
+      }
+    });
+    return result;
+  }
+
+  private void openShell(ClientSession session, int cols, int rows, ShellListener listener,
+      CompletableFuture<ShellLink> result) {
+    try {
+      ChannelShell channel = session.createShellChannel();
+      channel.setPtyType("xterm-256color");
+      channel.setPtyColumns(cols);
+      channel.setPtyLines(rows);
+      channel.setStreaming(StreamingChannel.Streaming.Async);
+      channel.setRedirectErrorStream(true);
+      channel.open().addListener(of -> {
+        if (!of.isOpened()) {
+          session.close(true);
+          result.completeExceptionally(new LoginException("The SSH server refused to open a shell: "
+              + ShellConnector.describe(of.getException()), false, of.getException()));
+          return;
+        }
+        MinaShellLink link = new MinaShellLink(session, channel, listener);
+        if (!result.complete(link)) {
+          link.close();
+        }
+      });
+    } catch (IOException | RuntimeException e) {
+      session.close(true);
+      result.completeExceptionally(new LoginException("Cannot open a shell: " + ShellConnector.describe(e), false, e));
+    }
+  }
+
+  private LoginException unreachable(Throwable e) {
+    return new LoginException("Cannot reach the SSH server at " + host + ":" + port + ": " + ShellConnector.describe(e), false, e);
+  }
+
+  private static LoginException loginFailure(ClientSession session, TerminalUserInteraction interaction,
+      Throwable e) {
+    String refusal = session.getAttribute(PinnedHostKeys.REFUSAL);
+    if (refusal != null) {
+      return new LoginException(refusal, false, e);
+    }
+    if (interaction.cancelled) {
+      return new LoginException("Login cancelled.", false, e);
+    }
+    if (interaction.limited) {
+      return new LoginException("Too many failed logins from your address; wait a while before trying again.",
+          true, e);
+    }
+    if (interaction.attempts == 0) {
+      String why = ShellConnector.describe(e);
+      if (why.contains("No more authentication methods")) {
+        return new LoginException("Permission denied: the SSH server offers no password or keyboard-interactive "
+            + "login for this user.", true, e);
+      }
+      return new LoginException("The SSH server closed the connection before the login: " + why, false, e);
+    }
+    return new LoginException("Permission denied.", true, e);
+  }
+
+  @Override
+  public void close() {
+    try {
+      client.stop();
+    } catch (RuntimeException e) {
+      LOG.debug("stopping the SSH client", e);
+    }
+  }
+
+  /** The terminal's side of MINA's prompts. Not logged: answers are passwords. */
+  private static final class TerminalUserInteraction implements UserInteraction {
+    private static final long POLL_SECONDS = 1;
+    private final Prompter prompter;
+    private final String account;
+    volatile int attempts;
+    volatile boolean cancelled;
+    volatile boolean limited;
+
+    TerminalUserInteraction(Prompter prompter, String account) {
+      this.prompter = prompter;
+      this.account = account;
+    }
+
+    /** A new password attempt begins; after the first, the previous one was refused. */
+    boolean beginAttempt() {
+      if (attempts++ > 0 && !prompter.attemptFailed()) {
+        limited = true;
+        return false;
+      }
+      return !cancelled;
+    }
+
+    @Override
+    public boolean isInteractionAllowed(ClientSession session) {
+      return !cancelled && !limited && session.isOpen();
+    }
+
+    @Override
+    public void welcome(ClientSession session, String banner, String lang) {
+      prompter.show(banner);
+    }
+
+    @Override
+    public String[] interactive(ClientSession session, String name, String instruction, String lang,
+        String[] prompts, boolean[] echo) {
+      if (name != null && !name.isBlank()) {
+        prompter.show(name + "\n");
+      }
+      if (instruction != null && !instruction.isBlank()) {
+        prompter.show(instruction + "\n");
+      }
+      String[] answers = new String[prompts.length];
+      for (int i = 0; i < prompts.length; i++) {
+        answers[i] = ask(session, prompts[i], echo[i]);
+        if (answers[i] == null) {
+          return null;
+        }
+      }
+      return answers;
+    }
+
+    @Override
+    public String resolveAuthPasswordAttempt(ClientSession session) {
+      if (!beginAttempt()) {
+        return null;
+      }
+      return ask(session, account + "'s password: ", false);
+    }
+
+    @Override
+    public String getUpdatedPassword(ClientSession session, String prompt, String lang) {
+      return ask(session, prompt == null || prompt.isBlank() ? "New password: " : prompt, false);
+    }
+
+    private String ask(ClientSession session, String prompt, boolean echo) {
+      if (cancelled || limited) {
+        return null;
+      }
+      prompter.ask(prompt, echo);
+      try {
+        while (session.isOpen()) {
+          String answer = prompter.awaitAnswer(POLL_SECONDS, TimeUnit.SECONDS);
+          if (answer != null) {
+            return answer;
+          }
+        }
+      } catch (CancellationException e) {
+        cancelled = true;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        cancelled = true;
+      }
+      return null;
+    }
+  }
+
+  /** keyboard-interactive that tells the terminal when a new attempt starts (the last one failed). */
+  private static final class PromptingKeyboardInteractiveFactory extends UserAuthKeyboardInteractiveFactory {
+    @Override
+    public UserAuthKeyboardInteractive createUserAuth(ClientSession session) {
+      return new UserAuthKeyboardInteractive() {
+        @Override
+        protected boolean sendAuthDataRequest(ClientSession s, String service) throws Exception {
+          TerminalUserInteraction interaction = s.getAttribute(INTERACTION);
+          if (interaction != null && !interaction.beginAttempt()) {
+            return false;
+          }
+          return super.sendAuthDataRequest(s, service);
+        }
+      };
+    }
+  }
+
+  /** An open shell channel; output is read only when asked for (flow control). */
+  private static final class MinaShellLink implements ShellLink {
+    private final ClientSession session;
+    private final ChannelShell channel;
+    private final ShellListener listener;
+    private final IoInputStream out;
+    private final Object lock = new Object();
+    private final ByteArrayBuffer buffer = new ByteArrayBuffer(READ_CHUNK, false);
+    private boolean wanted; // guarded by lock
+    private boolean reading; // guarded by lock
+    private boolean draining; // guarded by lock
+    private boolean ended; // guarded by lock
+    private boolean writing; // guarded by lock
+    // at most the input typed ahead of the login plus one page message: reads wait for writes
+    private final java.util.ArrayDeque<PendingWrite> writes = new java.util.ArrayDeque<>(); // guarded by lock
+
+    private record PendingWrite(byte[] bytes, Runnable done) {}
+
+    MinaShellLink(ClientSession session, ChannelShell channel, ShellListener listener) {
+      this.session = session;
+      this.channel = channel;
+      this.listener = listener;
+      this.out = channel.getAsyncOut();
+      // A clean exit ends through the read loop (EOF after the last output); a dropped
+      // connection may end while no read is pending.
+      session.addCloseFutureListener(f -> end());
+    }
+
+    @Override
+    public void requestOutput() {
+      synchronized (lock) {
+        wanted = true;
+      }
+      drain();
+    }
+
+    /**
+     * Starts reads while output is wanted. Reads that complete at once are handled in this loop
+     * rather than by recursion, so a fast shell cannot grow the stack.
+     */
+    private void drain() {
+      synchronized (lock) {
+        if (draining) {
+          return;
+        }
+        draining = true;
+      }
+      while (true) {
+        synchronized (lock) {
+          if (!wanted || reading || ended) {
+            draining = false;
+            return;
+          }
+          wanted = false;
+          reading = true;
+        }
+        buffer.clear();
+        IoReadFuture future;
+        try {
+          future = out.read(buffer);
+        } catch (RuntimeException e) {
+          synchronized (lock) {
+            draining = false;
+            reading = false;
+          }
+          end();
+          return;
+        }
+        if (future.isDone()) {
+          completed(future);
+        } else {
+          future.addListener(f -> {
+            completed(f);
+            drain();
+          });
+        }
+      }
+    }
+
+    private void completed(IoReadFuture future) {
+      int count;
+      byte[] bytes = null;
+      synchronized (lock) {
+        if (!reading) {
+          return; // already handled (the listener raced the isDone() check)
+        }
+        reading = false;
+        count = future.getException() == null ? future.getRead() : -1;
+        if (count > 0) {
+          bytes = new byte[count];
+          System.arraycopy(future.getBuffer().array(), 0, bytes, 0, count);
+        }
+      }
+      if (count < 0) {
+        end();
+      } else if (bytes != null) {
+        listener.output(bytes, 0, bytes.length);
+      } else {
+        requestOutput();
+      }
+    }
+
+    private void end() {
+      synchronized (lock) {
+        if (ended) {
+          return;
+        }
+        ended = true;
+      }
+      Integer status = channel.getExitStatus();
+      String reason = status != null ? "the shell exited with status " + status
+          : channel.getExitSignal() != null ? "the shell was killed by SIG" + channel.getExitSignal()
+          : "the SSH connection closed";
+      session.close(false);
+      listener.ended(reason);
+    }
+
+    @Override
+    public void write(byte[] bytes, Runnable done) {
+      synchronized (lock) {
+        writes.add(new PendingWrite(bytes, done));
+        if (writing) {
+          return; // MINA takes one write at a time; this one follows
+        }
+        writing = true;
+      }
+      writeNext();
+    }
+
+    private void writeNext() {
+      PendingWrite next;
+      synchronized (lock) {
+        next = writes.poll();
+        if (next == null) {
+          writing = false;
+          return;
+        }
+      }
+      try {
+        channel.getAsyncIn().writeBuffer(new ByteArrayBuffer(next.bytes())).addListener(f -> {
+          next.done().run();
+          writeNext();
+        });
+      } catch (IOException | RuntimeException e) {
+        LOG.debug("writing to the shell failed: {}", e.toString());
+        next.done().run();
+        writeNext();
+      }
+    }
+
+    @Override
+    public void resize(int cols, int rows) {
+      try {
+        channel.sendWindowChange(cols, rows);
+      } catch (IOException | RuntimeException e) {
+        LOG.debug("window change failed: {}", e.toString());
+      }
+    }
+
+    @Override
+    public void close() {
+      channel.close(false);
+      session.close(false);
+    }
+  }
+}

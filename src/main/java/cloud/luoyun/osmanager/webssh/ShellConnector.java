@@ -1,0 +1,95 @@
+package cloud.luoyun.osmanager.webssh;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Opens login shells on the SSH server. Its one implementation, {@link MinaShellConnector}, is
+ * the only class that touches Apache MINA SSHD, and it is created when the first login starts:
+ * a web terminal that nobody uses never loads the SSH library. This interface and the ones
+ * nested in it use no MINA type, so that loading the rest of the package loads none either.
+ */
+interface ShellConnector extends AutoCloseable {
+
+  /**
+   * Connects as {@code user}, authenticates through {@code prompter} (the server decides which
+   * prompts), and opens a shell with a PTY of the given size. The future fails with a
+   * {@link LoginException} whose message is fit to show in the terminal.
+   */
+  CompletableFuture<ShellLink> open(String user, Prompter prompter, int cols, int rows, ShellListener listener);
+
+  @Override
+  void close();
+
+  /** The innermost message of a failure, for the terminal. */
+  static String describe(Throwable e) {
+    if (e == null) {
+      return "unknown error";
+    }
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = root.getMessage();
+    return message == null || message.isBlank() ? root.getClass().getSimpleName() : message;
+  }
+
+  /** The terminal side of the login: shows what the server says, asks what it asks. */
+  interface Prompter {
+    /** Text from the server (banner, instruction) or the client (refusal). */
+    void show(String text);
+
+    /** Shows {@code prompt} and starts reading a line, echoed or not. */
+    void ask(String prompt, boolean echo);
+
+    /**
+     * The line typed for the last {@link #ask}, or null if none yet after the timeout.
+     *
+     * @throws java.util.concurrent.CancellationException if the user gave up (Ctrl-C) or the
+     *     terminal session closed
+     */
+    String awaitAnswer(long timeout, TimeUnit unit) throws InterruptedException;
+
+    /** A password attempt was refused; false when no more attempts are allowed for this client. */
+    boolean attemptFailed();
+  }
+
+  /** Output and the end of an open shell. Called on SSH threads. */
+  interface ShellListener {
+    void output(byte[] bytes, int offset, int length);
+
+    /** The shell ended (exit, or the connection closed); called once. */
+    void ended(String reason);
+  }
+
+  /** An open shell. Thread-safe. */
+  interface ShellLink {
+    /**
+     * Asks for the next chunk of output, delivered once to {@link ShellListener#output}. Until
+     * asked again no more is read, so the SSH window closes and the shell waits: flow control.
+     */
+    void requestOutput();
+
+    /** Writes input to the shell; {@code done} runs once it is written or failed. One at a time. */
+    void write(byte[] bytes, Runnable done);
+
+    void resize(int cols, int rows);
+
+    void close();
+  }
+
+  /** A login that did not give a shell; the message is shown in the terminal. */
+  final class LoginException extends Exception {
+    private final boolean authFailure;
+
+    LoginException(String message, boolean authFailure, Throwable cause) {
+      super(message, cause);
+      this.authFailure = authFailure;
+    }
+
+    /** True when the server refused the credentials (as opposed to a connection problem). */
+    boolean isAuthFailure() {
+      return authFailure;
+    }
+  }
+}

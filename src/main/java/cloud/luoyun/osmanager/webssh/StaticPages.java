@@ -1,0 +1,104 @@
+package cloud.luoyun.osmanager.webssh;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * The terminal page and its scripts, from the jar: a fixed list of paths (nothing else is
+ * reachable, so no path tricks), loaded on first request and kept (~400 KB), with ETags so a
+ * reload (the usual way back into a session) costs one round trip per file.
+ */
+final class StaticPages extends Handler.Abstract.NonBlocking {
+  private static final String ROOT = "/cloud/luoyun/osmanager/webssh/page/";
+  private static final String JS = "text/javascript; charset=utf-8";
+  private static final String CSS = "text/css; charset=utf-8";
+  private static final String TEXT = "text/plain; charset=utf-8";
+  private static final Map<String, String[]> FILES = Map.of(
+      "/", new String[] {"index.html", "text/html; charset=utf-8"},
+      "/terminal.js", new String[] {"terminal.js", JS},
+      "/terminal.css", new String[] {"terminal.css", CSS},
+      "/xterm/lib/xterm.mjs", new String[] {"xterm/lib/xterm.mjs", JS},
+      "/xterm/css/xterm.css", new String[] {"xterm/css/xterm.css", CSS},
+      "/xterm/LICENSE", new String[] {"xterm/LICENSE", TEXT},
+      "/addon-fit/lib/addon-fit.mjs", new String[] {"addon-fit/lib/addon-fit.mjs", JS},
+      "/addon-fit/LICENSE", new String[] {"addon-fit/LICENSE", TEXT});
+  // The DOM renderer adds <style> elements, hence 'unsafe-inline' for styles only.
+  private static final String POLICY = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+      + "connect-src 'self'; img-src 'self' data:; font-src 'self'; base-uri 'none'; form-action 'none'; "
+      + "frame-ancestors 'none'";
+
+  private record Loaded(byte[] bytes, String etag) {}
+
+  private final Map<String, Loaded> cache = new ConcurrentHashMap<>();
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) {
+    String path = Request.getPathInContext(request);
+    String[] file = FILES.get(path);
+    if (file == null) {
+      Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
+      return true;
+    }
+    String method = request.getMethod();
+    if (!HttpMethod.GET.is(method) && !HttpMethod.HEAD.is(method)) {
+      response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
+      Response.writeError(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405);
+      return true;
+    }
+    Loaded loaded;
+    try {
+      loaded = cache.computeIfAbsent(file[0], StaticPages::load);
+    } catch (UncheckedIOException e) {
+      Response.writeError(request, response, callback, HttpStatus.INTERNAL_SERVER_ERROR_500,
+          "the page is missing from the build: " + file[0]);
+      return true;
+    }
+    var headers = response.getHeaders();
+    headers.put(HttpHeader.CONTENT_TYPE, file[1]);
+    headers.put(HttpHeader.CACHE_CONTROL, "no-cache");
+    headers.put(HttpHeader.ETAG, loaded.etag());
+    headers.put("X-Content-Type-Options", "nosniff");
+    headers.put("X-Frame-Options", "DENY");
+    headers.put("Referrer-Policy", "no-referrer");
+    headers.put("Content-Security-Policy", POLICY);
+    String match = request.getHeaders().get(HttpHeader.IF_NONE_MATCH);
+    if (loaded.etag().equals(match)) {
+      response.setStatus(HttpStatus.NOT_MODIFIED_304);
+      response.write(true, null, callback);
+      return true;
+    }
+    response.setStatus(HttpStatus.OK_200);
+    headers.put(HttpHeader.CONTENT_LENGTH, loaded.bytes().length);
+    response.write(true, HttpMethod.HEAD.is(method) ? null : ByteBuffer.wrap(loaded.bytes()), callback);
+    return true;
+  }
+
+  private static Loaded load(String name) {
+    try (InputStream in = StaticPages.class.getResourceAsStream(ROOT + name)) {
+      if (in == null) {
+        throw new UncheckedIOException(new IOException("no resource " + ROOT + name));
+      }
+      byte[] bytes = in.readAllBytes();
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
+      return new Loaded(bytes, "\"" + HexFormat.of().formatHex(digest, 0, 12) + "\"");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,200 @@
+package cloud.luoyun.osmanager.webssh;
+
+import cloud.luoyun.osmanager.webssh.TerminalProtocol.Ack;
+import cloud.luoyun.osmanager.webssh.TerminalProtocol.Hello;
+import cloud.luoyun.osmanager.webssh.TerminalProtocol.Inbound;
+import cloud.luoyun.osmanager.webssh.TerminalProtocol.Input;
+import cloud.luoyun.osmanager.webssh.TerminalProtocol.ProtocolException;
+import cloud.luoyun.osmanager.webssh.TerminalProtocol.Resize;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.api.StatusCode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One WebSocket from a terminal page. Reads with explicit demand: the next message is read only
+ * after the previous one is consumed (input written to the shell), so a paste into a shell that
+ * does not read holds back the page instead of filling memory. Liveness: the sweeper pings, and a
+ * socket that has not been heard from for three ping intervals is dropped (the session then waits
+ * for its page to come back).
+ *
+ * <p>Public only because Jetty calls a listener through method handles, which needs a public
+ * class; its constructor and everything else stay package-private.
+ */
+public final class TerminalSocket implements Session.Listener {
+  private static final Logger LOG = LoggerFactory.getLogger(TerminalSocket.class);
+
+  private final SessionRegistry registry;
+  private final InetAddress client;
+  private volatile Session ws;
+  private volatile TerminalSession terminal;
+  private volatile long lastHeard;
+  private volatile long lastPing;
+  private volatile boolean inputPending;
+
+  TerminalSocket(SessionRegistry registry, InetAddress client) {
+    this.registry = registry;
+    this.client = client;
+  }
+
+  @Override
+  public void onWebSocketOpen(Session session) {
+    ws = session;
+    lastHeard = registry.now();
+    lastPing = lastHeard;
+    session.demand();
+  }
+
+  @Override
+  public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
+    lastHeard = registry.now();
+    Inbound message;
+    try {
+      message = TerminalProtocol.decode(payload);
+    } catch (ProtocolException e) {
+      callback.succeed();
+      LOG.debug("closing a terminal socket from {}: {}", client.getHostAddress(), e.getMessage());
+      ws.close(StatusCode.BAD_DATA, e.getMessage(), Callback.NOOP);
+      return;
+    }
+    callback.succeed();
+    TerminalSession t = terminal;
+    if (message instanceof Hello hello) {
+      if (t != null) {
+        ws.close(StatusCode.POLICY_VIOLATION, "HELLO twice", Callback.NOOP);
+        return;
+      }
+      hello(hello);
+      ws.demand();
+      return;
+    }
+    if (t == null) {
+      ws.close(StatusCode.POLICY_VIOLATION, "HELLO first", Callback.NOOP);
+      return;
+    }
+    if (message instanceof Input input) {
+      inputPending = true;
+      t.input(input.bytes(), () -> {
+        inputPending = false;
+        demand();
+      });
+      return;
+    }
+    if (message instanceof Resize resize) {
+      t.resize(resize.cols(), resize.rows());
+    } else if (message instanceof Ack ack) {
+      t.ack(ack.count());
+    }
+    ws.demand();
+  }
+
+  private void hello(Hello hello) {
+    TerminalSession existing = hello.token().isEmpty() ? null : registry.find(hello.token());
+    if (existing != null) {
+      terminal = existing;
+      existing.attach(this, hello.cols(), hello.rows(), false, false);
+      return;
+    }
+    TerminalSession created = registry.create(client);
+    if (created == null) {
+      close(TerminalProtocol.CLOSE_TRY_LATER, "\r\nToo many terminal sessions are open (at most "
+          + registry.settings().maxSessions() + "). Try again later.\r\n");
+      return;
+    }
+    terminal = created;
+    LOG.info("terminal session {} opened from {}", created.token().substring(0, 6), client.getHostAddress());
+    created.attach(this, hello.cols(), hello.rows(), true, !hello.token().isEmpty());
+  }
+
+  private void demand() {
+    Session s = ws;
+    if (s != null && s.isOpen()) {
+      s.demand();
+    }
+  }
+
+  @Override
+  public void onWebSocketText(String message) {
+    ws.close(StatusCode.BAD_DATA, "binary messages only", Callback.NOOP);
+  }
+
+  @Override
+  public void onWebSocketPing(ByteBuffer payload) {
+    lastHeard = registry.now();
+    ws.sendPong(payload, Callback.NOOP);
+    ws.demand();
+  }
+
+  @Override
+  public void onWebSocketPong(ByteBuffer payload) {
+    lastHeard = registry.now();
+    ws.demand();
+  }
+
+  @Override
+  public void onWebSocketClose(int statusCode, String reason, Callback callback) {
+    TerminalSession t = terminal;
+    if (t != null) {
+      t.detach(this);
+    }
+    callback.succeed();
+  }
+
+  @Override
+  public void onWebSocketError(Throwable cause) {
+    LOG.debug("terminal socket from {}: {}", client.getHostAddress(), cause.toString());
+    TerminalSession t = terminal;
+    if (t != null) {
+      t.detach(this);
+    }
+  }
+
+  /** Queues a message; never blocks. A failed send drops the socket. */
+  void send(ByteBuffer message) {
+    Session s = ws;
+    if (s == null || !s.isOpen()) {
+      return;
+    }
+    s.sendBinary(message, Callback.from(() -> { }, failure -> {
+      LOG.debug("send to {} failed: {}", client.getHostAddress(), failure.toString());
+      s.disconnect();
+    }));
+  }
+
+  /** Shows {@code text} in the terminal, then closes with {@code code}. */
+  void close(int code, String text) {
+    Session s = ws;
+    if (s == null || !s.isOpen()) {
+      return;
+    }
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    s.sendBinary(TerminalProtocol.output(bytes, 0, bytes.length), Callback.NOOP);
+    s.close(code, null, Callback.NOOP);
+  }
+
+  /** Pings the page, or drops a socket not heard from in three ping intervals. */
+  void checkLiveness(long now) {
+    Session s = ws;
+    if (s == null || !s.isOpen()) {
+      return;
+    }
+    long interval = registry.settings().pingInterval().toNanos();
+    if (!inputPending && now - lastHeard > 3 * interval) {
+      LOG.info("terminal socket from {} stopped answering pings; dropped", client.getHostAddress());
+      s.disconnect();
+      TerminalSession t = terminal;
+      if (t != null) {
+        t.detach(this);
+      }
+      return;
+    }
+    if (now - lastPing >= interval) {
+      lastPing = now;
+      s.sendPing(ByteBuffer.allocate(0), Callback.NOOP);
+    }
+  }
+}

@@ -1,0 +1,78 @@
+package cloud.luoyun.osmanager.webssh;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a {@link WebTerminal} needs to know, validated once.
+ *
+ * @param bindHost address to listen on; empty for all addresses
+ * @param port TCP port of the page and its WebSocket; 0 for any free port (tests)
+ * @param sshHost the SSH server to log into (the instance's own sshd)
+ * @param sshPort its port
+ * @param stateDir osmanager's own files; the SSH server's host key is pinned in
+ *     {@code webssh-known-hosts} there on first use
+ * @param maxSessions terminal sessions at once, attached or waiting for their page to come back
+ * @param idleTimeout a session without input for this long is closed
+ * @param gracePeriod how long a session waits for its page after the WebSocket dropped
+ * @param pingInterval how often the server pings the page; three missed intervals drop the socket
+ * @param replayBytes output kept to redraw the screen when a page reattaches
+ */
+public record WebTerminalSettings(Optional<String> bindHost, int port, String sshHost, int sshPort, Path stateDir,
+    int maxSessions, Duration idleTimeout, Duration gracePeriod, Duration pingInterval, int replayBytes) {
+  public static final int DEFAULT_PORT = 8001;
+  public static final String DEFAULT_SSH_HOST = "127.0.0.1";
+  public static final int DEFAULT_SSH_PORT = 22;
+
+  public WebTerminalSettings {
+    Objects.requireNonNull(bindHost, "bindHost");
+    Objects.requireNonNull(sshHost, "sshHost");
+    Objects.requireNonNull(stateDir, "stateDir");
+    check(port >= 0 && port <= 65535, "port", port);
+    check(sshPort >= 1 && sshPort <= 65535, "sshPort", sshPort);
+    check(!sshHost.isBlank(), "sshHost", sshHost);
+    check(maxSessions >= 1 && maxSessions <= 1000, "maxSessions", maxSessions);
+    check(positive(idleTimeout), "idleTimeout", idleTimeout);
+    check(positive(gracePeriod), "gracePeriod", gracePeriod);
+    check(positive(pingInterval), "pingInterval", pingInterval);
+    check(replayBytes >= 1024 && replayBytes <= 16 * 1024 * 1024, "replayBytes", replayBytes);
+  }
+
+  /** Port 8001 on all addresses, to 127.0.0.1:22, 8 sessions, 30 min idle, 60 s grace. */
+  public static WebTerminalSettings defaults(Path stateDir) {
+    return new WebTerminalSettings(Optional.empty(), DEFAULT_PORT, DEFAULT_SSH_HOST, DEFAULT_SSH_PORT, stateDir, 8,
+        Duration.ofMinutes(30), Duration.ofSeconds(60), Duration.ofSeconds(20), 256 * 1024);
+  }
+
+  public WebTerminalSettings withBind(Optional<String> host, int newPort) {
+    return new WebTerminalSettings(host, newPort, sshHost, sshPort, stateDir, maxSessions, idleTimeout, gracePeriod,
+        pingInterval, replayBytes);
+  }
+
+  public WebTerminalSettings withSsh(String host, int newPort) {
+    return new WebTerminalSettings(bindHost, port, host, newPort, stateDir, maxSessions, idleTimeout, gracePeriod,
+        pingInterval, replayBytes);
+  }
+
+  public WebTerminalSettings withLimits(int sessions, Duration idle, Duration grace, Duration ping) {
+    return new WebTerminalSettings(bindHost, port, sshHost, sshPort, stateDir, sessions, idle, grace, ping,
+        replayBytes);
+  }
+
+  /** The pinned host keys of the SSH servers this terminal logs into. */
+  Path knownHostsFile() {
+    return stateDir.resolve("webssh-known-hosts");
+  }
+
+  private static boolean positive(Duration d) {
+    return d != null && !d.isNegative() && !d.isZero();
+  }
+
+  private static void check(boolean ok, String field, Object value) {
+    if (!ok) {
+      throw new IllegalArgumentException(field + ": out of range: " + value);
+    }
+  }
+}

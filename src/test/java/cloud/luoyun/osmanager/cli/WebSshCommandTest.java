@@ -1,0 +1,151 @@
+package cloud.luoyun.osmanager.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class WebSshCommandTest {
+  @TempDir
+  Path home;
+
+  private record Run(int exit, String out, String err) {}
+
+  private Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = Main.commandLine();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    int exit = cl.execute(args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  private void writeConfig(String json) throws Exception {
+    Files.createDirectories(home.resolve("conf"));
+    Files.writeString(home.resolve("conf/luoyun.conf"),
+        "CLC_IP=192.168.1.11\nTAG=7\nKEY=015e33a8-787d-457e-b84d-c2a101a816e0\nJSON=" + json + "\n");
+  }
+
+  @Test
+  void aConfigThatDisablesTheTerminalMakesItExitAtOnceWithoutListening() throws Exception {
+    writeConfig("{\"webssh\": {\"status\": \"disable\", \"port\": 8001}}");
+    Run r = run("webssh", "--home", home.toString(), "--port", "1");
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).contains("web terminal disabled by the instance config");
+  }
+
+  @Test
+  void aBadConfigIsOneLineNamingTheFieldAndExitStatusTwo() throws Exception {
+    writeConfig("{\"webssh\": {\"status\": \"enable\", \"port\": 70000}}");
+    Run r = run("webssh", "--home", home.toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err().strip().lines()).hasSize(1);
+    assertThat(r.err()).contains("port");
+  }
+
+  @Test
+  void aPortOutOfRangeIsRefusedWithOneLine() {
+    Run r = run("webssh", "--home", home.toString(), "--port", "65536");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err().strip()).isEqualTo("--port: out of range (1..65535): 65536");
+  }
+
+  @Test
+  void helpNamesEveryOption() {
+    Run r = run("webssh", "--help");
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).contains("--home", "--port", "--ssh-host", "--ssh-port", "--max-sessions");
+  }
+
+  /**
+   * The SSH library is loaded by the first login, not at start, not by serving the page, not by
+   * a page connecting. Watched in a separate JVM with -verbose:class.
+   */
+  @Test
+  void theSshLibraryLoadsOnlyWhenTheFirstLoginStarts() throws Exception {
+    int port;
+    int closedPort;
+    try (ServerSocket a = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        ServerSocket b = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = a.getLocalPort();
+      closedPort = b.getLocalPort(); // nothing listens there once closed: the login fails fast
+    }
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    Process p = new ProcessBuilder(List.of(java.toString(), "-verbose:class", "-cp",
+        System.getProperty("java.class.path"), Main.class.getName(), "webssh", "--home", home.toString(),
+        "--port", Integer.toString(port), "--ssh-port", Integer.toString(closedPort)))
+        .redirectErrorStream(true).start();
+    StringBuffer output = new StringBuffer();
+    Thread drain = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = r.readLine()) != null) {
+          output.append(line).append('\n');
+        }
+      } catch (Exception e) {
+        // the process ended
+      }
+    });
+    drain.start();
+    try {
+      awaitOutput(output, "web terminal on http://");
+      assertThat(output).contains("running with the defaults");
+      HttpClient http = HttpClient.newHttpClient();
+      HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(page.statusCode()).isEqualTo(200);
+      assertThat(page.body()).contains("terminal.js");
+
+      org.eclipse.jetty.websocket.client.WebSocketClient ws = new org.eclipse.jetty.websocket.client.WebSocketClient();
+      ws.start();
+      try {
+        var client = cloud.luoyun.osmanager.webssh.WebSshTestAccess.open(ws, port);
+        client.awaitText("login: ");
+        assertThat(output.toString()).doesNotContain("org.apache.sshd").doesNotContain("net.i2p");
+        client.type("someone\r");
+        client.awaitText("Cannot reach the SSH server");
+      } finally {
+        ws.stop();
+      }
+      assertThat(output.toString()).contains("org.apache.sshd.client.SshClient");
+    } finally {
+      p.destroy();
+      if (!p.waitFor(10, TimeUnit.SECONDS)) {
+        p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+      drain.join(5000);
+    }
+  }
+
+  private static void awaitOutput(StringBuffer output, String needle) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (output.indexOf(needle) < 0) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no \"" + needle + "\" in:\n" + tail(output));
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  private static String tail(StringBuffer s) {
+    return s.substring(Math.max(0, s.length() - 3000));
+  }
+}

@@ -1,0 +1,221 @@
+package cloud.luoyun.osmanager.webssh;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Debian's headless Chromium driven over the DevTools protocol (JSON over a WebSocket, with the
+ * JDK's own client): open a page, type into it as a keyboard would, read its text, take a
+ * screenshot. Everything it starts is ended by {@link #close()}.
+ */
+final class Chromium implements AutoCloseable {
+  static final Path BINARY = Path.of("/usr/bin/chromium");
+  private static final Pattern LISTENING = Pattern.compile("DevTools listening on (ws://\\S+)");
+
+  private final Process process;
+  private final WebSocket devtools;
+  private final AtomicInteger ids = new AtomicInteger();
+  private final Map<Integer, CompletableFuture<Map<String, Object>>> pending = new ConcurrentHashMap<>();
+  private final StringBuilder incoming = new StringBuilder();
+
+  static boolean available() {
+    return Files.isExecutable(BINARY);
+  }
+
+  Chromium(Path profile) throws Exception {
+    Files.createDirectories(profile);
+    List<String> argv = new ArrayList<>(List.of(BINARY.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+        "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--disable-default-apps", "--disable-extensions", "--user-data-dir=" + profile,
+        "--remote-debugging-port=0", "--window-size=1000,640", "about:blank"));
+    process = new ProcessBuilder(argv).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    try {
+      String browserUrl = awaitDevToolsUrl();
+      URI browser = URI.create(browserUrl);
+      HttpClient http = HttpClient.newHttpClient();
+      String list = http.send(HttpRequest.newBuilder(
+              URI.create("http://" + browser.getHost() + ":" + browser.getPort() + "/json/list")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      String pageUrl = null;
+      for (Object target : JSON.std.listFrom(list)) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> t = (Map<String, Object>) target;
+        if ("page".equals(t.get("type"))) {
+          pageUrl = (String) t.get("webSocketDebuggerUrl");
+          break;
+        }
+      }
+      if (pageUrl == null) {
+        throw new IOException("Chromium shows no page: " + list);
+      }
+      devtools = http.newWebSocketBuilder().buildAsync(URI.create(pageUrl), new Listener()).get(20, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      destroy();
+      throw e;
+    }
+  }
+
+  private String awaitDevToolsUrl() throws Exception {
+    BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8));
+    CompletableFuture<String> url = new CompletableFuture<>();
+    Thread reader = new Thread(() -> {
+      try {
+        String line;
+        while ((line = err.readLine()) != null) {
+          Matcher m = LISTENING.matcher(line);
+          if (m.find()) {
+            url.complete(m.group(1));
+          }
+        }
+      } catch (IOException e) {
+        // the process ended
+      }
+      url.completeExceptionally(new IOException("Chromium exited before it listened"));
+    }, "chromium-stderr");
+    reader.setDaemon(true);
+    reader.start();
+    return url.get(30, TimeUnit.SECONDS);
+  }
+
+  private final class Listener implements WebSocket.Listener {
+    @Override
+    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+      incoming.append(data);
+      if (last) {
+        String message = incoming.toString();
+        incoming.setLength(0);
+        try {
+          Map<String, Object> map = JSON.std.mapFrom(message);
+          Object id = map.get("id");
+          if (id instanceof Number n) {
+            CompletableFuture<Map<String, Object>> f = pending.remove(n.intValue());
+            if (f != null) {
+              f.complete(map);
+            }
+          }
+        } catch (IOException e) {
+          // not ours to judge; the caller times out
+        }
+      }
+      ws.request(1);
+      return null;
+    }
+  }
+
+  /** Calls a DevTools method and returns its result. */
+  @SuppressWarnings("unchecked")
+  Map<String, Object> call(String method, Map<String, Object> params) throws Exception {
+    int id = ids.incrementAndGet();
+    CompletableFuture<Map<String, Object>> reply = new CompletableFuture<>();
+    pending.put(id, reply);
+    devtools.sendText(JSON.std.asString(Map.of("id", id, "method", method, "params", params)), true)
+        .get(10, TimeUnit.SECONDS);
+    Map<String, Object> answer = reply.get(30, TimeUnit.SECONDS);
+    if (answer.containsKey("error")) {
+      throw new IOException(method + ": " + answer.get("error"));
+    }
+    return (Map<String, Object>) answer.getOrDefault("result", Map.of());
+  }
+
+  void navigate(String url) throws Exception {
+    call("Page.navigate", Map.of("url", url));
+  }
+
+  void reload() throws Exception {
+    call("Page.reload", Map.of());
+  }
+
+  @SuppressWarnings("unchecked")
+  Object evaluate(String expression) throws Exception {
+    Map<String, Object> result = call("Runtime.evaluate", Map.of("expression", expression, "returnByValue", true));
+    return ((Map<String, Object>) result.get("result")).get("value");
+  }
+
+  String bodyText() throws Exception {
+    Object text = evaluate("document.body ? document.body.innerText : ''");
+    return text == null ? "" : text.toString().replace('\u00a0', ' ');
+  }
+
+  /** Waits until the page's text contains {@code needle}; returns the text. */
+  String awaitText(String needle, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String text = "";
+    while (System.nanoTime() < deadline) {
+      text = bodyText();
+      if (text.contains(needle)) {
+        return text;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("the page never showed \"" + needle + "\"; it shows:\n" + text);
+  }
+
+  /** Text as typed or pasted into the focused element (the terminal). */
+  void insertText(String text) throws Exception {
+    call("Input.insertText", Map.of("text", text));
+  }
+
+  void pressEnter() throws Exception {
+    Map<String, Object> key = Map.of("key", "Enter", "code", "Enter", "windowsVirtualKeyCode", 13,
+        "nativeVirtualKeyCode", 13, "text", "\r", "unmodifiedText", "\r");
+    Map<String, Object> down = new java.util.HashMap<>(key);
+    down.put("type", "keyDown");
+    call("Input.dispatchKeyEvent", down);
+    Map<String, Object> up = new java.util.HashMap<>(Map.of("key", "Enter", "code", "Enter",
+        "windowsVirtualKeyCode", 13, "nativeVirtualKeyCode", 13));
+    up.put("type", "keyUp");
+    call("Input.dispatchKeyEvent", up);
+  }
+
+  void typeLine(String text) throws Exception {
+    insertText(text);
+    pressEnter();
+  }
+
+  void screenshot(Path file) throws Exception {
+    String data = (String) call("Page.captureScreenshot", Map.of("format", "png")).get("data");
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    Files.write(file, Base64.getDecoder().decode(data));
+  }
+
+  private void destroy() throws InterruptedException {
+    List<ProcessHandle> children = process.descendants().toList();
+    process.destroy();
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+    }
+    children.forEach(ProcessHandle::destroyForcibly);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    try {
+      devtools.sendClose(WebSocket.NORMAL_CLOSURE, "").get(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      // the browser goes anyway
+    }
+    destroy();
+  }
+}

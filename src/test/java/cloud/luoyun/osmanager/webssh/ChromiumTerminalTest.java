@@ -1,0 +1,56 @@
+package cloud.luoyun.osmanager.webssh;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A person's view: headless Chromium opens the terminal page, types at the login prompts, runs
+ * a command, reloads the page and is back in the same shell. Reads the answers from the page's
+ * text (xterm.js's DOM renderer puts the screen there); saves a screenshot under target/.
+ */
+class ChromiumTerminalTest {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void aPersonLogsInRunsCommandsReloadsAndIsBackInTheSameShell() throws Exception {
+    assumeTrue(SshServerFixture.available() && Chromium.available(), "needs root, openssh-server and chromium");
+    try (SshServerFixture sshd = new SshServerFixture(Path.of("target", "webssh-chromium-sshd").toAbsolutePath());
+        WebTerminal terminal = new WebTerminal(WebTerminalSettings.defaults(dir.resolve("state"))
+            .withBind(Optional.of("127.0.0.1"), 0).withSsh("127.0.0.1", sshd.port))) {
+      terminal.start();
+      try (Chromium browser = new Chromium(Path.of("target", "chromium-profile-" + System.nanoTime()))) {
+        browser.navigate("http://127.0.0.1:" + terminal.port() + "/");
+        browser.awaitText("login:", WAIT);
+        browser.typeLine(sshd.user);
+        browser.awaitText("assword:", WAIT);
+        browser.typeLine(sshd.password);
+        browser.typeLine("export OSMW_KEEP=still-here-$((6*7)); echo BROWSER-$((40+2))");
+        String screen = browser.awaitText("BROWSER-42", WAIT);
+        assertThat(screen).doesNotContain(sshd.password);
+
+        browser.typeLine("exec env LC_ALL=C.UTF-8 bash --norc --noprofile");
+        browser.typeLine("echo \"W=$(printf '%s' '世界')=$((1+1))\"");
+        browser.awaitText("W=世界=2", WAIT);
+
+        browser.reload();
+        browser.awaitText("BROWSER-42", WAIT); // the screen comes back
+        browser.typeLine("echo \"$OSMW_KEEP\"");
+        String after = browser.awaitText("still-here-42", WAIT);
+        assertThat(after).contains("still-here-42");
+        Path shot = Path.of("target", "webssh-chromium.png");
+        browser.screenshot(shot);
+        assertThat(Files.size(shot)).isPositive();
+      }
+    }
+  }
+}

@@ -1,0 +1,106 @@
+package cloud.luoyun.osmanager.webssh;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+
+/** Origin check, failed-login limiter, replay buffer, text from the server. */
+class SmallPartsTest {
+  @Test
+  void onlyThePagesOwnOriginMayOpenTheWebSocket() {
+    assertThat(OriginCheck.sameOrigin("http://10.0.0.5:8001", "10.0.0.5:8001", false)).isTrue();
+    assertThat(OriginCheck.sameOrigin("http://Example.COM", "example.com", false)).isTrue();
+    assertThat(OriginCheck.sameOrigin("https://example.com", "example.com:443", true)).isTrue();
+    assertThat(OriginCheck.sameOrigin("http://[::1]:8001", "[::1]:8001", false)).isTrue();
+
+    assertThat(OriginCheck.sameOrigin("http://evil.example:8001", "10.0.0.5:8001", false)).isFalse();
+    assertThat(OriginCheck.sameOrigin("http://10.0.0.5:8002", "10.0.0.5:8001", false)).isFalse();
+    assertThat(OriginCheck.sameOrigin("http://10.0.0.5", "10.0.0.5:8001", false)).isFalse();
+    assertThat(OriginCheck.sameOrigin("null", "10.0.0.5:8001", false)).isFalse();
+    assertThat(OriginCheck.sameOrigin(null, "10.0.0.5:8001", false)).isFalse();
+    assertThat(OriginCheck.sameOrigin("file://", "10.0.0.5:8001", false)).isFalse();
+    assertThat(OriginCheck.sameOrigin("http://10.0.0.5:8001/path", "10.0.0.5:8001", false)).isFalse();
+    assertThat(OriginCheck.sameOrigin("http://10.0.0.5:8001", "10.0.0.5:x", false)).isFalse();
+  }
+
+  @Test
+  void anAddressThatFailsTooOftenMustWaitAndOthersNeedNot() throws Exception {
+    AtomicLong now = new AtomicLong();
+    LoginLimiter limiter = new LoginLimiter(3, Duration.ofSeconds(30), 100, now::get);
+    InetAddress a = InetAddress.getByName("192.0.2.1");
+    InetAddress b = InetAddress.getByName("192.0.2.2");
+    assertThat(limiter.recordFailure(a)).isTrue();
+    assertThat(limiter.recordFailure(a)).isTrue();
+    assertThat(limiter.recordFailure(a)).isFalse();
+    assertThat(limiter.waitBeforeLogin(a)).isEqualTo(Duration.ofSeconds(30));
+    assertThat(limiter.waitBeforeLogin(b)).isZero();
+    now.addAndGet(Duration.ofSeconds(10).toNanos());
+    assertThat(limiter.waitBeforeLogin(a)).isEqualTo(Duration.ofSeconds(20));
+    now.addAndGet(Duration.ofSeconds(20).toNanos());
+    assertThat(limiter.waitBeforeLogin(a)).isZero();
+  }
+
+  @Test
+  void theLimiterRemembersABoundedNumberOfAddresses() throws Exception {
+    AtomicLong now = new AtomicLong();
+    LoginLimiter limiter = new LoginLimiter(1, Duration.ofMinutes(1), 2, now::get);
+    InetAddress a = InetAddress.getByName("192.0.2.1");
+    limiter.recordFailure(a);
+    limiter.recordFailure(InetAddress.getByName("192.0.2.2"));
+    limiter.recordFailure(InetAddress.getByName("192.0.2.3"));
+    assertThat(limiter.waitBeforeLogin(a)).isZero(); // forgotten, the oldest
+  }
+
+  @Property
+  void theReplayBufferKeepsTheLastBytesWrittenStartingAtALine(
+      @ForAll @Size(max = 40) java.util.List<@Size(max = 50) byte[]> chunks,
+      @ForAll @IntRange(min = 1, max = 64) int capacity) {
+    ReplayBuffer buffer = new ReplayBuffer(capacity);
+    java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+    for (byte[] chunk : chunks) {
+      buffer.append(chunk, 0, chunk.length);
+      all.writeBytes(chunk);
+    }
+    byte[] everything = all.toByteArray();
+    byte[] tail = Arrays.copyOfRange(everything, Math.max(0, everything.length - capacity), everything.length);
+    byte[] snapshot = buffer.snapshot();
+    if (everything.length <= capacity) {
+      assertThat(snapshot).isEqualTo(everything);
+    } else {
+      int newline = indexOf(tail, (byte) '\n');
+      assertThat(snapshot).isEqualTo(newline < 0 ? tail : Arrays.copyOfRange(tail, newline + 1, tail.length));
+    }
+  }
+
+  private static int indexOf(byte[] bytes, byte b) {
+    for (int i = 0; i < bytes.length; i++) {
+      if (bytes[i] == b) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  @Test
+  void theReplayBufferStartsAfterALineBreakOnceItWrapped() {
+    ReplayBuffer buffer = new ReplayBuffer(8);
+    byte[] text = "abc\ndef\ngh".getBytes(StandardCharsets.US_ASCII);
+    buffer.append(text, 0, text.length);
+    assertThat(new String(buffer.snapshot(), StandardCharsets.US_ASCII)).isEqualTo("def\ngh"); // the last 8 bytes are "c\ndef\ngh"
+  }
+
+  @Test
+  void textFromTheServerCannotRewriteTheScreen() {
+    assertThat(TerminalSession.printable("Password: \u001b[2J\u009b\u0007ok\nnext"))
+        .isEqualTo("Password: [2Jok\r\nnext");
+  }
+}

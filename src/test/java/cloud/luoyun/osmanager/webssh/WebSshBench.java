@@ -1,0 +1,505 @@
+package cloud.luoyun.osmanager.webssh;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
+import org.eclipse.jetty.websocket.client.WebSocketClient;
+
+/**
+ * Side by side against the same real sshd: our web terminal (the built jar, its own JVM with the
+ * small-VM flags) and Debian's shellinaboxd (running ssh to that sshd). Measures keystroke echo
+ * latency (a key typed at the shell prompt until its echo arrives; median and p99) and bulk
+ * output throughput (MB/s of terminal output delivered to the client). Prints figures and ratios.
+ * Run with bench/webssh.sh (as root: it creates a throw-away user).
+ */
+public final class WebSshBench {
+  private static final int KEYSTROKES = Integer.getInteger("bench.keys", 400);
+  private static final int BULK_BYTES = Integer.getInteger("bench.bulkBytes", 20_000_000);
+  private static final String DONE = "DONE-" + 42;
+
+  /** One terminal client under test. */
+  interface Terminal extends AutoCloseable {
+    void type(String s) throws Exception;
+
+    /** Blocks until {@code needle} appears in output received after the last {@link #mark()}. */
+    void await(String needle, Duration timeout) throws Exception;
+
+    void mark();
+
+    /** Nanos when output first arrived after the mark; 0 if none yet. */
+    long firstOutputAfterMark();
+
+    long bytesReceived();
+  }
+
+  /** Output bookkeeping shared by both clients: a rolling window, byte count, arrival time. */
+  abstract static class Receiver implements Terminal {
+    private final StringBuilder window = new StringBuilder();
+    private long bytes;
+    private long messages;
+    private long firstAfterMark;
+
+    synchronized void received(String text, int byteCount) {
+      if (firstAfterMark == 0) {
+        firstAfterMark = System.nanoTime();
+      }
+      bytes += byteCount;
+      messages++;
+      window.append(text);
+      if (window.length() > 65536) {
+        window.delete(0, window.length() - 4096);
+      }
+      notifyAll();
+    }
+
+    @Override
+    public synchronized void mark() {
+      window.setLength(0);
+      firstAfterMark = 0;
+    }
+
+    @Override
+    public synchronized long firstOutputAfterMark() {
+      return firstAfterMark;
+    }
+
+    @Override
+    public synchronized long bytesReceived() {
+      return bytes;
+    }
+
+    synchronized long messages() {
+      return messages;
+    }
+
+    @Override
+    public synchronized void await(String needle, Duration timeout) throws Exception {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (window.indexOf(needle) < 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new IllegalStateException("no \"" + needle + "\"; saw: " + window);
+        }
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      }
+    }
+
+    synchronized void awaitFirstOutput(Duration timeout) throws InterruptedException {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (firstAfterMark == 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new IllegalStateException("no echo");
+        }
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      }
+    }
+  }
+
+  /** Ours: the page's WebSocket protocol, ACKing as the page does. */
+  public static final class Ours extends Receiver implements Session.Listener.AutoDemanding {
+    private volatile Session session;
+
+    static Ours connect(WebSocketClient ws, int port) throws Exception {
+      Ours o = new Ours();
+      ClientUpgradeRequest request = new ClientUpgradeRequest(URI.create("ws://127.0.0.1:" + port + "/ws"));
+      request.setHeader("Origin", "http://127.0.0.1:" + port);
+      ws.connect(o, request).get(10, TimeUnit.SECONDS);
+      return o;
+    }
+
+    @Override
+    public void onWebSocketOpen(Session s) {
+      session = s;
+      s.sendBinary(TerminalProtocol.hello(100, 30, ""), Callback.NOOP);
+    }
+
+    @Override
+    public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
+      byte type = payload.get();
+      int n = payload.remaining();
+      String text = type == TerminalProtocol.SESSION ? "" : StandardCharsets.UTF_8.decode(payload).toString();
+      callback.succeed();
+      if (type != TerminalProtocol.SESSION) {
+        received(text, n);
+        session.sendBinary(TerminalProtocol.ack(n), Callback.NOOP);
+      }
+    }
+
+    @Override
+    public void onWebSocketError(Throwable cause) {
+      // the server closing at the end of a run
+    }
+
+    @Override
+    public void type(String s) {
+      session.sendBinary(TerminalProtocol.input(s.getBytes(StandardCharsets.UTF_8)), Callback.NOOP);
+    }
+
+    @Override
+    public void close() {
+      session.close();
+    }
+  }
+
+  /** shellinabox: its AJAX protocol, a long poll for output and a POST per key press. */
+  static final class ShellInABox extends Receiver {
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final URI uri;
+    private volatile String session;
+    private volatile boolean open = true;
+    private final Thread poller;
+
+    ShellInABox(int port) throws Exception {
+      uri = URI.create("http://127.0.0.1:" + port + "/");
+      Map<String, Object> first = post("width=100&height=30&rooturl=" + URLEncoder.encode(uri.toString(),
+          StandardCharsets.UTF_8));
+      session = (String) first.get("session");
+      deliver(first);
+      poller = new Thread(this::poll, "shellinabox-poll");
+      poller.setDaemon(true);
+      poller.start();
+    }
+
+    private void poll() {
+      while (open) {
+        try {
+          deliver(post("width=100&height=30&session=" + URLEncoder.encode(session, StandardCharsets.UTF_8)));
+        } catch (Exception e) {
+          if (open) {
+            System.err.println("shellinabox poll: " + e);
+          }
+          return;
+        }
+      }
+    }
+
+    private void deliver(Map<String, Object> response) {
+      Object data = response.get("data");
+      if (data instanceof String s && !s.isEmpty()) {
+        received(s, s.getBytes(StandardCharsets.UTF_8).length);
+      }
+    }
+
+    private Map<String, Object> post(String body) throws Exception {
+      String r = send(body);
+      return r.isBlank() ? Map.of() : JSON.std.mapFrom(r);
+    }
+
+    private String send(String body) throws Exception {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri)
+          .header("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+          .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(60)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != 200) {
+        throw new IllegalStateException("HTTP " + r.statusCode());
+      }
+      return r.body();
+    }
+
+    @Override
+    public void type(String s) throws Exception {
+      String keys = HexFormat.of().withUpperCase().formatHex(s.getBytes(StandardCharsets.UTF_8));
+      send("width=100&height=30&session=" + URLEncoder.encode(session, StandardCharsets.UTF_8) + "&keys=" + keys);
+    }
+
+    @Override
+    public void close() {
+      open = false;
+    }
+  }
+
+  record Figures(double medianMs, double p99Ms, double mbPerS) {}
+
+  static Figures measure(String name, Receiver t, String user, String password) throws Exception {
+    Duration wait = Duration.ofSeconds(60);
+    t.await("assword:", wait);
+    t.mark();
+    t.type(password + "\r");
+    return measureShell(name, t);
+  }
+
+  static Figures measureShell(String name, Receiver t) throws Exception {
+    Duration wait = Duration.ofSeconds(60);
+    t.mark();
+    t.type("export PS1='$ '; stty -ixon; echo READY-$((40+2))\r");
+    t.await("READY-42", wait);
+    Thread.sleep(300);
+    // warm-up then measured keystrokes: 'x' then backspace, each echoed by the shell's line editor
+    List<Long> samples = new ArrayList<>();
+    for (int i = 0; i < KEYSTROKES + 50; i++) {
+      String key = i % 2 == 0 ? "x" : "\u007f";
+      t.mark();
+      long sent = System.nanoTime();
+      t.type(key);
+      t.awaitFirstOutput(Duration.ofSeconds(10));
+      long latency = t.firstOutputAfterMark() - sent;
+      if (i >= 50) {
+        samples.add(latency);
+      }
+      Thread.sleep(5); // let the echo finish before the next key
+    }
+    long[] sorted = samples.stream().mapToLong(Long::longValue).sorted().toArray();
+    double median = sorted[sorted.length / 2] / 1e6;
+    double p99 = sorted[(int) Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)] / 1e6;
+
+    // bulk output, best of three runs (the machine is shared: the best run shows what the code can do)
+    double best = 0;
+    double bestMb = 0;
+    double bestSeconds = 0;
+    for (int run = 0; run < 3; run++) {
+      t.type("\u0015clear\r");
+      Thread.sleep(300);
+      t.mark();
+      long before = t.bytesReceived();
+      long messagesBefore = t.messages();
+      long start = System.nanoTime();
+      t.type("head -c " + BULK_BYTES + " /dev/zero | tr '\\0' x | fold -w 99; echo DONE-$((6*7))\r");
+      t.await(DONE, Duration.ofMinutes(5));
+      double seconds = (System.nanoTime() - start) / 1e9;
+      double mb = (t.bytesReceived() - before) / 1e6;
+      if (Boolean.getBoolean("bench.verbose")) {
+        System.out.printf(Locale.ROOT, "  %s run %d: %.2f MB/s, %d messages of %.0f bytes on average%n", name, run,
+            mb / seconds, t.messages() - messagesBefore, (t.bytesReceived() - before) * 1.0 / (t.messages() - messagesBefore));
+      }
+      if (mb / seconds > best) {
+        best = mb / seconds;
+        bestMb = mb;
+        bestSeconds = seconds;
+      }
+    }
+    double mb = bestMb;
+    double seconds = bestSeconds;
+    System.out.printf(Locale.ROOT, "%-12s echo median %6.3f ms  p99 %6.3f ms  (%d keys)   output (best of 3) %7.2f MB/s (%.1f MB in %.2f s)%n",
+        name, median, p99, samples.size(), mb / seconds, mb, seconds);
+    return new Figures(median, p99, mb / seconds);
+  }
+
+  /** The same measurements straight on the SSH shell channel (MINA in this JVM). */
+  static Figures direct(SshServerFixture sshd, Path work) throws Exception {
+    WebTerminalSettings settings = WebTerminalSettings.defaults(work.resolve("direct-state"))
+        .withSsh("127.0.0.1", sshd.port);
+    final class Direct extends Receiver implements ShellConnector.ShellListener {
+      volatile ShellConnector.ShellLink link;
+
+      @Override
+      public void output(byte[] bytes, int offset, int length) {
+        received(new String(bytes, offset, length, StandardCharsets.UTF_8), length);
+        link.requestOutput();
+      }
+
+      @Override
+      public void ended(String reason) {
+      }
+
+      @Override
+      public void type(String s) {
+        link.write(s.getBytes(StandardCharsets.UTF_8), () -> { });
+      }
+
+      @Override
+      public void close() {
+        link.close();
+      }
+    }
+    ShellConnector.Prompter password = new ShellConnector.Prompter() {
+      @Override
+      public void show(String text) {
+      }
+
+      @Override
+      public void ask(String prompt, boolean echo) {
+      }
+
+      @Override
+      public String awaitAnswer(long timeout, TimeUnit unit) {
+        return sshd.password;
+      }
+
+      @Override
+      public boolean attemptFailed() {
+        return false;
+      }
+    };
+    try (MinaShellConnector connector = new MinaShellConnector(settings)) {
+      Direct d = new Direct();
+      d.link = connector.open(sshd.user, password, 100, 30, d).get(30, TimeUnit.SECONDS);
+      try (d) {
+        d.link.requestOutput();
+        return measureShell("plain SSH", d);
+      }
+    }
+  }
+
+  /** Bulk output through ssh -tt (key login) into /dev/null: what the PTY and sshd deliver. */
+  static double openSshCeiling(SshServerFixture sshd, Path work) throws Exception {
+    double best = 0;
+    for (int run = 0; run < 3; run++) {
+      best = Math.max(best, openSshOnce(sshd, work));
+    }
+    return best;
+  }
+
+  static double openSshOnce(SshServerFixture sshd, Path work) throws Exception {
+    Path key = work.resolve("client-key");
+    if (!Files.exists(key)) {
+      SshServerFixture.run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString()), null);
+    }
+    Path ssh = Path.of("/home", sshd.user, ".ssh");
+    Files.createDirectories(ssh);
+    Files.copy(Path.of(key + ".pub"), ssh.resolve("authorized_keys"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    SshServerFixture.run(List.of("chown", "-R", sshd.user + ":", ssh.toString()), null);
+    List<String> argv = List.of("ssh", "-tt", "-i", key.toString(), "-p", Integer.toString(sshd.port),
+        "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
+        sshd.user + "@127.0.0.1", "head -c " + BULK_BYTES + " /dev/zero | tr '\\0' x | fold -w 99");
+    long start = System.nanoTime();
+    Process p = new ProcessBuilder(argv).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectError(ProcessBuilder.Redirect.DISCARD).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+    p.waitFor(5, TimeUnit.MINUTES);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    return BULK_BYTES * 1.0101 / 1e6 / seconds; // fold adds a newline every 99 bytes
+  }
+
+  static long rssKb(long pid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (Exception e) {
+      // gone
+    }
+    return -1;
+  }
+
+  static Process start(List<String> argv, Path log, String readyLine) throws Exception {
+    Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      if (!p.isAlive()) {
+        throw new IllegalStateException(argv.get(0) + " exited: " + Files.readString(log));
+      }
+      if (readyLine == null || Files.readString(log).contains(readyLine)) {
+        return p;
+      }
+      Thread.sleep(50);
+    }
+    throw new IllegalStateException(argv.get(0) + " not ready: " + Files.readString(log));
+  }
+
+  static void stop(Process p) throws InterruptedException {
+    List<ProcessHandle> children = p.descendants().toList();
+    p.destroy();
+    if (!p.waitFor(10, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+    }
+    children.forEach(ProcessHandle::destroy);
+  }
+
+  public static void main(String[] args) throws Exception {
+    Path work = Path.of("target", "bench-webssh").toAbsolutePath();
+    Files.createDirectories(work);
+    Path jar = Path.of("target", "osmanager.jar").toAbsolutePath();
+    String javaFlags = System.getProperty("bench.javaFlags",
+        "-XX:+UseSerialGC -Xmx32m -Xss256k -XX:TieredStopAtLevel=1");
+    try (SshServerFixture sshd = new SshServerFixture(work.resolve("sshd"))) {
+      System.out.println("sshd on 127.0.0.1:" + sshd.port + ", user " + sshd.user + "; " + KEYSTROKES
+          + " keystrokes, " + BULK_BYTES / 1_000_000 + " MB of output each");
+      // ours: the jar in its own JVM
+      int ourPort = SshServerFixture.freePort();
+      List<String> ours = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+      ours.addAll(Arrays.asList(javaFlags.trim().split("\\s+")));
+      ours.addAll(List.of("-jar", jar.toString(), "webssh", "--home", work.resolve("home").toString(),
+          "--port", Integer.toString(ourPort), "--ssh-port", Integer.toString(sshd.port)));
+      Figures mine;
+      long ourRss;
+      if (Boolean.getBoolean("bench.inProcess")) {
+        // the same server in this JVM: shows what the second process costs
+        WebTerminal inJvm = new WebTerminal(WebTerminalSettings.defaults(work.resolve("home/state"))
+            .withBind(java.util.Optional.of("127.0.0.1"), ourPort).withSsh("127.0.0.1", sshd.port));
+        inJvm.start();
+        WebSocketClient wsc = new WebSocketClient();
+        wsc.start();
+        try (Ours client = Ours.connect(wsc, ourPort)) {
+          client.await("login: ", Duration.ofSeconds(10));
+          client.type(sshd.user + "\r");
+          measure("in-process", client, sshd.user, sshd.password);
+        } finally {
+          wsc.stop();
+          inJvm.close();
+        }
+        ourPort = SshServerFixture.freePort();
+        ours.set(ours.size() - 3, Integer.toString(ourPort));
+      }
+      Process server = start(ours, work.resolve("ours.log"), "web terminal on");
+      WebSocketClient ws = new WebSocketClient();
+      ws.start();
+      try (Ours client = Ours.connect(ws, ourPort)) {
+        client.await("login: ", Duration.ofSeconds(10));
+        client.type(sshd.user + "\r");
+        mine = measure("osmanager", client, sshd.user, sshd.password);
+        ourRss = rssKb(server.pid());
+      } finally {
+        ws.stop();
+        stop(server);
+      }
+
+      // the floor: MINA's SSH client in this JVM, no WebSocket, no browser protocol
+      Figures direct = direct(sshd, work);
+
+      // shellinabox: ssh to the same sshd, as its own service
+      int sibPort = SshServerFixture.freePort();
+      Process sib = start(List.of("/usr/bin/shellinaboxd", "-t", "-p", Integer.toString(sibPort), "--localhost-only",
+          "--no-beep", "--disable-ssl-menu", "-s", "/:root:root:/:ssh -p " + sshd.port
+              + " -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR "
+              + sshd.user + "@127.0.0.1"), work.resolve("shellinabox.log"), null);
+      Figures theirs;
+      long sibRss;
+      try {
+        Thread.sleep(500);
+        try (ShellInABox client = new ShellInABox(sibPort)) {
+          theirs = measure("shellinabox", client, sshd.user, sshd.password);
+          sibRss = rssKb(sib.pid());
+        }
+      } finally {
+        stop(sib);
+      }
+      double ceiling = openSshCeiling(sshd, work);
+      System.out.printf(Locale.ROOT, "OpenSSH's own ssh client, same sshd and PTY, output to /dev/null: %.2f MB/s "
+          + "(best of 3; the ceiling for any terminal here)%n", ceiling);
+      System.out.printf(Locale.ROOT, "load average at the end: %s%n",
+          Files.readString(Path.of("/proc/loadavg")).trim());
+      System.out.printf(Locale.ROOT, "ratio (shellinabox / osmanager): echo median %.2fx, p99 %.2fx; "
+          + "output: osmanager %.2fx the throughput%n", theirs.medianMs() / mine.medianMs(),
+          theirs.p99Ms() / mine.p99Ms(), mine.mbPerS() / theirs.mbPerS());
+      System.out.printf(Locale.ROOT, "our WebSocket layer adds %.3f ms to the echo median over plain SSH "
+          + "(%.3f ms)%n", mine.medianMs() - direct.medianMs(), direct.medianMs());
+      System.out.printf(Locale.ROOT, "RSS after the run: osmanager JVM %d KiB (%s), shellinaboxd parent %d KiB%n",
+          ourRss, javaFlags, sibRss);
+      System.out.printf(Locale.ROOT, "aims: echo median <= 1.5 ms: %s; output >= 20 MB/s: %s%n",
+          mine.medianMs() <= 1.5 ? "met" : "NOT met", mine.mbPerS() >= 20 ? "met" : "NOT met");
+    }
+  }
+
+  private WebSshBench() {}
+
+}
