@@ -68,7 +68,11 @@ class UnseenConfigTest {
       if (r.badInput().isPresent()) {
         String named = field.equals("nic.nameservers") ? "network[0].nameservers"
             : List.of("ip", "netmask", "gateway", "mac").contains(field) ? "network[0]." + field : field;
-        assertThat(r.badInput().get()).startsWith(named);
+        // A new ip or mask can put the vector's own gateway outside the subnet (or make it equal
+        // to the ip): then the gateway is the field rightly named.
+        List<String> accepted = field.equals("ip") || field.equals("netmask")
+            ? List.of(named, "network[0].gateway") : List.of(named);
+        assertThat(accepted).anySatisfy(f -> assertThat(r.badInput().get()).startsWith(f + ":"));
         assertThat(runner.commands).isEmpty();
         return;
       }
