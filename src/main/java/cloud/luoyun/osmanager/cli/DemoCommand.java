@@ -1,5 +1,6 @@
 package cloud.luoyun.osmanager.cli;
 
+import cloud.luoyun.osmanager.util.JettyDefaults;
 import cloud.luoyun.osmanager.agent.Agent;
 import cloud.luoyun.osmanager.agent.AgentSettings;
 import cloud.luoyun.osmanager.config.Home;
@@ -82,7 +83,7 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    WebServers.prepareJetty();
+    JettyDefaults.prepare();
     Path dir = Files.createTempDirectory("osm-demo-");
     Home home = new Home(dir.resolve("home"));
     Path image = dir.resolve("image");

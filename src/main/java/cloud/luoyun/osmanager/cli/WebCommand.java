@@ -1,5 +1,6 @@
 package cloud.luoyun.osmanager.cli;
 
+import cloud.luoyun.osmanager.util.JettyDefaults;
 import cloud.luoyun.osmanager.config.ConfigException;
 import cloud.luoyun.osmanager.config.Ipv4Address;
 import cloud.luoyun.osmanager.util.Logging;
@@ -47,7 +48,7 @@ final class WebCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    WebServers.prepareJetty(); // before any Jetty class loads
+    JettyDefaults.prepare(); // before any Jetty class loads
     if (port < 0 || port > 65535) {
       spec.commandLine().getErr().println("--port: " + port + " is out of range (expected: 0..65535)");
       return Main.EXIT_BAD_INPUT;

@@ -1,5 +1,6 @@
 package cloud.luoyun.osmanager.cli;
 
+import cloud.luoyun.osmanager.util.JettyDefaults;
 import cloud.luoyun.osmanager.config.Home;
 import cloud.luoyun.osmanager.config.InstanceConfig;
 import cloud.luoyun.osmanager.config.WebSsh;
@@ -51,7 +52,7 @@ public final class WebSshCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    WebTerminal.tuneJetty(); // before any Jetty class loads
+    JettyDefaults.prepare(); // before any Jetty class loads
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     String bad = checkRange("--port", port == null ? 8001 : port, 1, 65535);

@@ -1,5 +1,6 @@
 package cloud.luoyun.osmanager.web;
 
+import cloud.luoyun.osmanager.util.JettyDefaults;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -46,26 +47,11 @@ public final class WebServers {
   private WebServers() {}
 
   /**
-   * Sets the system properties Jetty reads when its classes load; call before any Jetty class is
-   * touched (the CLI does it first thing). Without {@code referencesPerCacheLine}, Jetty 12.1 asks
-   * the JVM through JMX, which starts the platform MBean server (a few MiB and some milliseconds).
-   * The value is what Jetty would find out itself: 16 with compressed references (every heap under
-   * 32 GiB), 8 without. An explicit setting by the operator is kept.
-   */
-  public static void prepareJetty() {
-    if (System.getProperty("org.eclipse.jetty.util.referencesPerCacheLine") == null) {
-      long maxHeap = Runtime.getRuntime().maxMemory();
-      boolean compressedOops = maxHeap < 32L * 1024 * 1024 * 1024;
-      System.setProperty("org.eclipse.jetty.util.referencesPerCacheLine", compressedOops ? "16" : "8");
-    }
-  }
-
-  /**
    * A new, unstarted server with a small thread pool and a {@link ContextHandlerCollection} as its
    * handler, ready for {@link #addConnector} and {@link #mount}.
    */
   public static Server newServer(int maxThreads) {
-    prepareJetty();
+    JettyDefaults.prepare();
     QueuedThreadPool pool = new QueuedThreadPool(maxThreads, 2, 60_000);
     pool.setName("http");
     Server server = new Server(pool);

@@ -1,5 +1,6 @@
 package cloud.luoyun.osmanager.webssh;
 
+import cloud.luoyun.osmanager.util.JettyDefaults;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -49,24 +50,11 @@ public final class WebTerminal implements AutoCloseable {
   private boolean closed; // guarded by this
 
   public WebTerminal(WebTerminalSettings settings) {
-    tuneJetty();
+    JettyDefaults.prepare();
     this.settings = settings;
     LoginLimiter limiter = new LoginLimiter(5, Duration.ofSeconds(30), 4096, System::nanoTime);
     this.registry = new SessionRegistry(settings, limiter, this::ssh, command -> executor.execute(command),
         this::schedule, System::nanoTime);
-  }
-
-  /**
-   * Jetty 12.1 asks the platform MBean server for the JVM's pointer size when its memory helper
-   * loads, which starts the JMX machinery (a few MiB) for a number we know: set it first. Call
-   * before any Jetty class is used; harmless when the property is already set.
-   */
-  public static void tuneJetty() {
-    if (System.getProperty("org.eclipse.jetty.util.referencesPerCacheLine") == null) {
-      // 64-byte cache lines; 4-byte references with compressed oops (heaps under 32 GiB)
-      boolean compressedOops = Runtime.getRuntime().maxMemory() < 32L * 1024 * 1024 * 1024;
-      System.setProperty("org.eclipse.jetty.util.referencesPerCacheLine", compressedOops ? "16" : "8");
-    }
   }
 
   /** Runs alone on a server of its own; returns once listening. */

@@ -1,5 +1,6 @@
 package cloud.luoyun.osmanager.web;
 
+import cloud.luoyun.osmanager.util.JettyDefaults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -85,7 +86,7 @@ class SharedServerTest {
 
   @Test
   void jettyIsToldTheCacheLineLayoutSoItSkipsJmx() {
-    WebServers.prepareJetty();
+    JettyDefaults.prepare();
     assertThat(System.getProperty("org.eclipse.jetty.util.referencesPerCacheLine")).isIn("8", "16");
   }
 }

@@ -1,5 +1,6 @@
 package cloud.luoyun.osmanager.webssh;
 
+import cloud.luoyun.osmanager.util.JettyDefaults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -32,7 +33,7 @@ class SharedServerTest {
 
   @Test
   void theTerminalSharesOneServerWithAnotherPartEachOnItsOwnPort() throws Exception {
-    WebTerminal.tuneJetty();
+    JettyDefaults.prepare();
     Server server = new Server(new QueuedThreadPool(24, 2));
     ServerConnector pages = new ServerConnector(server, 1, 1);
     pages.setName("web");
