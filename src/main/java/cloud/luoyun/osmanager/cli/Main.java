@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     description = "The LuoYun instance agent: applies the cloud's config, keeps the instance registered "
         + "with the controller, serves its page and a web terminal.",
     subcommands = {CommandLine.HelpCommand.class, ConfigureCommand.class, AgentCommand.class, WebCommand.class,
-        WebSshCommand.class, ControllerCommand.class, FloppyCommand.class, DemoCommand.class})
+        WebSshCommand.class, RunCommand.class, ControllerCommand.class, FloppyCommand.class, DemoCommand.class})
 public final class Main implements Runnable {
   public static final int EXIT_OK = 0;
   public static final int EXIT_FAILED = 1;

@@ -1,0 +1,115 @@
+package cloud.luoyun.osmanager.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cloud.luoyun.osmanager.OsmProcess;
+import cloud.luoyun.osmanager.Recorder;
+import cloud.luoyun.osmanager.controller.ControllerEvent;
+import cloud.luoyun.osmanager.controller.DevController;
+import cloud.luoyun.osmanager.controller.Instances;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code osmanager run}: agent, page server and web terminal in one process. */
+class RunCommandTest {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final String KEY = "015e33a8-787d-457e-b84d-c2a101a816e0";
+  private static final String COOKIE = "5c1d0a4e8b7f6a3d2c1b0a9f8e7d6c5b4a392817";
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  @TempDir Path dir;
+
+  @Test
+  void oneProcessRegistersServesThePageWithLiveAgentStateAndTheTerminalPage() throws Exception {
+    Recorder<ControllerEvent> events = new Recorder<>();
+    try (DevController controller = new DevController(
+        DevController.Options.loopback(Instances.of(Map.of(42, KEY))), events::accept)) {
+      InetSocketAddress clc = controller.start();
+      Path home = home(clc, "{\"cookie\": \"" + COOKIE + "\", \"webssh\": {\"status\": \"enable\", \"port\": 8001}}");
+
+      try (OsmProcess run = OsmProcess.start(List.of(), "run", "--home", home.toString(), "--web-port", "0",
+          "--webssh-port", "0", "--status-interval", "1")) {
+        int webPort = port(run.lines.await(l -> l.contains("page server on"), WAIT), "http://0\\.0\\.0\\.0:(\\d+)/");
+        int termPort = port(run.lines.await(l -> l.contains("web terminal on port"), WAIT), "on port (\\d+)");
+        events.await(e -> e.line().startsWith("report tag=42 status=2000"), WAIT);
+
+        HttpResponse<String> page = get(webPort, "/");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("DemoApp").contains("4.0.7");
+        String status = get(webPort, "/status.json?cookie=" + COOKIE).body();
+        assertThat(status).containsPattern("\"registered\"\\s*:\\s*true").containsPattern("\"status\"\\s*:\\s*2000");
+        HttpResponse<String> terminal = get(termPort, "/");
+        assertThat(terminal.statusCode()).isEqualTo(200);
+        assertThat(terminal.body()).contains("xterm");
+
+        assertThat(run.terminate(WAIT)).as("exit status after SIGTERM").isZero();
+      }
+      events.await(e -> e.line().startsWith("disconnected tag=42"), WAIT);
+    }
+  }
+
+  @Test
+  void theTerminalIsNotStartedWhenTheConfigDisablesIt() throws Exception {
+    try (DevController controller = new DevController(
+        DevController.Options.loopback(Instances.of(Map.of(42, KEY))), e -> { })) {
+      Path home = home(controller.start(), "{\"webssh\": {\"status\": \"disable\"}}");
+
+      try (OsmProcess run = OsmProcess.start(List.of(), "run", "--home", home.toString(), "--web-port", "0")) {
+        run.lines.await(l -> l.contains("web terminal disabled by the instance config"), WAIT);
+        run.lines.await(l -> l.contains("registered with"), WAIT);
+
+        assertThat(run.lines.all()).noneMatch(l -> l.contains("web terminal on port"));
+        assertThat(run.terminate(WAIT)).isZero();
+      }
+    }
+  }
+
+  @Test
+  void anInvalidConfigIsOneLineAndExitTwo() throws Exception {
+    Path home = dir.resolve("bad");
+    Files.createDirectories(home.resolve("conf"));
+    Files.writeString(home.resolve("conf/luoyun.conf"), "TAG=x\nKEY=k\n");
+
+    try (OsmProcess run = OsmProcess.start(List.of(), "run", "--home", home.toString())) {
+      assertThat(run.lines.await(l -> l.startsWith("TAG:"), WAIT)).isEqualTo("TAG: not an int32: \"x\"");
+      assertThat(run.terminate(WAIT)).isEqualTo(2);
+    }
+  }
+
+  private Path home(InetSocketAddress clc, String json) throws Exception {
+    Path home = dir.resolve("home");
+    Files.createDirectories(home.resolve("conf"));
+    Files.createDirectories(home.resolve("build"));
+    Files.createDirectories(home.resolve("custom/scripts"));
+    Files.writeString(home.resolve("conf/luoyun.conf"), "CLC_IP=127.0.0.1\nCLC_PORT=" + clc.getPort()
+        + "\nTAG=42\nKEY=" + KEY + "\nJSON=" + json + "\n");
+    Files.writeString(home.resolve("build/VERSION"), "Version: 1.0\nDemoApp: 4.0.7\n");
+    Path script = home.resolve("custom/scripts/status");
+    Files.writeString(script, "#!/bin/sh\nexit 0\n");
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return home;
+  }
+
+  private static int port(String line, String pattern) {
+    Matcher m = Pattern.compile(pattern).matcher(line);
+    assertThat(m.find()).as(line).isTrue();
+    return Integer.parseInt(m.group(1));
+  }
+
+  private HttpResponse<String> get(int port, String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(WAIT).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}
