@@ -124,8 +124,9 @@ final class AgentSession {
     }
     socket.setSoTimeout(0); // registered: block on the socket; keepalive notices a dead link
     state = State.REGISTERED;
-    agent.sessionRegistered(this);
+    // Say so before the status thread can report: listeners see "registered" before "reported".
     agent.emit(Kind.REGISTERED, "with " + peer + " as tag " + settings.tag() + " from " + localIp);
+    agent.sessionRegistered(this);
     return serve(reader);
   }
 

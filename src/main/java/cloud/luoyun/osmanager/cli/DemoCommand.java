@@ -1,8 +1,6 @@
 package cloud.luoyun.osmanager.cli;
 
 import cloud.luoyun.osmanager.util.JettyDefaults;
-import cloud.luoyun.osmanager.agent.Agent;
-import cloud.luoyun.osmanager.agent.AgentSettings;
 import cloud.luoyun.osmanager.config.Home;
 import cloud.luoyun.osmanager.config.FloppyWriter;
 import cloud.luoyun.osmanager.config.InstanceConfig;
@@ -11,15 +9,12 @@ import cloud.luoyun.osmanager.configure.Report;
 import cloud.luoyun.osmanager.controller.DevController;
 import cloud.luoyun.osmanager.controller.Instances;
 import cloud.luoyun.osmanager.util.Logging;
-import cloud.luoyun.osmanager.web.AgentStatusSource;
-import cloud.luoyun.osmanager.web.AgentStatusSource.AgentStatus;
-import cloud.luoyun.osmanager.web.PageServer;
-import cloud.luoyun.osmanager.web.WebServers;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -37,6 +32,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -44,7 +41,7 @@ import picocli.CommandLine.Option;
  * {@code osmanager demo}: the whole thing on one machine, on embedded defaults, as an instance
  * boots in a cloud: a development controller starts; the "compute node" writes the instance config
  * onto a floppy image; {@code configure} applies it to an image tree (never to this machine);
- * then the agent registers and reports, and the page server serves the instance's page. Prints
+ * then the agent, the page server and the web terminal start as in {@code osmanager run}. Prints
  * every event until Ctrl-C (or {@code --seconds}), then stops everything and removes what it made.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -52,7 +49,8 @@ import picocli.CommandLine.Option;
         "Shows an instance's life on this machine, on embedded defaults, against a temporary folder: a "
             + "development controller starts; the instance config is written to a floppy image as a compute "
             + "node does; configure applies it to an image tree (never to this machine's own files or NICs); "
-            + "the agent registers and reports; the page server serves the instance's page.",
+            + "the agent registers and reports; the page server serves the instance's page and the web "
+            + "terminal logs into this machine's own sshd (127.0.0.1:22), all in one process as 'osmanager run'.",
         "Prints each event until Ctrl-C, then removes what it created. The demo application is 'up' unless "
             + "the file app-down exists in the demo folder: create and remove it to watch the reports change."})
 final class DemoCommand implements Callable<Integer> {
@@ -72,7 +70,7 @@ final class DemoCommand implements Callable<Integer> {
   long statusInterval;
 
   @Option(names = "--web-port", paramLabel = "N", defaultValue = "8080",
-      description = "Port of the instance's page; a free one is taken when it is in use. Default: ${DEFAULT-VALUE}.")
+      description = "Port of the instance's page (the terminal takes 8001); free ones are taken when they are in use, and with 0. Default: ${DEFAULT-VALUE}.")
   int webPort;
 
   @Option(names = "--keep", description = "Keep the temporary folder afterwards (its path is printed).")
@@ -116,15 +114,14 @@ final class DemoCommand implements Callable<Integer> {
       }
       InstanceConfig config = home.loadConfig();
 
-      Agent agent = new Agent(AgentSettings.from(home, config, Duration.ofSeconds(statusInterval),
-          AgentSettings.DEFAULT_STATUS_TIMEOUT), e -> print("agent", e.line()));
-      started.push(agent);
-      agent.start();
-
-      PageServer pages = startPages(home, agent);
-      String base = "http://127.0.0.1:" + pages.port() + "/";
+      Daemon daemon = startDaemon(home, config);
+      String base = "http://127.0.0.1:" + daemon.pagePort() + "/";
       print("web", "public page " + base);
       print("web", "owner page  " + base + "?cookie=" + config.settings().cookie().orElse(""));
+      if (daemon.terminalPort() > 0) {
+        print("webssh", "web terminal http://127.0.0.1:" + daemon.terminalPort() + "/ -> this machine's sshd at 127.0.0.1:22"
+            + (sshdListening() ? " (log in with an account of this machine)" : " (no sshd answers there: the terminal will say so)"));
+      }
       print("demo", "touch " + dir.resolve("app-down") + " to take the application down; rm it to bring it back");
 
       if (seconds > 0) {
@@ -141,19 +138,32 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private PageServer startPages(Home home, Agent agent) throws Exception {
-    AgentStatusSource status = () -> AgentStatus.of(agent.isRegistered(), agent.applicationStatus());
-    PageServer pages = new PageServer(home, new InetSocketAddress(InetAddress.getLoopbackAddress(), webPort), status);
+  /** Agent, page and terminal as 'osmanager run' has them, on loopback; free ports when 8080/8001 are taken. */
+  private Daemon startDaemon(Home home, InstanceConfig config) throws Exception {
+    Logger log = LoggerFactory.getLogger(DemoCommand.class);
+    Duration interval = Duration.ofSeconds(statusInterval);
+    InetAddress loopback = InetAddress.getLoopbackAddress();
+    Daemon daemon = new Daemon(home, config, e -> print("agent", e.line()), interval);
+    started.push(daemon);
     try {
-      pages.start();
+      daemon.start(new InetSocketAddress(loopback, webPort), webPort == 0 ? Integer.valueOf(0) : null, 22, log);
     } catch (IOException e) {
-      pages.close();
-      print("web", "port " + webPort + " is in use (" + e.getMessage() + "); taking a free one");
-      pages = new PageServer(home, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), status);
-      pages.start();
+      started.pop().close();
+      print("demo", "port " + webPort + " or 8001 is in use (" + e.getMessage() + "); taking free ones");
+      daemon = new Daemon(home, config, e2 -> print("agent", e2.line()), interval);
+      started.push(daemon);
+      daemon.start(new InetSocketAddress(loopback, 0), 0, 22, log);
     }
-    started.push(pages);
-    return pages;
+    return daemon;
+  }
+
+  private static boolean sshdListening() {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), 22), 300);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private synchronized void shutDown(Path dir) {

@@ -1,27 +1,15 @@
 package cloud.luoyun.osmanager.cli;
 
-import cloud.luoyun.osmanager.agent.Agent;
 import cloud.luoyun.osmanager.agent.AgentListener;
-import cloud.luoyun.osmanager.agent.AgentSettings;
 import cloud.luoyun.osmanager.config.ConfigException;
 import cloud.luoyun.osmanager.config.Home;
 import cloud.luoyun.osmanager.config.InstanceConfig;
-import cloud.luoyun.osmanager.config.WebSsh;
 import cloud.luoyun.osmanager.util.JettyDefaults;
 import cloud.luoyun.osmanager.util.Logging;
-import cloud.luoyun.osmanager.web.AgentStatusSource;
-import cloud.luoyun.osmanager.web.AgentStatusSource.AgentStatus;
-import cloud.luoyun.osmanager.web.PageServer;
-import cloud.luoyun.osmanager.web.WebServers;
-import cloud.luoyun.osmanager.webssh.WebTerminal;
-import cloud.luoyun.osmanager.webssh.WebTerminalSettings;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -85,71 +73,14 @@ final class RunCommand implements Callable<Integer> {
     Logger log = LoggerFactory.getLogger(RunCommand.class);
     config.warnings().forEach(w -> log.warn("{}: {}", h.conf(), w));
 
-    Daemon daemon = new Daemon(h, config);
-    return ServiceRunner.runUntilSignalled("osmanager run", () -> daemon.start(log), daemon);
+    Daemon daemon = new Daemon(h, config, AgentListener.NONE, Duration.ofSeconds(statusInterval));
+    return ServiceRunner.runUntilSignalled("osmanager run",
+        () -> daemon.start(new InetSocketAddress(webPort), websshPort, sshPort, log), daemon);
   }
 
   private static void checkPort(String option, int port, int min) throws ConfigException {
     if (port < min || port > 65535) {
       throw new ConfigException(option, port + " is out of range (expected: " + min + "..65535)");
-    }
-  }
-
-  /** The parts of one run, started in order and closed in reverse. */
-  private final class Daemon implements AutoCloseable {
-    private final Home home;
-    private final InstanceConfig config;
-    private Agent agent;
-    private Server server;
-    private PageServer pages;
-    private WebTerminal terminal;
-
-    Daemon(Home home, InstanceConfig config) {
-      this.home = home;
-      this.config = config;
-    }
-
-    void start(Logger log) throws Exception {
-      agent = new Agent(AgentSettings.from(home, config, Duration.ofSeconds(statusInterval),
-          AgentSettings.DEFAULT_STATUS_TIMEOUT), AgentListener.NONE);
-      Agent a = agent;
-      AgentStatusSource status = () -> AgentStatus.of(a.isRegistered(), a.applicationStatus());
-
-      server = WebServers.newServer(2 * WebServers.DEFAULT_MAX_THREADS);
-      pages = new PageServer(home, new InetSocketAddress(webPort), status);
-      pages.attach(server);
-      WebSsh webssh = config.settings().webssh();
-      if (webssh.enabled()) {
-        int port = websshPort != null ? websshPort : webssh.port().orElse(WebTerminalSettings.DEFAULT_PORT);
-        terminal = new WebTerminal(WebTerminalSettings.defaults(home.stateDir())
-            .withBind(Optional.empty(), port)
-            .withSsh(WebTerminalSettings.DEFAULT_SSH_HOST, sshPort));
-        ((ContextHandlerCollection) server.getHandler()).addHandler(terminal.attach(server));
-      }
-      server.start();
-      log.info("page server on {}", pages.describe());
-      if (terminal != null) {
-        log.info("web terminal on port {} -> ssh {}:{}", terminal.port(), WebTerminalSettings.DEFAULT_SSH_HOST, sshPort);
-      } else {
-        log.info("web terminal disabled by the instance config");
-      }
-      agent.start();
-    }
-
-    @Override
-    public void close() throws Exception {
-      if (agent != null) {
-        agent.close();
-      }
-      if (terminal != null) {
-        terminal.close();
-      }
-      if (pages != null) {
-        pages.close();
-      }
-      if (server != null) {
-        server.stop();
-      }
     }
   }
 }

@@ -1,0 +1,104 @@
+package cloud.luoyun.osmanager.cli;
+
+import cloud.luoyun.osmanager.agent.Agent;
+import cloud.luoyun.osmanager.agent.AgentListener;
+import cloud.luoyun.osmanager.agent.AgentSettings;
+import cloud.luoyun.osmanager.config.Home;
+import cloud.luoyun.osmanager.config.InstanceConfig;
+import cloud.luoyun.osmanager.config.WebSsh;
+import cloud.luoyun.osmanager.web.AgentStatusSource;
+import cloud.luoyun.osmanager.web.AgentStatusSource.AgentStatus;
+import cloud.luoyun.osmanager.web.PageServer;
+import cloud.luoyun.osmanager.web.WebServers;
+import cloud.luoyun.osmanager.webssh.WebTerminal;
+import cloud.luoyun.osmanager.webssh.WebTerminalSettings;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Optional;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.handler.ContextHandlerCollection;
+import org.slf4j.Logger;
+
+/**
+ * The long-running parts of an instance in one process ({@code osmanager run}, and the demo): the
+ * agent, the page server and, unless the config disables it, the web terminal, the two web parts
+ * on one Jetty server and thread pool. Started in order, closed in reverse. Not thread-safe: one
+ * thread starts it, one (the shutdown hook) closes it.
+ */
+final class Daemon implements AutoCloseable {
+  private final Home home;
+  private final InstanceConfig config;
+  private final AgentListener agentListener;
+  private final Duration statusInterval;
+  private Agent agent;
+  private Server server;
+  private PageServer pages;
+  private WebTerminal terminal;
+
+  Daemon(Home home, InstanceConfig config, AgentListener agentListener, Duration statusInterval) {
+    this.home = home;
+    this.config = config;
+    this.agentListener = agentListener;
+    this.statusInterval = statusInterval;
+  }
+
+  /**
+   * @param pagesAt address of the page server (port 0: any free port)
+   * @param terminalPort the web terminal's port, or null for the config's (else 8001); the
+   *     terminal listens on the page server's address
+   * @param sshPort the local sshd the terminal logs into
+   */
+  void start(InetSocketAddress pagesAt, Integer terminalPort, int sshPort, Logger log) throws Exception {
+    agent = new Agent(AgentSettings.from(home, config, statusInterval, AgentSettings.DEFAULT_STATUS_TIMEOUT),
+        agentListener);
+    Agent a = agent;
+    AgentStatusSource status = () -> AgentStatus.of(a.isRegistered(), a.applicationStatus());
+
+    server = WebServers.newServer(2 * WebServers.DEFAULT_MAX_THREADS);
+    pages = new PageServer(home, pagesAt, status);
+    pages.attach(server);
+    WebSsh webssh = config.settings().webssh();
+    if (webssh.enabled()) {
+      int port = terminalPort != null ? terminalPort : webssh.port().orElse(WebTerminalSettings.DEFAULT_PORT);
+      Optional<String> host = pagesAt.getAddress() == null || pagesAt.getAddress().isAnyLocalAddress()
+          ? Optional.empty() : Optional.of(pagesAt.getAddress().getHostAddress());
+      terminal = new WebTerminal(WebTerminalSettings.defaults(home.stateDir())
+          .withBind(host, port)
+          .withSsh(WebTerminalSettings.DEFAULT_SSH_HOST, sshPort));
+      ((ContextHandlerCollection) server.getHandler()).addHandler(terminal.attach(server));
+    }
+    server.start();
+    log.info("page server on {}", pages.describe());
+    if (terminal != null) {
+      log.info("web terminal on port {} -> ssh {}:{}", terminal.port(), WebTerminalSettings.DEFAULT_SSH_HOST, sshPort);
+    } else {
+      log.info("web terminal disabled by the instance config");
+    }
+    agent.start();
+  }
+
+  int pagePort() {
+    return pages.port();
+  }
+
+  /** The terminal's port, or -1 when the config disables it. */
+  int terminalPort() {
+    return terminal == null ? -1 : terminal.port();
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (agent != null) {
+      agent.close();
+    }
+    if (terminal != null) {
+      terminal.close();
+    }
+    if (pages != null) {
+      pages.close();
+    }
+    if (server != null) {
+      server.stop();
+    }
+  }
+}
