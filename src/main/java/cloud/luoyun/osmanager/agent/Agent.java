@@ -230,10 +230,12 @@ public final class Agent implements AutoCloseable {
 
   // --- called by AgentSession ---
 
-  void sessionRegistered(AgentSession session) {
+  /** Records the registration, tells the listeners, then has the status thread report. */
+  void sessionRegistered(AgentSession session, String detail) {
     registeredAt = tuning.nanoClock().getAsLong();
     registeredThisSession = true;
     registeredSession = session;
+    emit(Kind.REGISTERED, detail); // before the status thread can report: events keep their order
     try {
       statusThread.execute(this::probeAndReport); // the first REPORT is the script's real answer
     } catch (RuntimeException e) {

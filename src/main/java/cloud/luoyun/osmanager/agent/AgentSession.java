@@ -124,9 +124,7 @@ final class AgentSession {
     }
     socket.setSoTimeout(0); // registered: block on the socket; keepalive notices a dead link
     state = State.REGISTERED;
-    // Say so before the status thread can report: listeners see "registered" before "reported".
-    agent.emit(Kind.REGISTERED, "with " + peer + " as tag " + settings.tag() + " from " + localIp);
-    agent.sessionRegistered(this);
+    agent.sessionRegistered(this, "with " + peer + " as tag " + settings.tag() + " from " + localIp);
     return serve(reader);
   }
 
