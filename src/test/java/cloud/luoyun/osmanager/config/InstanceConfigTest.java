@@ -202,6 +202,17 @@ class InstanceConfigTest {
     }
   }
 
+  /** A key pasted from an id_*.pub file into the web form keeps the file's line break. */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {"\\n", "\\r\\n", " \\n"})
+  void aPublicKeyPastedWithItsLineBreakIsAccepted(String lineBreak) throws Exception {
+    String key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAICLLz0JhZoHlDBh2ZMkTmgtsui1UzHhdYhQfF5+QD8NJ owner@example";
+
+    InstanceSettings s = withJson("{\"public_key\": \"" + key + lineBreak + "\"}").settings();
+
+    assertThat(s.publicKey().map(SshPublicKey::line)).contains(key);
+  }
+
   @Test
   void optionalValuesStayEmptyWhenAbsent() throws Exception {
     InstanceSettings s = withJson("{}").settings();
