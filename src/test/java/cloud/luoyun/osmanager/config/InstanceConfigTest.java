@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import cloud.luoyun.osmanager.TestFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -196,9 +195,7 @@ class InstanceConfigTest {
 
       assertThat(home.loadConfig().tag()).isEqualTo(5);
     } finally {
-      for (java.nio.file.Path p : List.of(dir.resolve("conf/luoyun.conf"), dir.resolve("conf"), dir)) {
-        Files.deleteIfExists(p);
-      }
+      TestFiles.deleteTree(dir);
     }
   }
 

@@ -2,16 +2,14 @@ package cloud.luoyun.osmanager.configure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cloud.luoyun.osmanager.TestFiles;
 import com.fasterxml.jackson.jr.ob.JSON;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -90,9 +88,7 @@ class UnseenConfigTest {
       }
       assertThat(Files.readAllLines(tree.sys("etc/resolv.conf"))).allSatisfy(l -> assertThat(l).matches(RESOLV_LINE));
     } finally {
-      try (Stream<Path> s = Files.walk(dir)) {
-        s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      TestFiles.deleteTree(dir);
     }
   }
 }
