@@ -3,6 +3,7 @@ package cloud.luoyun.osmanager.agent;
 import static cloud.luoyun.osmanager.agent.AgentFixture.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cloud.luoyun.osmanager.LogCapture;
 import cloud.luoyun.osmanager.Recorder;
 import cloud.luoyun.osmanager.agent.AgentEvent.Kind;
 import cloud.luoyun.osmanager.controller.ControllerEvent;
