@@ -76,7 +76,8 @@ class AgentControllerTest {
     controllerEvents.await(kind(ControllerEvent.Kind.REPORT), WAIT);
     fixture.setExitCode(1);
     controllerEvents.await(kind(ControllerEvent.Kind.REPORT), 2, WAIT);
-    Thread.sleep(500); // ten more runs of the script, same answer each time
+    fixture.awaitScriptRuns(fixture.scriptRuns() + 10, WAIT); // ten more runs, same answer each time
+    fixture.awaitScriptRuns(fixture.scriptRuns() + 1, WAIT); // one more: the tenth run was reported or not
 
     List<String> reports = controllerEvents.all().stream().filter(kind(ControllerEvent.Kind.REPORT))
         .map(e -> e.detail().split(" ")[0]).toList();
