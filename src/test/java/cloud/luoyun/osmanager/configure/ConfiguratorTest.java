@@ -35,12 +35,15 @@ class ConfiguratorTest {
   @BeforeEach
   void setUp() throws Exception {
     tree = new ImageTree(tmp);
-    ns = Netns.create().nic("ens3", MAC, "far0");
+    ns = Netns.create();
+    ns.nic("ens3", MAC, "far0");
   }
 
   @AfterEach
   void tearDown() throws Exception {
-    ns.close();
+    if (ns != null) {
+      ns.close();
+    }
   }
 
   Report run(Configurator.Options o) throws InterruptedException {
