@@ -210,6 +210,25 @@ class InstanceConfigTest {
     assertThat(s.publicKey().map(SshPublicKey::line)).contains(key);
   }
 
+  /**
+   * The LuoYun web front end checks a bound domain with {@code ^(([A-Za-z0-9])+[\.]?)+$}, which
+   * lets an owner enter the absolute form with its trailing dot.
+   */
+  @Test
+  void aDomainNameInItsAbsoluteFormWithATrailingDotIsAccepted() throws Exception {
+    InstanceSettings s = withJson("{\"domain\": {\"name\": \"www.example.com.\", \"ip\": \"10.0.0.5\"}}").settings();
+
+    assertThat(s.domain().flatMap(Domain::name)).contains("www.example.com");
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {"www.example.com..", ".", "www..example.com", ".example.com"})
+  void aDomainNameWithAnEmptyLabelIsStillRefused(String name) {
+    assertThatThrownBy(() -> withJson("{\"domain\": {\"name\": \"" + name + "\"}}"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("domain.name: ");
+  }
+
   @Test
   void optionalValuesStayEmptyWhenAbsent() throws Exception {
     InstanceSettings s = withJson("{}").settings();
