@@ -102,8 +102,9 @@ public record InstanceSettings(Optional<String> cookie, WebSsh webssh, List<Netw
       Map<?, ?> m = object(f, list.get(i));
       Optional<Ipv4Address> ip = ipv4(f + ".ip", m.get("ip"));
       Optional<String> mask = string(f + ".netmask", m.get("netmask"));
-      Optional<Netmask> netmask = mask.isPresent() ? Optional.of(Netmask.parse(f + ".netmask", mask.get()))
-          : Optional.empty();
+      // stripped like every address (ipv4()): the front end's IPy check lets surrounding spaces through
+      Optional<Netmask> netmask = mask.isPresent() && !mask.get().isBlank()
+          ? Optional.of(Netmask.parse(f + ".netmask", mask.get().strip())) : Optional.empty();
       Optional<String> mac = string(f + ".mac", m.get("mac"));
       Optional<String> type = string(f + ".type", m.get("type"));
       if (type.isPresent() && !WORD.matcher(type.get()).matches()) {

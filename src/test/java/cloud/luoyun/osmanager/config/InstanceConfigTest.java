@@ -229,6 +229,21 @@ class InstanceConfigTest {
         .hasMessageStartingWith("domain.name: ");
   }
 
+  /**
+   * The LuoYun web front end checks pool addresses with Python's IPy, whose octets go through
+   * int(), which ignores surrounding spaces: "255.255.255.0 " from the admin's form reaches the
+   * config as it was typed.
+   */
+  @Test
+  void addressesAndNetmasksTypedWithSurroundingSpacesAreAccepted() throws Exception {
+    NetworkEntry e = withJson("{\"network\": [{\"ip\": \" 10.0.0.5\", \"netmask\": \"255.255.255.0 \", "
+        + "\"gateway\": \"10.0.0.1 \"}]}").settings().network().get(0);
+
+    assertThat(e.ip().map(Object::toString)).contains("10.0.0.5");
+    assertThat(e.netmask()).contains(new Netmask(24));
+    assertThat(e.gateway().map(Object::toString)).contains("10.0.0.1");
+  }
+
   @Test
   void optionalValuesStayEmptyWhenAbsent() throws Exception {
     InstanceSettings s = withJson("{}").settings();
