@@ -10,7 +10,8 @@ import java.util.Set;
  * One OpenSSH public key line: {@code type base64 [comment]}. Refused: key options
  * ({@code command="..."}, {@code from=} ...) in front of the type, more than one line (a trailing
  * line break is not a second line), control characters, an unknown key type, base64 that does not
- * decode or whose embedded type differs from the stated one. So the line written to {@code authorized_keys} grants a login and nothing else.
+ * decode or whose embedded type differs from the stated one. So the line written to
+ * {@code authorized_keys} grants a login and nothing else.
  */
 public record SshPublicKey(String type, String base64, Optional<String> comment) {
   private static final Set<String> TYPES = Set.of(

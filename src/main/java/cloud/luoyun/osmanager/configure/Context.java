@@ -59,7 +59,8 @@ final class Context {
       existing = existing.getParent();
     }
     if (existing == null || !existing.toRealPath().startsWith(realRoot)) {
-      throw new IOException(relative + " leads outside " + options.root() + " (a symbolic link); not writing there");
+      throw new IOException(
+          relative + " leads outside " + options.root() + " (a symbolic link); not writing there");
     }
     return dir;
   }

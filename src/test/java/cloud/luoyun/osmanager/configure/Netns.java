@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * A throw-away network namespace (name {@code osmc} + random suffix) with veth NICs, removed on
- * close, also when the test failed, and at once when adding a NIC fails. Needs root (CI runs as root). Recipe: shared/TESTING.md.
+ * close, also when the test failed, and at once when adding a NIC fails. Needs root (CI runs as
+ * root). Recipe: shared/TESTING.md.
  */
 final class Netns implements AutoCloseable {
   final String name;
