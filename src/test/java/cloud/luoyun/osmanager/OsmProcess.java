@@ -51,13 +51,29 @@ public final class OsmProcess implements AutoCloseable {
 
   /** Sends SIGTERM (to the java process itself, not a wrapper) and waits for the exit status. */
   public int terminate(Duration wait) throws InterruptedException {
-    ProcessHandle target = process.toHandle().descendants().filter(p -> p.info().command()
-        .map(c -> c.endsWith("/java")).orElse(false)).findFirst().orElse(process.toHandle());
+    ProcessHandle target = signalTarget(process.toHandle(), "/java");
     target.destroy();
     if (!process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new AssertionError("still running " + wait.toMillis() + " ms after SIGTERM; output:\n" + lines.all());
     }
     return process.exitValue();
+  }
+
+  /**
+   * The process to signal: the started process itself when it is the program (a wrapper such as
+   * {@code ip netns exec} execs it), else the wrapper's child that is. Never a deeper descendant:
+   * while the JVM starts a child (the status script), the fork is briefly a copy still named java,
+   * and a SIGTERM sent there kills the spawn and never reaches the JVM.
+   */
+  static ProcessHandle signalTarget(ProcessHandle root, String commandSuffix) {
+    if (isCommand(root, commandSuffix)) {
+      return root;
+    }
+    return root.children().filter(p -> isCommand(p, commandSuffix)).findFirst().orElse(root);
+  }
+
+  static boolean isCommand(ProcessHandle p, String commandSuffix) {
+    return p.info().command().map(c -> c.endsWith(commandSuffix)).orElse(false);
   }
 
   @Override

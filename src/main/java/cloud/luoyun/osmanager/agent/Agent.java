@@ -128,7 +128,16 @@ public final class Agent implements AutoCloseable {
         // the configured controller stays unreachable (or is not ours): listen for JOIN meanwhile
         emit(Kind.DISCOVERING, "JOIN beacons on " + hostPort(settings.discoveryGroup()) + " for up to "
             + delay.toMillis() + " ms");
+        long listenedFrom = System.nanoTime();
         discovered = discover(delay).orElse(null);
+        if (discovered == null) {
+          // discovery ends early when it cannot listen at all (no multicast route yet at boot):
+          // the back-off holds all the same, or the agent would spin connecting and logging
+          Duration left = delay.minusNanos(System.nanoTime() - listenedFrom);
+          if (!left.isNegative() && !left.isZero()) {
+            pause(left);
+          }
+        }
       } else {
         emit(Kind.RETRYING, "in " + delay.toMillis() + " ms");
         pause(delay);

@@ -102,8 +102,9 @@ public record InstanceSettings(Optional<String> cookie, WebSsh webssh, List<Netw
       Map<?, ?> m = object(f, list.get(i));
       Optional<Ipv4Address> ip = ipv4(f + ".ip", m.get("ip"));
       Optional<String> mask = string(f + ".netmask", m.get("netmask"));
-      Optional<Netmask> netmask = mask.isPresent() ? Optional.of(Netmask.parse(f + ".netmask", mask.get()))
-          : Optional.empty();
+      // stripped like every address (ipv4()): the front end's IPy check lets surrounding spaces through
+      Optional<Netmask> netmask = mask.isPresent() && !mask.get().isBlank()
+          ? Optional.of(Netmask.parse(f + ".netmask", mask.get().strip())) : Optional.empty();
       Optional<String> mac = string(f + ".mac", m.get("mac"));
       Optional<String> type = string(f + ".type", m.get("type"));
       if (type.isPresent() && !WORD.matcher(type.get()).matches()) {
@@ -123,20 +124,26 @@ public record InstanceSettings(Optional<String> cookie, WebSsh webssh, List<Netw
     Map<?, ?> m = object("domain", o);
     Optional<String> name = string("domain.name", m.get("name"));
     if (name.isPresent()) {
-      checkHostname("domain.name", name.get());
+      name = Optional.of(hostname("domain.name", name.get()));
     }
     return Optional.of(new Domain(name, ipv4("domain.ip", m.get("ip"))));
   }
 
-  private static void checkHostname(String field, String name) throws ConfigException {
+  /**
+   * A DNS name, in the form shown on the pages: one trailing dot (the absolute form, which the
+   * LuoYun web front end's domain check lets an owner enter) is dropped.
+   */
+  private static String hostname(String field, String given) throws ConfigException {
+    String name = given.endsWith(".") && given.length() > 1 ? given.substring(0, given.length() - 1) : given;
     if (name.length() > 253) {
       throw new ConfigException(field, "longer than 253 characters");
     }
     for (String label : name.split("\\.", -1)) {
       if (!LABEL.matcher(label).matches()) {
-        throw new ConfigException(field, "not a DNS name: " + Values.quote(name));
+        throw new ConfigException(field, "not a DNS name: " + Values.quote(given));
       }
     }
+    return name;
   }
 
   private static List<Storage> storage(Object o) throws ConfigException {

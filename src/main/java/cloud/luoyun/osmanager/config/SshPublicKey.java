@@ -8,9 +8,10 @@ import java.util.Set;
 
 /**
  * One OpenSSH public key line: {@code type base64 [comment]}. Refused: key options
- * ({@code command="..."}, {@code from=} ...) in front of the type, more than one line, control
- * characters, an unknown key type, base64 that does not decode or whose embedded type differs from
- * the stated one. So the line written to {@code authorized_keys} grants a login and nothing else.
+ * ({@code command="..."}, {@code from=} ...) in front of the type, more than one line (a trailing
+ * line break is not a second line), control characters, an unknown key type, base64 that does not
+ * decode or whose embedded type differs from the stated one. So the line written to
+ * {@code authorized_keys} grants a login and nothing else.
  */
 public record SshPublicKey(String type, String base64, Optional<String> comment) {
   private static final Set<String> TYPES = Set.of(
@@ -19,10 +20,13 @@ public record SshPublicKey(String type, String base64, Optional<String> comment)
       "sk-ssh-ed25519@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com");
   private static final int MAX_LENGTH = 16 * 1024;
 
-  public static SshPublicKey parse(String field, String s) throws ConfigException {
-    if (s.length() > MAX_LENGTH) {
+  public static SshPublicKey parse(String field, String value) throws ConfigException {
+    if (value.length() > MAX_LENGTH) {
       throw new ConfigException(field, "longer than " + MAX_LENGTH + " characters");
     }
+    // A key pasted from an id_*.pub file into the web form ends with that file's line break
+    // (\n, or \r\n from a browser's textarea): one line all the same. Only a break inside counts.
+    String s = value.strip();
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       if (c == '\n' || c == '\r') {
@@ -32,7 +36,7 @@ public record SshPublicKey(String type, String base64, Optional<String> comment)
         throw new ConfigException(field, "contains a control character");
       }
     }
-    String[] parts = s.strip().split(" +", 3);
+    String[] parts = s.split(" +", 3);
     if (!TYPES.contains(parts[0])) {
       throw new ConfigException(field, parts[0].contains("=") || parts[0].contains(",")
           ? "key options are not allowed before the key type"

@@ -4,6 +4,7 @@ import cloud.luoyun.osmanager.config.Home;
 import cloud.luoyun.osmanager.config.InstanceConfig;
 import cloud.luoyun.osmanager.config.NetworkEntry;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +36,33 @@ final class Context {
   /** A system path under {@code --root}: {@code sys("etc/shadow")}. */
   Path sys(String relative) {
     return options.root().resolve(relative);
+  }
+
+  /**
+   * A system folder under {@code --root} that a step will write into (or delete from). In an image
+   * tree, the folder (or its deepest existing ancestor) must really lie inside the root: an
+   * image's absolute symbolic link such as {@code etc/ssh -> /etc/ssh} means the image's own
+   * folder, but followed on the build host it is the host's, and writing through it would change
+   * the host. On the running system ({@code --root /}) nothing can lead outside, and links are the
+   * admin's own arrangement.
+   *
+   * @throws IOException when the folder leads outside the root
+   */
+  Path writableDir(String relative) throws IOException {
+    Path dir = sys(relative);
+    if (liveRoot()) {
+      return dir;
+    }
+    Path realRoot = options.root().toRealPath();
+    Path existing = dir;
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing == null || !existing.toRealPath().startsWith(realRoot)) {
+      throw new IOException(
+          relative + " leads outside " + options.root() + " (a symbolic link); not writing there");
+    }
+    return dir;
   }
 
   /** True when --root is the running system, so services may be told about changes. */

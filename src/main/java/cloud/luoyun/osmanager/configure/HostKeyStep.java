@@ -44,6 +44,11 @@ final class HostKeyStep implements Step {
     if (!Files.isDirectory(sshDir)) {
       return skipped(c, why + ": no " + SysFiles.rel(c, sshDir) + ", OpenSSH server not installed");
     }
+    try {
+      c.writableDir("etc/ssh");
+    } catch (IOException e) {
+      return failed(c, why + ": " + e.getMessage());
+    }
     if (c.dryRun()) {
       return changed(c, why + ": would regenerate the SSH host keys in " + SysFiles.rel(c, sshDir));
     }

@@ -44,7 +44,7 @@ final class NameServerStep implements Step {
     if (servers.isEmpty()) {
       return skipped(c, "no name servers in the config");
     }
-    Path resolv = c.sys("etc/resolv.conf");
+    Path resolv = c.writableDir("etc").resolve("resolv.conf");
     if (SysFiles.isLink(resolv)) {
       String target = Files.readSymbolicLink(resolv).toString();
       if (target.contains("systemd/resolve/")) {
@@ -76,7 +76,7 @@ final class NameServerStep implements Step {
   }
 
   private StepResult resolvedDropIn(Context c, List<Ipv4Address> servers) throws Exception {
-    Path dir = c.sys("etc/systemd/resolved.conf.d");
+    Path dir = c.writableDir("etc/systemd/resolved.conf.d");
     Path file = dir.resolve("osmanager.conf");
     StringBuilder b = new StringBuilder(MARK).append("\n[Resolve]\nDNS=");
     String list = String.join(" ", servers.stream().map(Ipv4Address::toString).toList());

@@ -83,7 +83,7 @@ final class NetworkFilesStep implements Step {
       return skipped(c, "no NetworkManager, systemd-networkd or ifupdown under " + c.options.root());
     }
     Stack s = stack.get();
-    Path dir = c.sys(s.dir);
+    Path dir = c.writableDir(s.dir);
     List<String> problems = new ArrayList<>();
     Map<Path, String> wanted = new LinkedHashMap<>();
     StringBuilder ifupdown = new StringBuilder(HEADER);

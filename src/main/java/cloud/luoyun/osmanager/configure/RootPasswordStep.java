@@ -35,7 +35,8 @@ final class RootPasswordStep implements Step {
     if (hash.isEmpty()) {
       return skipped(c, "no passwd_hash in the config");
     }
-    Path shadow = c.sys("etc/shadow");
+    Path etc = c.writableDir("etc");
+    Path shadow = etc.resolve("shadow");
     if (!SysFiles.exists(shadow)) {
       return failed(c, SysFiles.rel(c, shadow) + " not found");
     }
@@ -45,7 +46,7 @@ final class RootPasswordStep implements Step {
           ? unchanged(c, "root already has this password hash")
           : changed(c, "would set root's password hash in " + SysFiles.rel(c, shadow));
     }
-    try (PasswdLock lock = PasswdLock.acquire(c.sys("etc/.pwd.lock"))) {
+    try (PasswdLock lock = PasswdLock.acquire(etc.resolve(".pwd.lock"))) {
       byte[] updated = decide(c, Files.readAllBytes(shadow), hash.get());
       if (updated == null) {
         return unchanged(c, "root already has this password hash");

@@ -31,7 +31,7 @@ final class RootSshKeyStep implements Step {
     if (key.isEmpty()) {
       return skipped(c, "no public_key in the config");
     }
-    Path home = c.sys("root");
+    Path home = c.writableDir("root");
     Path dir = home.resolve(".ssh");
     Path file = dir.resolve("authorized_keys");
     if (!Files.isDirectory(home)) {

@@ -1,8 +1,11 @@
 package cloud.luoyun.osmanager.util;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -41,13 +44,25 @@ public final class Logging {
    *     records would only repeat them
    */
   public static void configure(Path logDir, String fileName, boolean verbose, boolean toStdout) {
-    LogManager.getLogManager().reset();
-    Logger root = Logger.getLogger("");
     Level level = verbose ? Level.FINE : Level.INFO;
-    root.setLevel(level);
-    // Libraries are quiet unless something is wrong.
-    Logger.getLogger("org.eclipse.jetty").setLevel(verbose ? Level.INFO : Level.WARNING);
-    Logger.getLogger("org.apache.sshd").setLevel(verbose ? Level.INFO : Level.WARNING);
+    // Libraries are quiet unless something is wrong. Levels go in as configuration, not as
+    // setLevel on a Logger: LogManager holds loggers weakly, so a level set on one that no class
+    // holds yet (sshd's load on the first terminal session) is lost at the next GC.
+    String libraries = verbose ? "INFO" : "WARNING";
+    String config = ".level=" + level.getName() + "\n"
+        + "org.eclipse.jetty.level=" + libraries + "\n"
+        + "org.apache.sshd.level=" + libraries + "\n";
+    try {
+      LogManager.getLogManager().readConfiguration(
+          new ByteArrayInputStream(config.getBytes(StandardCharsets.ISO_8859_1))); // resets first
+    } catch (IOException e) {
+      throw new UncheckedIOException("in-memory logging configuration", e);
+    }
+    // a library logger made before this call inherits from the nearest logger that exists: make
+    // the configured ones exist, so such a logger is re-parented under its quieted library
+    Logger.getLogger("org.eclipse.jetty");
+    Logger.getLogger("org.apache.sshd");
+    Logger root = Logger.getLogger("");
     Formatter format = new LineFormatter();
     Handler out = new StreamHandler(System.out, format) {
       @Override

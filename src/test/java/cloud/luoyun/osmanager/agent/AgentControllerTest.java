@@ -3,16 +3,21 @@ package cloud.luoyun.osmanager.agent;
 import static cloud.luoyun.osmanager.agent.AgentFixture.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cloud.luoyun.osmanager.LogCapture;
 import cloud.luoyun.osmanager.Recorder;
 import cloud.luoyun.osmanager.agent.AgentEvent.Kind;
 import cloud.luoyun.osmanager.controller.ControllerEvent;
 import cloud.luoyun.osmanager.controller.DevController;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -75,11 +80,50 @@ class AgentControllerTest {
     controllerEvents.await(kind(ControllerEvent.Kind.REPORT), WAIT);
     fixture.setExitCode(1);
     controllerEvents.await(kind(ControllerEvent.Kind.REPORT), 2, WAIT);
-    Thread.sleep(500); // ten more runs of the script, same answer each time
+    fixture.awaitScriptRuns(fixture.scriptRuns() + 10, WAIT); // ten more runs, same answer each time
+    fixture.awaitScriptRuns(fixture.scriptRuns() + 1, WAIT); // one more: the tenth run was reported or not
 
     List<String> reports = controllerEvents.all().stream().filter(kind(ControllerEvent.Kind.REPORT))
         .map(e -> e.detail().split(" ")[0]).toList();
     assertThat(reports).containsExactly("status=2000", "status=2001");
+  }
+
+  /**
+   * At boot the network may not be up: the controller cannot be reached and the multicast group
+   * cannot be joined either. The agent must still wait out its back-off between attempts, not
+   * spin connecting and logging as fast as the CPU allows.
+   */
+  @Test
+  void connectionAttemptsKeepTheirBackOffWhenDiscoveryCannotListen() throws Exception {
+    InetAddress loopback = InetAddress.getLoopbackAddress();
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0, 1, loopback)) {
+      closedPort = s.getLocalPort();
+    }
+    AgentSettings settings = new AgentSettings(AgentFixture.TAG, AgentFixture.KEY.getBytes(StandardCharsets.US_ASCII),
+        Optional.of(new InetSocketAddress(loopback, closedPort)),
+        new InetSocketAddress(loopback, closedPort), // not a multicast group: joining it fails
+        fixture.script, Duration.ofSeconds(60), Duration.ofSeconds(5));
+    Duration backoff = Duration.ofMillis(400); // each delay is 0.5..1.5 times this
+    Agent.Tuning tuning = new Agent.Tuning(backoff, backoff, Duration.ofSeconds(60), Duration.ofSeconds(2),
+        Duration.ofSeconds(2), 1, new Random(42), System::nanoTime);
+    List<Long> attempts = new CopyOnWriteArrayList<>();
+    agent = new Agent(settings, e -> {
+      if (e.kind() == Kind.CONNECTING) {
+        attempts.add(System.nanoTime());
+      }
+      agentEvents.accept(e);
+    }, tuning);
+    agent.start();
+
+    agentEvents.await(kind(Kind.CONNECTING), 4, WAIT);
+    agent.close();
+
+    long least = backoff.dividedBy(2).minusMillis(5).toNanos(); // 5 ms: the pause counts whole ms
+    for (int i = 1; i < 4; i++) {
+      assertThat(attempts.get(i) - attempts.get(i - 1)).as("gap before attempt %d, in ns", i + 1)
+          .isGreaterThanOrEqualTo(least);
+    }
   }
 
   @Test

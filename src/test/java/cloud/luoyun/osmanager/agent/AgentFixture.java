@@ -25,14 +25,38 @@ final class AgentFixture {
   final Path dir;
   final Path script;
   private final Path exitCode;
+  private final Path runs;
 
   AgentFixture(Path dir) throws IOException {
     this.dir = dir;
     this.script = dir.resolve("custom/scripts/status");
     this.exitCode = dir.resolve("exit-code");
+    this.runs = dir.resolve("runs");
     Files.createDirectories(script.getParent());
     setExitCode(0);
-    writeScript("#!/bin/sh\nexit $(cat '" + exitCode + "')\n");
+    writeScript("#!/bin/sh\necho run >> '" + runs + "'\nexit $(cat '" + exitCode + "')\n");
+  }
+
+  /** How many times the default status script has run so far. */
+  long scriptRuns() throws IOException {
+    if (!Files.exists(runs)) {
+      return 0;
+    }
+    try (var lines = Files.lines(runs)) {
+      return lines.count();
+    }
+  }
+
+  /** Waits until the default status script has run at least {@code n} times in all. */
+  void awaitScriptRuns(long n, Duration timeout) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (scriptRuns() < n) {
+      if (System.nanoTime() - deadline > 0) {
+        throw new AssertionError("the status script ran " + scriptRuns() + " times in " + timeout.toMillis()
+            + " ms; expected " + n);
+      }
+      Thread.sleep(10);
+    }
   }
 
   void setExitCode(int code) throws IOException {

@@ -3,6 +3,7 @@ package cloud.luoyun.osmanager.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cloud.luoyun.osmanager.Recorder;
+import cloud.luoyun.osmanager.TestFiles;
 import cloud.luoyun.osmanager.agent.wire.Frame;
 import cloud.luoyun.osmanager.agent.wire.OsmProtocol;
 import java.io.IOException;
@@ -11,11 +12,9 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
-import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -57,11 +56,7 @@ class HostileControllerPropertiesTest {
   static void stopAgent() throws IOException {
     agent.close();
     controller.close();
-    try (Stream<Path> files = Files.walk(home)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
+    TestFiles.deleteTree(home);
   }
 
   /**

@@ -2,6 +2,7 @@ package cloud.luoyun.osmanager.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cloud.luoyun.osmanager.LogCapture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

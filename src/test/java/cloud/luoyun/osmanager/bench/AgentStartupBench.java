@@ -1,5 +1,6 @@
 package cloud.luoyun.osmanager.bench;
 
+import cloud.luoyun.osmanager.TestFiles;
 import cloud.luoyun.osmanager.controller.ControllerEvent;
 import cloud.luoyun.osmanager.controller.DevController;
 import cloud.luoyun.osmanager.controller.Instances;
@@ -11,12 +12,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Benchmark, not a test: the time from starting {@code java [FLAGS] -jar target/osmanager.jar agent}
@@ -74,11 +73,7 @@ public final class AgentStartupBench {
           flags.isEmpty() ? "(none)" : String.join(" ", flags), runs, median(millis), Collections.min(millis),
           Collections.max(millis), median(rssKb) / 1024);
     } finally {
-      try (Stream<Path> files = Files.walk(home)) {
-        for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-          Files.delete(p);
-        }
-      }
+      TestFiles.deleteTree(home);
     }
   }
 

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import cloud.luoyun.osmanager.TestFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -196,10 +195,53 @@ class InstanceConfigTest {
 
       assertThat(home.loadConfig().tag()).isEqualTo(5);
     } finally {
-      for (java.nio.file.Path p : List.of(dir.resolve("conf/luoyun.conf"), dir.resolve("conf"), dir)) {
-        Files.deleteIfExists(p);
-      }
+      TestFiles.deleteTree(dir);
     }
+  }
+
+  /** A key pasted from an id_*.pub file into the web form keeps the file's line break. */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {"\\n", "\\r\\n", " \\n"})
+  void aPublicKeyPastedWithItsLineBreakIsAccepted(String lineBreak) throws Exception {
+    String key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAICLLz0JhZoHlDBh2ZMkTmgtsui1UzHhdYhQfF5+QD8NJ owner@example";
+
+    InstanceSettings s = withJson("{\"public_key\": \"" + key + lineBreak + "\"}").settings();
+
+    assertThat(s.publicKey().map(SshPublicKey::line)).contains(key);
+  }
+
+  /**
+   * The LuoYun web front end checks a bound domain with {@code ^(([A-Za-z0-9])+[\.]?)+$}, which
+   * lets an owner enter the absolute form with its trailing dot.
+   */
+  @Test
+  void aDomainNameInItsAbsoluteFormWithATrailingDotIsAccepted() throws Exception {
+    InstanceSettings s = withJson("{\"domain\": {\"name\": \"www.example.com.\", \"ip\": \"10.0.0.5\"}}").settings();
+
+    assertThat(s.domain().flatMap(Domain::name)).contains("www.example.com");
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {"www.example.com..", ".", "www..example.com", ".example.com"})
+  void aDomainNameWithAnEmptyLabelIsStillRefused(String name) {
+    assertThatThrownBy(() -> withJson("{\"domain\": {\"name\": \"" + name + "\"}}"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("domain.name: ");
+  }
+
+  /**
+   * The LuoYun web front end checks pool addresses with Python's IPy, whose octets go through
+   * int(), which ignores surrounding spaces: "255.255.255.0 " from the admin's form reaches the
+   * config as it was typed.
+   */
+  @Test
+  void addressesAndNetmasksTypedWithSurroundingSpacesAreAccepted() throws Exception {
+    NetworkEntry e = withJson("{\"network\": [{\"ip\": \" 10.0.0.5\", \"netmask\": \"255.255.255.0 \", "
+        + "\"gateway\": \"10.0.0.1 \"}]}").settings().network().get(0);
+
+    assertThat(e.ip().map(Object::toString)).contains("10.0.0.5");
+    assertThat(e.netmask()).contains(new Netmask(24));
+    assertThat(e.gateway().map(Object::toString)).contains("10.0.0.1");
   }
 
   @Test

@@ -35,12 +35,15 @@ class ConfiguratorTest {
   @BeforeEach
   void setUp() throws Exception {
     tree = new ImageTree(tmp);
-    ns = Netns.create().nic("ens3", MAC, "far0");
+    ns = Netns.create();
+    ns.nic("ens3", MAC, "far0");
   }
 
   @AfterEach
   void tearDown() throws Exception {
-    ns.close();
+    if (ns != null) {
+      ns.close();
+    }
   }
 
   Report run(Configurator.Options o) throws InterruptedException {
@@ -234,6 +237,32 @@ class ConfiguratorTest {
     assertThat(mode(tree.sys("etc/ssh/ssh_host_ed25519_key"))).isEqualTo("rw-------");
     assertThat(same.step("host-keys").get().line()).isEqualTo("host-keys: unchanged: same instance (TAG 8)");
     assertThat(tree.sys("etc/ssh/ssh_host_ed25519_key.pub")).hasBinaryContent(second);
+  }
+
+  /** An image's absolute link means a path in the image, but on the build host it leads to the host's own. */
+  @Test
+  void foldersOfAnImageThatLinkOutsideItsRootAreNeverWrittenThrough() throws Exception {
+    Path host = tmp.resolve("host");
+    Files.createDirectories(host.resolve("ssh"));
+    Files.createDirectories(host.resolve("interfaces.d"));
+    Files.writeString(host.resolve("ssh/ssh_host_ed25519_key"), "the build host's own key\n");
+    Files.delete(tree.sys("etc/ssh"));
+    Files.createSymbolicLink(tree.sys("etc/ssh"), host.resolve("ssh").toAbsolutePath());
+    Files.createSymbolicLink(tree.sys("etc/network/interfaces.d"), host.resolve("interfaces.d").toAbsolutePath());
+
+    Report r = runVector();
+
+    assertThat(r.step("host-keys").get().outcome()).as(r.steps().toString()).isEqualTo(Outcome.FAILED);
+    assertThat(r.step("host-keys").get().line()).contains("etc/ssh").contains("outside");
+    assertThat(r.step("network-files").get().outcome()).isEqualTo(Outcome.FAILED);
+    try (var left = Files.list(host.resolve("ssh"))) {
+      assertThat(left.toList()).containsExactly(host.resolve("ssh/ssh_host_ed25519_key"));
+    }
+    assertThat(host.resolve("ssh/ssh_host_ed25519_key")).hasContent("the build host's own key");
+    try (var left = Files.list(host.resolve("interfaces.d"))) {
+      assertThat(left.toList()).isEmpty();
+    }
+    assertThat(r.step("root-password").get().outcome()).isEqualTo(Outcome.CHANGED);
   }
 
   @Test

@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * A throw-away network namespace (name {@code osmc} + random suffix) with veth NICs, removed on
- * close, also when the test failed. Needs root (CI runs as root). Recipe: shared/TESTING.md.
+ * close, also when the test failed, and at once when adding a NIC fails. Needs root (CI runs as
+ * root). Recipe: shared/TESTING.md.
  */
 final class Netns implements AutoCloseable {
   final String name;
@@ -26,7 +27,11 @@ final class Netns implements AutoCloseable {
   }
 
   static Netns create() throws IOException, InterruptedException {
-    Netns ns = new Netns(randomName());
+    return create(randomName());
+  }
+
+  static Netns create(String name) throws IOException, InterruptedException {
+    Netns ns = new Netns(name);
     sh("ip", "netns", "add", ns.name);
     try {
       sh("ip", "-n", ns.name, "link", "set", "lo", "up");
@@ -39,10 +44,11 @@ final class Netns implements AutoCloseable {
 
   /** A veth NIC {@code nic} with {@code mac} whose peer (up, so it has a carrier) stays in this netns. */
   Netns nic(String nic, String mac, String peer) throws IOException, InterruptedException {
-    sh("ip", "-n", name, "link", "add", nic, "type", "veth", "peer", "name", peer);
-    sh("ip", "-n", name, "link", "set", nic, "address", mac);
-    sh("ip", "-n", name, "link", "set", peer, "up");
-    return this;
+    return orClose(() -> {
+      sh("ip", "-n", name, "link", "add", nic, "type", "veth", "peer", "name", peer);
+      sh("ip", "-n", name, "link", "set", nic, "address", mac);
+      sh("ip", "-n", name, "link", "set", peer, "up");
+    });
   }
 
   /**
@@ -50,14 +56,33 @@ final class Netns implements AutoCloseable {
    * made (for matching by order).
    */
   Netns nicWithRemotePeer(String nic, String mac) throws IOException, InterruptedException {
-    String other = randomName();
-    sh("ip", "netns", "add", other);
-    extra.add(other);
-    sh("ip", "-n", name, "link", "add", nic, "type", "veth", "peer", "name", "far" + extra.size());
-    sh("ip", "-n", name, "link", "set", nic, "address", mac);
-    sh("ip", "-n", name, "link", "set", "far" + extra.size(), "netns", other);
-    sh("ip", "-n", other, "link", "set", "far" + extra.size(), "up");
-    return this;
+    return orClose(() -> {
+      String other = randomName();
+      sh("ip", "netns", "add", other);
+      extra.add(other);
+      sh("ip", "-n", name, "link", "add", nic, "type", "veth", "peer", "name", "far" + extra.size());
+      sh("ip", "-n", name, "link", "set", nic, "address", mac);
+      sh("ip", "-n", name, "link", "set", "far" + extra.size(), "netns", other);
+      sh("ip", "-n", other, "link", "set", "far" + extra.size(), "up");
+    });
+  }
+
+  private interface Setup {
+    void run() throws IOException, InterruptedException;
+  }
+
+  /**
+   * Runs a set-up step; when it fails, removes the namespaces before rethrowing: the caller has
+   * no reference yet to close ({@code try (Netns ns = Netns.create().nic(...))}).
+   */
+  private Netns orClose(Setup setup) throws IOException, InterruptedException {
+    try {
+      setup.run();
+      return this;
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      close();
+      throw e;
+    }
   }
 
   String ip(String... args) throws IOException, InterruptedException {

@@ -1,5 +1,6 @@
 package cloud.luoyun.osmanager.web;
 
+import cloud.luoyun.osmanager.TestFiles;
 import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -23,7 +24,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * A headless Chromium driven over its DevTools protocol (a WebSocket, JDK client): no WebDriver,
@@ -188,8 +188,8 @@ final class HeadlessChromium implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    try (Stream<Path> all = Files.walk(profile)) {
-      all.sorted((a, b) -> b.compareTo(a)).forEach(p -> p.toFile().delete());
+    try {
+      TestFiles.deleteTree(profile);
     } catch (IOException e) {
       // best effort: it is under the test's temp dir
     }

@@ -4,6 +4,7 @@ import static cloud.luoyun.osmanager.web.TestSite.COOKIE;
 import static cloud.luoyun.osmanager.web.TestSite.OTHER_COOKIE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cloud.luoyun.osmanager.LogCapture;
 import cloud.luoyun.osmanager.web.AgentStatusSource.AgentStatus;
 import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;
@@ -15,10 +16,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -134,24 +131,7 @@ class PageServerTest {
 
   @Test
   void aMissingOrMalformedVersionFileShowsUnknownAndWarnsOnce() throws Exception {
-    List<LogRecord> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
-    Handler capture = new Handler() {
-      @Override
-      public void publish(LogRecord r) {
-        if (r.getLevel().intValue() >= Level.WARNING.intValue() && r.getMessage().contains("VERSION")) {
-          warnings.add(r);
-        }
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    Logger jul = Logger.getLogger(PageHandler.class.getName());
-    jul.addHandler(capture);
-    try {
+    try (LogCapture log = LogCapture.of(PageHandler.class)) {
       Files.delete(site.home.versionFile());
       site.publicPage("v.html", "$application|$version1|$version2");
       site.start();
@@ -160,15 +140,13 @@ class PageServerTest {
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.text()).isEqualTo("unknown|unknown|unknown");
       }
-      assertThat(warnings).hasSize(1);
+      assertThat(log.warnings()).filteredOn(m -> m.contains("VERSION")).hasSize(1);
       TestSite.write(site.home.versionFile(), "just one line\n");
       assertThat(site.get("/v.html").text()).isEqualTo("unknown|unknown|unknown");
       assertThat(site.get("/v.html").text()).isEqualTo("unknown|unknown|unknown");
-      assertThat(warnings).hasSize(2);
+      assertThat(log.warnings()).filteredOn(m -> m.contains("VERSION")).hasSize(2);
       TestSite.write(site.home.versionFile(), "Version: 2.1\nNextcloud: 28.0.1\n");
       assertThat(site.get("/v.html").text()).isEqualTo("Nextcloud|2.1|28.0.1");
-    } finally {
-      jul.removeHandler(capture);
     }
   }
 

@@ -2,13 +2,13 @@ package cloud.luoyun.osmanager.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cloud.luoyun.osmanager.TestFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -75,9 +75,7 @@ class TraversalTest {
     }
     site.close();
     site = null;
-    try (Stream<Path> all = Files.walk(dir)) {
-      all.sorted((a, b) -> b.compareTo(a)).forEach(p -> p.toFile().delete());
-    }
+    TestFiles.deleteTree(dir);
   }
 
   static List<String> attempts() {

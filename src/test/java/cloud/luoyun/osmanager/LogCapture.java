@@ -1,21 +1,27 @@
-package cloud.luoyun.osmanager.agent;
+package cloud.luoyun.osmanager;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Handler;
+import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
-/** Captures what one class logs through SLF4J (JDK logging underneath), formatted. */
-final class LogCapture extends Handler implements AutoCloseable {
+/**
+ * Captures what one class logs through SLF4J (JDK logging underneath), formatted, from the moment
+ * it is made until it is closed. Thread-safe.
+ */
+public final class LogCapture extends Handler implements AutoCloseable {
+  private record Line(Level level, String text) {}
+
   private final Logger logger;
-  private final List<String> messages = new ArrayList<>();
+  private final List<Line> lines = new ArrayList<>();
 
   private LogCapture(Logger logger) {
     this.logger = logger;
   }
 
-  static LogCapture of(Class<?> type) {
+  public static LogCapture of(Class<?> type) {
     LogCapture capture = new LogCapture(Logger.getLogger(type.getName()));
     capture.logger.addHandler(capture);
     return capture;
@@ -30,11 +36,17 @@ final class LogCapture extends Handler implements AutoCloseable {
         text = text.replaceFirst("\\{\\}", java.util.regex.Matcher.quoteReplacement(String.valueOf(p)));
       }
     }
-    messages.add(text);
+    lines.add(new Line(record.getLevel(), text));
   }
 
-  synchronized List<String> messages() {
-    return List.copyOf(messages);
+  /** Every message, in order. */
+  public synchronized List<String> messages() {
+    return lines.stream().map(Line::text).toList();
+  }
+
+  /** The messages logged at WARNING or above. */
+  public synchronized List<String> warnings() {
+    return lines.stream().filter(l -> l.level().intValue() >= Level.WARNING.intValue()).map(Line::text).toList();
   }
 
   @Override
