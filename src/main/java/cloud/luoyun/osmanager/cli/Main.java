@@ -1,6 +1,9 @@
 package cloud.luoyun.osmanager.cli;
 
 import cloud.luoyun.osmanager.config.ConfigException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,8 +15,7 @@ import picocli.CommandLine.Command;
 @Command(name = "osmanager", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "The LuoYun instance agent: applies the cloud's config, keeps the instance registered "
         + "with the controller, serves its page and a web terminal.",
-    subcommands = {CommandLine.HelpCommand.class, ConfigureCommand.class, AgentCommand.class, WebCommand.class,
-        WebSshCommand.class, RunCommand.class, ControllerCommand.class, FloppyCommand.class, DemoCommand.class})
+    subcommands = {CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   public static final int EXIT_OK = 0;
   public static final int EXIT_FAILED = 1;
@@ -24,13 +26,43 @@ public final class Main implements Runnable {
     new CommandLine(this).usage(System.out);
   }
 
-  public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+  /**
+   * The subcommands, in the order --help lists them. Built on demand: picocli reflects over every
+   * command it is given, and a boot-time run needs only one.
+   */
+  private static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
+
+  static {
+    COMMANDS.put("configure", ConfigureCommand::new);
+    COMMANDS.put("agent", AgentCommand::new);
+    COMMANDS.put("web", WebCommand::new);
+    COMMANDS.put("webssh", WebSshCommand::new);
+    COMMANDS.put("run", RunCommand::new);
+    COMMANDS.put("controller", ControllerCommand::new);
+    COMMANDS.put("floppy", FloppyCommand::new);
+    COMMANDS.put("demo", DemoCommand::new);
   }
 
-  /** The command tree with osmanager's error handling: a config error is one line and exit 2. */
+  public static void main(String[] args) {
+    System.exit(commandLine(args.length > 0 ? args[0] : null).execute(args));
+  }
+
+  /** The whole command tree with osmanager's error handling. */
   public static CommandLine commandLine() {
+    return commandLine(null);
+  }
+
+  /**
+   * The command tree for a run whose first argument is {@code first}: only that subcommand when it
+   * names one (the fast path at boot), every subcommand otherwise (help, errors).
+   */
+  static CommandLine commandLine(String first) {
     CommandLine cl = new CommandLine(new Main());
+    if (first != null && COMMANDS.containsKey(first)) {
+      cl.addSubcommand(first, COMMANDS.get(first).get());
+    } else {
+      COMMANDS.forEach((name, make) -> cl.addSubcommand(name, make.get()));
+    }
     // Bad options are bad input: one line naming the problem, not the whole usage text.
     cl.setParameterExceptionHandler((e, args) -> {
       CommandLine cmd = e.getCommandLine();
