@@ -7,7 +7,6 @@ import cloud.luoyun.osmanager.config.ConfigException;
 import cloud.luoyun.osmanager.config.Home;
 import cloud.luoyun.osmanager.config.InstanceConfig;
 import cloud.luoyun.osmanager.util.Logging;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -48,15 +47,10 @@ final class AgentCommand implements Callable<Integer> {
       throw new ConfigException("--status-timeout", "must be at least 1 second: " + statusTimeout);
     }
     Home h = home.home();
-    InstanceConfig config;
-    try {
-      config = h.loadConfig();
-    } catch (IOException e) {
-      throw new ConfigException(h.conf().toString(), "cannot read: " + e.getMessage());
-    }
+    InstanceConfig config = home.loadConfig();
     Logging.configure(h.logDir(), "osm.log", verbose);
     Logger log = LoggerFactory.getLogger(AgentCommand.class);
-    config.warnings().forEach(w -> log.warn("{}: {}", h.conf(), w));
+    home.logWarnings(config, log);
     AgentSettings settings =
         AgentSettings.from(h, config, Duration.ofSeconds(statusInterval), Duration.ofSeconds(statusTimeout));
     log.info("agent starting: tag {}, controller {}", settings.tag(),

@@ -1,7 +1,11 @@
 package cloud.luoyun.osmanager.cli;
 
+import cloud.luoyun.osmanager.config.ConfigException;
 import cloud.luoyun.osmanager.config.Home;
+import cloud.luoyun.osmanager.config.InstanceConfig;
+import java.io.IOException;
 import java.nio.file.Path;
+import org.slf4j.Logger;
 import picocli.CommandLine.Option;
 
 /** {@code --home DIR}, shared by every subcommand that works on an install layout. */
@@ -12,5 +16,20 @@ final class HomeOption {
 
   Home home() {
     return new Home(dir);
+  }
+
+  /** Loads {@code conf/luoyun.conf}; a missing or unreadable file is bad input (exit 2) too. */
+  InstanceConfig loadConfig() throws ConfigException {
+    Home h = home();
+    try {
+      return h.loadConfig();
+    } catch (IOException e) {
+      throw new ConfigException(h.conf().toString(), "cannot read: " + e.getMessage());
+    }
+  }
+
+  /** Logs what the config parser noticed but accepted (unknown keys). */
+  void logWarnings(InstanceConfig config, Logger log) {
+    config.warnings().forEach(w -> log.warn("{}: {}", home().conf(), w));
   }
 }

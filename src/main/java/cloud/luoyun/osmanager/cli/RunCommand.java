@@ -6,7 +6,6 @@ import cloud.luoyun.osmanager.config.Home;
 import cloud.luoyun.osmanager.config.InstanceConfig;
 import cloud.luoyun.osmanager.util.JettyDefaults;
 import cloud.luoyun.osmanager.util.Logging;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -63,15 +62,10 @@ final class RunCommand implements Callable<Integer> {
       throw new ConfigException("--status-interval", "must be at least 1 second: " + statusInterval);
     }
     Home h = home.home();
-    InstanceConfig config;
-    try {
-      config = h.loadConfig();
-    } catch (IOException e) {
-      throw new ConfigException(h.conf().toString(), "cannot read: " + e.getMessage());
-    }
+    InstanceConfig config = home.loadConfig();
     Logging.configure(h.logDir(), "osm.log", verbose);
     Logger log = LoggerFactory.getLogger(RunCommand.class);
-    config.warnings().forEach(w -> log.warn("{}: {}", h.conf(), w));
+    home.logWarnings(config, log);
 
     Daemon daemon = new Daemon(h, config, AgentListener.NONE, Duration.ofSeconds(statusInterval));
     return ServiceRunner.runUntilSignalled("osmanager run",
