@@ -1,19 +1,15 @@
 package cloud.luoyun.osmanager.cli;
 
 import cloud.luoyun.osmanager.agent.AgentListener;
-import cloud.luoyun.osmanager.config.ConfigException;
 import cloud.luoyun.osmanager.config.Home;
 import cloud.luoyun.osmanager.config.InstanceConfig;
 import cloud.luoyun.osmanager.util.JettyDefaults;
 import cloud.luoyun.osmanager.util.Logging;
-import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
  * {@code osmanager run}: the long-running daemon of an instance — the agent, the page server and
@@ -31,50 +27,20 @@ import picocli.CommandLine.Option;
 final class RunCommand implements Callable<Integer> {
   @Mixin HomeOption home;
 
-  @Option(names = "--status-interval", paramLabel = "SEC", defaultValue = "60",
-      description = "Seconds between runs of custom/scripts/status. Default: ${DEFAULT-VALUE}.")
-  long statusInterval;
-
-  @Option(names = "--web-port", paramLabel = "N", defaultValue = "8080",
-      description = "Port of the instance's page (0: any free port). Default: ${DEFAULT-VALUE}.")
-  int webPort;
-
-  @Option(names = "--webssh-port", paramLabel = "N",
-      description = "Port of the web terminal (0: any free port). Default: webssh.port from the config, else 8001.")
-  Integer websshPort;
-
-  @Option(names = "--ssh-port", paramLabel = "N", defaultValue = "22",
-      description = "Port of this instance's sshd, which the web terminal logs into. Default: ${DEFAULT-VALUE}.")
-  int sshPort;
-
-  @Option(names = {"-v", "--verbose"}, description = "Log debugging detail too.")
-  boolean verbose;
+  @Mixin DaemonOptions daemonOptions;
 
   @Override
   public Integer call() throws Exception {
     JettyDefaults.prepare(); // before any Jetty class loads
-    checkPort("--web-port", webPort, 0);
-    if (websshPort != null) {
-      checkPort("--webssh-port", websshPort, 0);
-    }
-    checkPort("--ssh-port", sshPort, 1);
-    if (statusInterval < 1) {
-      throw new ConfigException("--status-interval", "must be at least 1 second: " + statusInterval);
-    }
+    daemonOptions.validate();
     Home h = home.home();
     InstanceConfig config = home.loadConfig();
-    Logging.configure(h.logDir(), "osm.log", verbose);
+    Logging.configure(h.logDir(), "osm.log", daemonOptions.verbose);
     Logger log = LoggerFactory.getLogger(RunCommand.class);
     home.logWarnings(config, log);
 
-    Daemon daemon = new Daemon(h, config, AgentListener.NONE, Duration.ofSeconds(statusInterval));
+    Daemon daemon = new Daemon(h, config, AgentListener.NONE, daemonOptions.statusInterval());
     return ServiceRunner.runUntilSignalled("osmanager run",
-        () -> daemon.start(new InetSocketAddress(webPort), websshPort, sshPort, log), daemon);
-  }
-
-  private static void checkPort(String option, int port, int min) throws ConfigException {
-    if (port < min || port > 65535) {
-      throw new ConfigException(option, port + " is out of range (expected: " + min + "..65535)");
-    }
+        () -> daemon.start(daemonOptions.pagesAddress(), daemonOptions.websshPort, daemonOptions.sshPort, log), daemon);
   }
 }

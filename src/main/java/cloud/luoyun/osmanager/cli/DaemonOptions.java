@@ -1,0 +1,54 @@
+package cloud.luoyun.osmanager.cli;
+
+import cloud.luoyun.osmanager.config.ConfigException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** The options of the long-running daemon, shared by {@code run} and {@code boot}. */
+final class DaemonOptions {
+  @Option(names = "--status-interval", paramLabel = "SEC", defaultValue = "60",
+      description = "Seconds between runs of custom/scripts/status. Default: ${DEFAULT-VALUE}.")
+  long statusInterval;
+
+  @Option(names = "--web-port", paramLabel = "N", defaultValue = "8080",
+      description = "Port of the instance's page (0: any free port). Default: ${DEFAULT-VALUE}.")
+  int webPort;
+
+  @Option(names = "--webssh-port", paramLabel = "N",
+      description = "Port of the web terminal (0: any free port). Default: webssh.port from the config, else 8001.")
+  Integer websshPort;
+
+  @Option(names = "--ssh-port", paramLabel = "N", defaultValue = "22",
+      description = "Port of this instance's sshd, which the web terminal logs into. Default: ${DEFAULT-VALUE}.")
+  int sshPort;
+
+  @Option(names = {"-v", "--verbose"}, description = "Log debugging detail too.")
+  boolean verbose;
+
+  /** Refuses out-of-range values as bad input (exit 2), naming the option. */
+  void validate() throws ConfigException {
+    checkPort("--web-port", webPort, 0);
+    if (websshPort != null) {
+      checkPort("--webssh-port", websshPort, 0);
+    }
+    checkPort("--ssh-port", sshPort, 1);
+    if (statusInterval < 1) {
+      throw new ConfigException("--status-interval", "must be at least 1 second: " + statusInterval);
+    }
+  }
+
+  Duration statusInterval() {
+    return Duration.ofSeconds(statusInterval);
+  }
+
+  InetSocketAddress pagesAddress() {
+    return new InetSocketAddress(webPort);
+  }
+
+  private static void checkPort(String option, int port, int min) throws ConfigException {
+    if (port < min || port > 65535) {
+      throw new ConfigException(option, port + " is out of range (expected: " + min + "..65535)");
+    }
+  }
+}
