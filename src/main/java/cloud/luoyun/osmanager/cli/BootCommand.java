@@ -57,7 +57,7 @@ final class BootCommand implements Callable<Integer> {
 
     InstanceConfig config = home.loadConfig(); // no usable config at all: one line, exit 2
     home.logWarnings(config, log);
-    Daemon daemon = new Daemon(h, config, AgentListener.NONE, daemonOptions.statusInterval());
+    Daemon daemon = new Daemon(h, config, AgentListener.NONE, daemonOptions.statusInterval(), "boot");
     return ServiceRunner.runUntilSignalled("osmanager boot",
         () -> daemon.start(daemonOptions.pagesAddress(), daemonOptions.websshPort, daemonOptions.sshPort, log), daemon);
   }

@@ -35,10 +35,19 @@ final class Daemon implements AutoCloseable {
   private PageServer pages;
   private WebTerminal terminal;
 
-  Daemon(Home home, InstanceConfig config, AgentListener agentListener, Duration statusInterval) {
+  private final DaemonStatus status;
+
+  /**
+   * @param command what runs it ("run", "boot", "demo"), for {@code osmanager status}
+   */
+  Daemon(Home home, InstanceConfig config, AgentListener agentListener, Duration statusInterval, String command) {
     this.home = home;
     this.config = config;
-    this.agentListener = agentListener;
+    this.status = new DaemonStatus(home, command);
+    this.agentListener = event -> {
+      agentListener.onEvent(event);
+      status.onEvent(event);
+    };
     this.statusInterval = statusInterval;
   }
 
@@ -52,10 +61,10 @@ final class Daemon implements AutoCloseable {
     agent = new Agent(AgentSettings.from(home, config, statusInterval, AgentSettings.DEFAULT_STATUS_TIMEOUT),
         agentListener);
     Agent a = agent;
-    AgentStatusSource status = () -> AgentStatus.of(a.isRegistered(), a.applicationStatus());
+    AgentStatusSource agentStatus = () -> AgentStatus.of(a.isRegistered(), a.applicationStatus());
 
     server = WebServers.newServer(2 * WebServers.DEFAULT_MAX_THREADS);
-    pages = new PageServer(home, pagesAt, status);
+    pages = new PageServer(home, pagesAt, agentStatus);
     pages.attach(server);
     WebSsh webssh = config.settings().webssh();
     if (webssh.enabled()) {
@@ -74,6 +83,7 @@ final class Daemon implements AutoCloseable {
     } else {
       log.info("web terminal disabled by the instance config");
     }
+    status.started(a::isRegistered, a::applicationStatus, pages.port(), terminalPort());
     agent.start();
   }
 

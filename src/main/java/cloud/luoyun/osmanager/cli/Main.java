@@ -39,6 +39,7 @@ public final class Main implements Runnable {
     COMMANDS.put("webssh", WebSshCommand::new);
     COMMANDS.put("run", RunCommand::new);
     COMMANDS.put("boot", BootCommand::new);
+    COMMANDS.put("status", StatusCommand::new);
     COMMANDS.put("controller", ControllerCommand::new);
     COMMANDS.put("floppy", FloppyCommand::new);
     COMMANDS.put("demo", DemoCommand::new);

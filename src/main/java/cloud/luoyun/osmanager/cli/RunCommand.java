@@ -39,7 +39,7 @@ final class RunCommand implements Callable<Integer> {
     Logger log = LoggerFactory.getLogger(RunCommand.class);
     home.logWarnings(config, log);
 
-    Daemon daemon = new Daemon(h, config, AgentListener.NONE, daemonOptions.statusInterval());
+    Daemon daemon = new Daemon(h, config, AgentListener.NONE, daemonOptions.statusInterval(), "run");
     return ServiceRunner.runUntilSignalled("osmanager run",
         () -> daemon.start(daemonOptions.pagesAddress(), daemonOptions.websshPort, daemonOptions.sshPort, log), daemon);
   }

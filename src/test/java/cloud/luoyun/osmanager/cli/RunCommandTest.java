@@ -53,9 +53,17 @@ class RunCommandTest {
         HttpResponse<String> terminal = get(termPort, "/");
         assertThat(terminal.statusCode()).isEqualTo(200);
         assertThat(terminal.body()).contains("xterm");
+        String[] shown = new String[1];
+        assertThat(status(home, shown)).as("status exit while running").isZero();
+        assertThat(shown[0]).contains("osmanager run (pid " + run.pid() + ") running since")
+            .contains("controller:   registered").contains("application:  2000 (serving)")
+            .contains("page server:  port " + webPort).contains("web terminal: port " + termPort);
 
         assertThat(run.terminate(WAIT)).as("exit status after SIGTERM").isZero();
       }
+      String[] shown = new String[1];
+      assertThat(status(home, shown, "--json")).as("status exit once stopped").isEqualTo(3);
+      assertThat(shown[0]).contains("\"running\":false").contains("\"command\":\"run\"");
       events.await(e -> e.line().startsWith("disconnected tag=42"), WAIT);
     }
   }
@@ -100,6 +108,26 @@ class RunCommandTest {
     Files.writeString(script, "#!/bin/sh\nexit 0\n");
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
     return home;
+  }
+
+  /** Runs {@code osmanager status --home HOME [args]} in-process; its output goes to shown[0]. */
+  private static int status(Path home, String[] shown, String... args) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    picocli.CommandLine cl = Main.commandLine();
+    cl.setOut(new java.io.PrintWriter(out, true));
+    List<String> all = new java.util.ArrayList<>(List.of("status", "--home", home.toString()));
+    all.addAll(List.of(args));
+    int exit = cl.execute(all.toArray(String[]::new));
+    shown[0] = out.toString();
+    return exit;
+  }
+
+  @Test
+  void statusSaysSoWhenNoDaemonEverRanUnderTheHome() {
+    String[] shown = new String[1];
+
+    assertThat(status(dir, shown)).isEqualTo(3);
+    assertThat(shown[0]).contains("no osmanager daemon has run with home " + dir);
   }
 
   private static int port(String line, String pattern) {
