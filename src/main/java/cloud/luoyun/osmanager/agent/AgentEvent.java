@@ -16,6 +16,10 @@ public record AgentEvent(Kind kind, String detail) {
     REPORTED,
     ECHO_ANSWERED,
     QUERY_ANSWERED,
+    /** The agent asked a quiet controller for an ECHO, to learn whether it is still there. */
+    ECHO_SENT,
+    /** The controller returned the agent's ECHO with the same bytes: it is still there. */
+    ECHO_RETURNED,
     PROTOCOL_ERROR,
     DISCONNECTED,
     DISCOVERING,
