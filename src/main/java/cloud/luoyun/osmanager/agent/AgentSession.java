@@ -182,13 +182,13 @@ final class AgentSession {
     if (echo == null) {
       return;
     }
+    agent.emit(Kind.ECHO_SENT, echo.length + " bytes to " + peer); // first: the reply may beat our return
     try {
       writer.write(new Frame(OsmProtocol.ECHO_REQUEST, echo));
     } catch (IOException e) {
       log.debug("ECHO to {} failed: {}", peer, e.getMessage()); // the session thread sees it too
       return;
     }
-    agent.emit(Kind.ECHO_SENT, echo.length + " bytes to " + peer);
     agent.echoSent(this);
   }
 
@@ -205,8 +205,9 @@ final class AgentSession {
       return;
     }
     stoppedAnswering = true;
-    log.warn("controller {} stopped answering; reconnecting (no ECHO reply within {} s)", peer,
-        settings.echoTimeout().toSeconds());
+    Duration limit = settings.echoTimeout();
+    log.warn("controller {} stopped answering; reconnecting (no ECHO reply within {})", peer,
+        limit.toMillis() % 1000 == 0 ? limit.toSeconds() + " s" : limit.toMillis() + " ms");
     try {
       socket.close();
     } catch (IOException e) {
