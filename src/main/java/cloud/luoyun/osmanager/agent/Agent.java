@@ -321,8 +321,7 @@ public final class Agent implements AutoCloseable {
 
   void emit(Kind kind, String detail) {
     AgentEvent event = new AgentEvent(kind, detail);
-    if (kind == Kind.ECHO_ANSWERED || kind == Kind.QUERY_ANSWERED || kind == Kind.ECHO_SENT
-        || kind == Kind.ECHO_RETURNED) {
+    if (kind.isRoutine()) {
       log.debug("{}", event.line()); // the controller's business: keep the log for state changes
     } else {
       log.info("{}", event.line());

@@ -26,6 +26,15 @@ public record AgentEvent(Kind kind, String detail) {
     DISCOVERED,
     RETRYING;
 
+    /**
+     * Whether this is routine traffic that changes nothing: the controller's ECHO and QUERY
+     * requests answered, the agent's own ECHO checks. Logged at debug level; a listener that
+     * records state changes can skip these.
+     */
+    public boolean isRoutine() {
+      return this == ECHO_ANSWERED || this == QUERY_ANSWERED || this == ECHO_SENT || this == ECHO_RETURNED;
+    }
+
     /** "controller-failed-authentication" for CONTROLLER_FAILED_AUTHENTICATION. */
     public String label() {
       return name().toLowerCase().replace('_', '-');

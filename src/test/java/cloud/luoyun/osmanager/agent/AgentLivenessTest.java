@@ -2,6 +2,7 @@ package cloud.luoyun.osmanager.agent;
 
 import static cloud.luoyun.osmanager.agent.AgentFixture.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import cloud.luoyun.osmanager.LogCapture;
 import cloud.luoyun.osmanager.Recorder;
@@ -109,7 +110,7 @@ class AgentLivenessTest {
     startAgent(rawController.address());
     try (RawController.Connection silent = rawController.accept()) {
       silent.register();
-      events.await(kind(Kind.REGISTERED), WAIT);
+      events.await(kind(Kind.REPORTED), WAIT);
       // from here on the controller reads nothing and answers nothing, but keeps the connection
 
       advance(STEP);
@@ -157,6 +158,27 @@ class AgentLivenessTest {
       healthy.register();
     }
     assertThat(events.await(kind(Kind.DISCONNECTED), WAIT).detail()).contains("stopped answering");
+  }
+
+  @Test
+  void checksDefaultToEveryMinuteWithTwentySecondsToAnswerAndZeroTurnsThemOff() {
+    AgentSettings defaults = fixture.settings(Optional.empty(), Duration.ofSeconds(60));
+    assertThat(defaults.echoInterval()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(defaults.echoTimeout()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(defaults.echoChecks()).isTrue();
+    assertThat(defaults.withEcho(Duration.ZERO, ECHO_TIMEOUT).echoChecks()).isFalse();
+    assertThatThrownBy(() -> defaults.withEcho(Duration.ofSeconds(-1), ECHO_TIMEOUT))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> defaults.withEcho(TICK, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void theAgentsOwnEchoChecksAreRoutineEventsButLosingTheControllerIsNot() {
+    assertThat(Kind.ECHO_SENT.isRoutine()).isTrue();
+    assertThat(Kind.ECHO_RETURNED.isRoutine()).isTrue();
+    assertThat(Kind.ECHO_ANSWERED.isRoutine()).isTrue();
+    assertThat(Kind.DISCONNECTED.isRoutine()).isFalse();
+    assertThat(Kind.REGISTERED.isRoutine()).isFalse();
   }
 
   static Predicate<AgentEvent> kind(Kind kind) {
