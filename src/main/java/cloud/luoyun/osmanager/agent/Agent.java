@@ -24,8 +24,12 @@ import org.slf4j.LoggerFactory;
  * <p>Two threads: the connection thread connects, runs one {@link AgentSession} at a time
  * (blocking on the socket, no polling) and waits out a jittered back-off between attempts, or
  * listens for JOIN beacons when there is no reachable controller; the status thread runs the
- * status script now and then and hands the result to the registered session. {@link #close()}
- * stops both within about two seconds. Thread-safe.
+ * status script now and then and hands the result to the registered session. The status thread
+ * also checks, every {@link AgentSettings#echoInterval()}, that a quiet controller still answers an
+ * ECHO request ({@link Liveness}); one that does not within {@link AgentSettings#echoTimeout()} has
+ * its connection closed, and the connection thread reconnects as after any drop. No other timer
+ * wakes the agent while it is connected. {@link #close()} stops both within about two seconds.
+ * Thread-safe.
  */
 public final class Agent implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
@@ -36,7 +40,9 @@ public final class Agent implements AutoCloseable {
    * @param stableSession a session registered at least this long resets the back-off
    * @param unreachableBeforeDiscovery failed connects to the configured controller before the
    *     agent also listens for JOIN beacons
-   * @param nanoClock a monotonic clock (guests' wall clocks jump at boot)
+   * @param nanoClock a monotonic clock (guests' wall clocks jump at boot); also measures the
+   *     controller's silence and the ECHO deadline
+   * @param random back-off jitter and the bytes of ECHO checks (neither needs secrecy)
    */
   record Tuning(Duration backoffInitial, Duration backoffMax, Duration stableSession, Duration connectTimeout,
       Duration handshakeTimeout, int unreachableBeforeDiscovery, Random random, LongSupplier nanoClock) {
@@ -90,6 +96,10 @@ public final class Agent implements AutoCloseable {
     started = true;
     long every = settings.statusInterval().toMillis();
     statusThread.scheduleWithFixedDelay(this::probeAndReport, every, every, TimeUnit.MILLISECONDS);
+    if (settings.echoChecks()) {
+      long echoEvery = settings.echoInterval().toMillis();
+      statusThread.scheduleWithFixedDelay(this::checkLiveness, echoEvery, echoEvery, TimeUnit.MILLISECONDS);
+    }
     connectionThread.start();
   }
 
@@ -163,7 +173,9 @@ public final class Agent implements AutoCloseable {
         emit(Kind.UNREACHABLE, hostPort(target) + ": " + e.getMessage());
         return SessionEnd.UNREACHABLE;
       }
-      return new AgentSession(socket, settings, this, tuning.handshakeTimeout()).run();
+      Liveness liveness = new Liveness(tuning.nanoClock(), tuning.random(), settings.echoInterval().dividedBy(2),
+          settings.echoTimeout());
+      return new AgentSession(socket, settings, this, tuning.handshakeTimeout(), liveness).run();
     } catch (IOException e) {
       log.warn("socket to {} failed: {}", hostPort(target), e.getMessage());
       return closing ? SessionEnd.CLOSED : SessionEnd.DROPPED;
@@ -237,7 +249,37 @@ public final class Agent implements AutoCloseable {
     }
   }
 
+  /** On the status thread: has the registered session ask a quiet controller for an ECHO. */
+  private void checkLiveness() {
+    try {
+      AgentSession session = registeredSession;
+      if (session != null) {
+        session.checkLiveness();
+      }
+    } catch (RuntimeException e) {
+      log.warn("liveness check failed", e); // keep the schedule alive
+    }
+  }
+
   // --- called by AgentSession ---
+
+  /**
+   * Has the status thread look again when the ECHO just sent is due, rather than at the next
+   * check: one wake-up per ECHO, so a vanished controller is noticed after the time limit itself.
+   */
+  void echoSent(AgentSession session) {
+    try {
+      statusThread.schedule(() -> {
+        try {
+          session.checkEchoDeadline();
+        } catch (RuntimeException e) {
+          log.warn("ECHO deadline check failed", e);
+        }
+      }, settings.echoTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RuntimeException e) {
+      log.debug("status thread is stopping: {}", e.toString());
+    }
+  }
 
   /** Records the registration, tells the listeners, then has the status thread report. */
   void sessionRegistered(AgentSession session, String detail) {
@@ -279,7 +321,7 @@ public final class Agent implements AutoCloseable {
 
   void emit(Kind kind, String detail) {
     AgentEvent event = new AgentEvent(kind, detail);
-    if (kind == Kind.ECHO_ANSWERED || kind == Kind.QUERY_ANSWERED) {
+    if (kind.isRoutine()) {
       log.debug("{}", event.line()); // the controller's business: keep the log for state changes
     } else {
       log.info("{}", event.line());

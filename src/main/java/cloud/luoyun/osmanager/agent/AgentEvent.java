@@ -16,11 +16,24 @@ public record AgentEvent(Kind kind, String detail) {
     REPORTED,
     ECHO_ANSWERED,
     QUERY_ANSWERED,
+    /** The agent asked a quiet controller for an ECHO, to learn whether it is still there. */
+    ECHO_SENT,
+    /** The controller returned the agent's ECHO with the same bytes: it is still there. */
+    ECHO_RETURNED,
     PROTOCOL_ERROR,
     DISCONNECTED,
     DISCOVERING,
     DISCOVERED,
     RETRYING;
+
+    /**
+     * Whether this is routine traffic that changes nothing: the controller's ECHO and QUERY
+     * requests answered, the agent's own ECHO checks. Logged at debug level; a listener that
+     * records state changes can skip these.
+     */
+    public boolean isRoutine() {
+      return this == ECHO_ANSWERED || this == QUERY_ANSWERED || this == ECHO_SENT || this == ECHO_RETURNED;
+    }
 
     /** "controller-failed-authentication" for CONTROLLER_FAILED_AUTHENTICATION. */
     public String label() {

@@ -26,7 +26,10 @@ import org.slf4j.LoggerFactory;
  *
  * {@link #run()} runs on the agent's connection thread and blocks on the socket: no polling.
  * While registered it answers ECHO and QUERY; REPORT frames come from the status thread through
- * {@link #report(int)}. The frame writer is shared and synchronized, so frames never interleave.
+ * {@link #report(int)}, and so do the agent's own ECHO requests ({@link #checkLiveness()}): a
+ * controller that does not return one in time has its socket closed under the blocked reader,
+ * which ends the session as DROPPED. The frame writer is shared and synchronized, so frames
+ * never interleave.
  */
 final class AgentSession {
   private static final Logger log = LoggerFactory.getLogger(AgentSession.class);
@@ -43,13 +46,16 @@ final class AgentSession {
   private final Duration handshakeTimeout;
   private final String localIp;
   private final String peer;
+  private final Liveness liveness;
+  private volatile boolean stoppedAnswering; // we closed the socket: the controller missed an ECHO
   private volatile State state = State.AWAITING_AUTH_REPLY;
   private FrameWriter writer;
   private int skipped;
   private Integer lastReported; // guarded by this
 
-  AgentSession(Socket socket, AgentSettings settings, Agent agent, Duration handshakeTimeout) {
+  AgentSession(Socket socket, AgentSettings settings, Agent agent, Duration handshakeTimeout, Liveness liveness) {
     this.socket = socket;
+    this.liveness = liveness;
     this.settings = settings;
     this.agent = agent;
     this.handshakeTimeout = handshakeTimeout;
@@ -69,7 +75,7 @@ final class AgentSession {
     } catch (ProtocolException e) {
       return end(SessionEnd.PROTOCOL_ERROR, Kind.PROTOCOL_ERROR, e.getMessage() + " from " + peer);
     } catch (IOException e) {
-      return end(SessionEnd.DROPPED, Kind.DISCONNECTED, peer + ": " + e.getMessage());
+      return dropped(peer + ": " + e.getMessage());
     } finally {
       state = State.ENDED;
       agent.sessionEnded(this);
@@ -122,7 +128,8 @@ final class AgentSession {
     if (result != OsmProtocol.REGISTER_SUCCESS) {
       return end(SessionEnd.REFUSED, Kind.REGISTRATION_REFUSED, peer + " answered " + result);
     }
-    socket.setSoTimeout(0); // registered: block on the socket; keepalive notices a dead link
+    socket.setSoTimeout(0); // registered: block on the socket; keepalive and ECHO checks notice a dead link
+    liveness.heard(); // it has just answered: the first check waits for a quiet spell
     state = State.REGISTERED;
     agent.sessionRegistered(this, "with " + peer + " as tag " + settings.tag() + " from " + localIp);
     return serve(reader);
@@ -133,18 +140,86 @@ final class AgentSession {
     for (Frame frame; (frame = reader.read()) != null; ) {
       switch (frame.type()) {
         case OsmProtocol.ECHO_REQUEST:
+          liveness.heard();
           answerEcho(frame);
           break;
         case OsmProtocol.QUERY_REQUEST:
+          liveness.heard();
           answerQuery(frame);
           break;
         case OsmProtocol.ECHO_REPLY:
-          break; // an answer to a liveness check: nothing to do
+          onEchoReply(frame);
+          break;
         default:
           skipped(frame);
       }
     }
-    return end(SessionEnd.DROPPED, Kind.DISCONNECTED, peer + " closed the connection");
+    return dropped(peer + " closed the connection");
+  }
+
+  /** The answer to our liveness check, or (other bytes, none asked) an answer to nothing. */
+  private void onEchoReply(Frame frame) {
+    if (liveness.answers(frame.body())) {
+      agent.emit(Kind.ECHO_RETURNED, "by " + peer);
+    } else if (++skipped <= MAX_SKIP_WARNINGS) {
+      log.warn("ignored an ECHO reply from {} that answers no ECHO request of ours ({} bytes)", peer, frame.length());
+    }
+  }
+
+  /**
+   * On the status thread, every echo interval: asks a quiet controller for an ECHO, or gives up on
+   * one that let an earlier ECHO go unanswered past the time limit.
+   */
+  void checkLiveness() {
+    if (state != State.REGISTERED) {
+      return;
+    }
+    if (liveness.isOverdue()) {
+      giveUp();
+      return;
+    }
+    byte[] echo = liveness.startCheckIfQuiet();
+    if (echo == null) {
+      return;
+    }
+    agent.emit(Kind.ECHO_SENT, echo.length + " bytes to " + peer); // first: the reply may beat our return
+    try {
+      writer.write(new Frame(OsmProtocol.ECHO_REQUEST, echo));
+    } catch (IOException e) {
+      log.debug("ECHO to {} failed: {}", peer, e.getMessage()); // the session thread sees it too
+      return;
+    }
+    agent.echoSent(this);
+  }
+
+  /** On the status thread, when the ECHO sent last is due. */
+  void checkEchoDeadline() {
+    if (state == State.REGISTERED && liveness.isOverdue()) {
+      giveUp();
+    }
+  }
+
+  /** Closes the socket under the blocked session thread, which then reconnects as after any drop. */
+  private void giveUp() {
+    if (stoppedAnswering) {
+      return;
+    }
+    stoppedAnswering = true;
+    Duration limit = settings.echoTimeout();
+    log.warn("controller {} stopped answering; reconnecting (no ECHO reply within {})", peer,
+        limit.toMillis() % 1000 == 0 ? limit.toSeconds() + " s" : limit.toMillis() + " ms");
+    try {
+      socket.close();
+    } catch (IOException e) {
+      log.debug("close failed: {}", e.getMessage());
+    }
+  }
+
+  private SessionEnd dropped(String detail) {
+    if (stoppedAnswering) {
+      return end(SessionEnd.DROPPED, Kind.DISCONNECTED, "controller " + peer + " stopped answering");
+    }
+    return end(SessionEnd.DROPPED, Kind.DISCONNECTED, detail);
   }
 
   /**
