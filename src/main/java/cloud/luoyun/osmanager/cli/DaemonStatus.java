@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * What the running daemon is doing, kept in {@code state/daemon.json} for {@code osmanager
  * status}: pid, start time, ports, whether the agent is registered, the application's status and
  * the agent's last event. Rewritten atomically on each agent event that changes something (not on
- * the controller's echo and query requests), so a reader never sees half a file. Holds no secret.
+ * echo and query traffic), so a reader never sees half a file. Holds no secret.
  * Thread-safe.
  */
 final class DaemonStatus implements AgentListener {
@@ -59,8 +59,8 @@ final class DaemonStatus implements AgentListener {
 
   @Override
   public synchronized void onEvent(AgentEvent event) {
-    if (event.kind() == AgentEvent.Kind.ECHO_ANSWERED || event.kind() == AgentEvent.Kind.QUERY_ANSWERED) {
-      return; // the controller's routine probes: nothing changed
+    if (event.kind().isRoutine()) {
+      return; // echo and query traffic, either way: nothing changed
     }
     lastEvent = event.line();
     lastEventAt = System.currentTimeMillis();
