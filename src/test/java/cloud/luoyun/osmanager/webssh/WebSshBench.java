@@ -30,6 +30,14 @@ public final class WebSshBench {
   private static final int KEYSTROKES = Integer.getInteger("bench.keys", 400);
   private static final int BULK_BYTES = Integer.getInteger("bench.bulkBytes", 20_000_000);
   private static final String DONE = "DONE-" + 42;
+  /**
+   * The bulk output: lines of x (default), or with -Dbench.bulkText=true real English text (the
+   * licences, over and over), which compresses like terminal output does: a browser's WebSocket
+   * compresses every message (permessage-deflate), and runs of x cost it next to nothing.
+   */
+  private static final String BULK_COMMAND = Boolean.getBoolean("bench.bulkText")
+      ? "while cat /usr/share/common-licenses/*; do :; done | head -c " + BULK_BYTES
+      : "head -c " + BULK_BYTES + " /dev/zero | tr '\\0' x | fold -w 99";
 
   /** One terminal client under test. */
   interface Terminal extends AutoCloseable {
@@ -131,7 +139,11 @@ public final class WebSshBench {
       String key = java.util.Base64.getEncoder().encodeToString(new byte[16]);
       out.write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nOrigin: http://127.0.0.1:" + port
           + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key
-          + "\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+          + "\r\nSec-WebSocket-Version: 13\r\n"
+          // what browsers offer; -Dbench.deflate=false offers nothing
+          + (Boolean.parseBoolean(System.getProperty("bench.deflate", "true"))
+              ? "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n" : "")
+          + "\r\n").getBytes(StandardCharsets.US_ASCII));
       out.flush();
       StringBuilder head = new StringBuilder();
       while (head.indexOf("\r\n\r\n") < 0) {
@@ -143,6 +155,9 @@ public final class WebSshBench {
       }
       if (!head.toString().startsWith("HTTP/1.1 101")) {
         throw new IllegalStateException("no upgrade: " + head);
+      }
+      if (Boolean.getBoolean("bench.verbose")) {
+        System.out.println("  upgrade response: " + head.toString().trim().replace("\r\n", " | "));
       }
       Thread reader = new Thread(() -> read(in), "bench-ws-reader");
       reader.setDaemon(true);
@@ -157,6 +172,10 @@ public final class WebSshBench {
     private void read(java.io.InputStream in) {
       java.io.DataInputStream data = new java.io.DataInputStream(in);
       byte[] payload = new byte[64 * 1024];
+      java.io.ByteArrayOutputStream message = new java.io.ByteArrayOutputStream(64 * 1024);
+      java.util.zip.Inflater inflater = new java.util.zip.Inflater(true); // one per connection: context takeover
+      byte[] inflated = new byte[64 * 1024];
+      boolean compressed = false;
       try {
         while (open) {
           int b0 = data.readUnsignedByte();
@@ -182,18 +201,51 @@ public final class WebSshBench {
             send(0xA, ByteBuffer.wrap(payload, 0, (int) length));
             continue;
           }
-          if (opcode != 0x2 || (b0 & 0x80) == 0 || length < 1) {
-            continue; // the server sends whole binary messages
+          if (opcode == 0x2) {
+            message.reset();
+            compressed = (b0 & 0x40) != 0;
+          } else if (opcode != 0x0) {
+            continue;
           }
-          byte type = payload[0];
-          int n = (int) length - 1;
+          message.write(payload, 0, (int) length);
+          if ((b0 & 0x80) == 0) {
+            continue; // more fragments follow
+          }
+          byte[] body = message.toByteArray();
+          int size = body.length;
+          if (compressed) { // permessage-deflate (RFC 7692): the message plus 00 00 ff ff
+            byte[] tail = {0, 0, (byte) 0xff, (byte) 0xff};
+            byte[] input = new byte[body.length + 4];
+            System.arraycopy(body, 0, input, 0, body.length);
+            System.arraycopy(tail, 0, input, body.length, 4);
+            inflater.setInput(input);
+            size = 0;
+            while (true) {
+              if (size == inflated.length) {
+                inflated = java.util.Arrays.copyOf(inflated, size * 2);
+              }
+              int got = inflater.inflate(inflated, size, inflated.length - size);
+              size += got;
+              if (got == 0 && (inflater.needsInput() || inflater.finished())) {
+                break;
+              }
+            }
+            body = inflated;
+          }
+          if (size < 1) {
+            continue;
+          }
+          byte type = body[0];
+          int n = size - 1;
           if (type != TerminalProtocol.SESSION) {
-            received(new String(payload, 1, n, StandardCharsets.UTF_8), n);
+            received(new String(body, 1, n, StandardCharsets.UTF_8), n);
             send(TerminalProtocol.ack(n));
           }
         }
       } catch (Exception e) {
-        // the server closing at the end of a run
+        if (open) {
+          System.err.println("bench WebSocket client: " + e);
+        }
       }
     }
 
@@ -350,7 +402,7 @@ public final class WebSshBench {
       long before = t.bytesReceived();
       long messagesBefore = t.messages();
       long start = System.nanoTime();
-      t.type("head -c " + BULK_BYTES + " /dev/zero | tr '\\0' x | fold -w 99; echo DONE-$((6*7))\r");
+      t.type(BULK_COMMAND + "; echo DONE-$((6*7))\r");
       t.await(DONE, Duration.ofMinutes(5));
       double seconds = (System.nanoTime() - start) / 1e9;
       double mb = (t.bytesReceived() - before) / 1e6;
@@ -447,13 +499,14 @@ public final class WebSshBench {
     SshServerFixture.run(List.of("chown", "-R", sshd.user + ":", ssh.toString()), null);
     List<String> argv = List.of("ssh", "-tt", "-i", key.toString(), "-p", Integer.toString(sshd.port),
         "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
-        sshd.user + "@127.0.0.1", "head -c " + BULK_BYTES + " /dev/zero | tr '\\0' x | fold -w 99");
+        sshd.user + "@127.0.0.1", BULK_COMMAND);
     long start = System.nanoTime();
     Process p = new ProcessBuilder(argv).redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .redirectError(ProcessBuilder.Redirect.DISCARD).redirectInput(ProcessBuilder.Redirect.PIPE).start();
     p.waitFor(5, TimeUnit.MINUTES);
     double seconds = (System.nanoTime() - start) / 1e9;
-    return BULK_BYTES * 1.0101 / 1e6 / seconds; // fold adds a newline every 99 bytes
+    // fold adds a newline every 99 bytes; the text is ~2% newlines
+    return BULK_BYTES * (Boolean.getBoolean("bench.bulkText") ? 1.02 : 1.0101) / 1e6 / seconds;
   }
 
   static long rssKb(long pid) {
