@@ -3,9 +3,6 @@ package cloud.luoyun.osmanager.webssh;
 import com.fasterxml.jackson.jr.ob.JSON;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -292,7 +289,8 @@ public final class WebSshBench {
 
   /** shellinabox: its AJAX protocol, a long poll for output and a POST per key press. */
   static final class ShellInABox extends Receiver {
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final ThreadLocal<HttpConnection> connections = ThreadLocal.withInitial(HttpConnection::new);
+    private final List<java.net.Socket> all = new ArrayList<>();
     private final URI uri;
     private volatile String session;
     private volatile boolean open = true;
@@ -335,14 +333,102 @@ public final class WebSshBench {
     }
 
     private String send(String body) throws Exception {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri)
-          .header("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
-          .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(60)).build(),
-          HttpResponse.BodyHandlers.ofString());
-      if (r.statusCode() != 200) {
-        throw new IllegalStateException("HTTP " + r.statusCode());
+      HttpConnection c = connections.get();
+      try {
+        return c.post(body);
+      } catch (java.io.IOException e) {
+        c.close();
+        if (!open) {
+          throw e;
+        }
+        return c.post(body); // the server closed a kept-alive connection: once more on a new one
       }
-      return r.body();
+    }
+
+    /**
+     * A blocking keep-alive HTTP/1.1 connection with TCP_NODELAY, one per thread (the long poll
+     * and the key presses each have one): like the WebSocket client, no client library's thread
+     * hand-offs are counted against the server.
+     */
+    private final class HttpConnection {
+      private java.net.Socket socket;
+      private java.io.DataInputStream in;
+
+      String post(String body) throws java.io.IOException {
+        if (socket == null || socket.isClosed()) {
+          socket = new java.net.Socket(uri.getHost(), uri.getPort());
+          socket.setTcpNoDelay(true);
+          in = new java.io.DataInputStream(new java.io.BufferedInputStream(socket.getInputStream(), 65536));
+          synchronized (all) {
+            all.add(socket);
+          }
+        }
+        byte[] content = body.getBytes(StandardCharsets.UTF_8);
+        socket.getOutputStream().write(("POST / HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
+            + "\r\nContent-Type: application/x-www-form-urlencoded; charset=utf-8\r\nContent-Length: "
+            + content.length + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
+        String status = line();
+        if (!status.startsWith("HTTP/1.1 200") && !status.startsWith("HTTP/1.0 200")) {
+          throw new IllegalStateException("shellinabox answered " + status);
+        }
+        long length = -1;
+        boolean chunked = false;
+        boolean closeAfter = status.startsWith("HTTP/1.0");
+        for (String header = line(); !header.isEmpty(); header = line()) {
+          String h = header.toLowerCase(Locale.ROOT);
+          if (h.startsWith("content-length:")) {
+            length = Long.parseLong(h.substring(15).trim());
+          } else if (h.startsWith("transfer-encoding:") && h.contains("chunked")) {
+            chunked = true;
+          } else if (h.startsWith("connection:")) {
+            closeAfter = h.contains("close");
+          }
+        }
+        java.io.ByteArrayOutputStream response = new java.io.ByteArrayOutputStream();
+        if (chunked) {
+          for (int size = Integer.parseInt(line().split(";")[0].trim(), 16); size > 0;
+              size = Integer.parseInt(line().split(";")[0].trim(), 16)) {
+            response.write(in.readNBytes(size));
+            line();
+          }
+          while (!line().isEmpty()) {
+            // trailers
+          }
+        } else if (length >= 0) {
+          response.write(in.readNBytes((int) length));
+        } else {
+          response.write(in.readAllBytes());
+          closeAfter = true;
+        }
+        if (closeAfter) {
+          close();
+        }
+        return response.toString(StandardCharsets.UTF_8);
+      }
+
+      private String line() throws java.io.IOException {
+        StringBuilder b = new StringBuilder();
+        for (int c = in.read(); c != '\n'; c = in.read()) {
+          if (c < 0) {
+            throw new java.io.EOFException("connection closed");
+          }
+          if (c != '\r') {
+            b.append((char) c);
+          }
+        }
+        return b.toString();
+      }
+
+      void close() {
+        try {
+          if (socket != null) {
+            socket.close();
+          }
+        } catch (java.io.IOException e) {
+          // closing anyway
+        }
+        socket = null;
+      }
     }
 
     @Override
@@ -354,6 +440,15 @@ public final class WebSshBench {
     @Override
     public void close() {
       open = false;
+      synchronized (all) {
+        for (java.net.Socket socket : all) {
+          try {
+            socket.close();
+          } catch (java.io.IOException e) {
+            // closing anyway
+          }
+        }
+      }
     }
   }
 
@@ -364,6 +459,8 @@ public final class WebSshBench {
     t.await("assword:", wait);
     t.mark();
     t.type(password + "\r");
+    // the shell's prompt first: ssh (under shellinabox) flushes input typed before the login ends
+    t.await("$ ", wait);
     return measureShell(name, t);
   }
 
