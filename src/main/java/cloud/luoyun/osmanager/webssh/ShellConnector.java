@@ -56,6 +56,10 @@ interface ShellConnector extends AutoCloseable {
 
   /** Output and the end of an open shell. Called on SSH threads. */
   interface ShellListener {
+    /**
+     * The next chunk of output. {@code bytes} is the link's read buffer: valid only during the
+     * call, so copy what you keep (the next read reuses it once this returns).
+     */
     void output(byte[] bytes, int offset, int length);
 
     /** The shell ended (exit, or the connection closed); called once. */

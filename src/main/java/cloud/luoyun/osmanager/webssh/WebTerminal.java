@@ -10,6 +10,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.Deflater;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -18,8 +19,10 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandler;
+import org.eclipse.jetty.util.compression.DeflaterPool;
 import org.eclipse.jetty.util.thread.Invocable;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.core.server.WebSocketServerComponents;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,6 +99,12 @@ public final class WebTerminal implements AutoCloseable {
 
     ContextHandler context = new ContextHandler("/");
     context.setVirtualHosts(List.of("@" + CONNECTOR_NAME));
+    // Browsers always offer permessage-deflate. At Jetty's default level (6) compressing
+    // ordinary terminal text runs at ~20 MB/s on a core here: it was the ceiling of bulk output
+    // in a browser. Level 1 is ~5x faster for ~25% more bytes (0.36 instead of 0.29 of the text).
+    DeflaterPool deflaters = new DeflaterPool(settings.maxSessions(), Deflater.BEST_SPEED, true);
+    context.addBean(deflaters);
+    context.setAttribute(WebSocketServerComponents.WEBSOCKET_DEFLATER_POOL_ATTRIBUTE, deflaters);
     WebSocketUpgradeHandler upgrade = WebSocketUpgradeHandler.from(server, context, container -> {
       container.setMaxBinaryMessageSize(TerminalProtocol.MAX_MESSAGE);
       container.setMaxTextMessageSize(1024);
