@@ -1,6 +1,7 @@
 package cloud.luoyun.osmanager.agent;
 
 import cloud.luoyun.osmanager.agent.AgentEvent.Kind;
+import cloud.luoyun.osmanager.util.Closeables;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -342,7 +343,7 @@ public final class Agent implements AutoCloseable {
   public void close() {
     closing = true;
     closed.countDown();
-    closeQuietly(currentSocket);
+    Closeables.closeQuietly(currentSocket);
     Discovery discovery = currentDiscovery;
     if (discovery != null) {
       discovery.close();
@@ -355,16 +356,6 @@ public final class Agent implements AutoCloseable {
       statusThread.awaitTermination(500, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  private static void closeQuietly(Socket socket) {
-    if (socket != null) {
-      try {
-        socket.close();
-      } catch (IOException e) {
-        log.debug("close failed: {}", e.getMessage());
-      }
     }
   }
 }

@@ -6,6 +6,7 @@ import cloud.luoyun.osmanager.agent.AgentSettings;
 import cloud.luoyun.osmanager.config.Home;
 import cloud.luoyun.osmanager.config.InstanceConfig;
 import cloud.luoyun.osmanager.config.WebSsh;
+import cloud.luoyun.osmanager.util.Closeables;
 import cloud.luoyun.osmanager.web.AgentStatusSource;
 import cloud.luoyun.osmanager.web.AgentStatusSource.AgentStatus;
 import cloud.luoyun.osmanager.web.PageServer;
@@ -98,17 +99,8 @@ final class Daemon implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    if (agent != null) {
-      agent.close();
-    }
-    if (terminal != null) {
-      terminal.close();
-    }
-    if (pages != null) {
-      pages.close();
-    }
-    if (server != null) {
-      server.stop();
-    }
+    // Every part is closed even when one fails; the first failure is the one reported.
+    Server s = server;
+    Closeables.closeAll(agent, terminal, pages, s == null ? null : s::stop);
   }
 }

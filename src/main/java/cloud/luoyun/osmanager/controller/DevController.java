@@ -4,6 +4,7 @@ import cloud.luoyun.osmanager.agent.wire.Frame;
 import cloud.luoyun.osmanager.agent.wire.FrameWriter;
 import cloud.luoyun.osmanager.agent.wire.OsmProtocol;
 import cloud.luoyun.osmanager.controller.ControllerEvent.Kind;
+import cloud.luoyun.osmanager.util.Closeables;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -139,7 +140,7 @@ public final class DevController implements AutoCloseable {
       }
       if (!slots.tryAcquire()) {
         log.warn("refusing a connection from {}: {} agents connected", socket.getRemoteSocketAddress(), MAX_CONNECTIONS);
-        closeQuietly(socket);
+        Closeables.closeQuietly(socket);
         continue;
       }
       connections.add(socket);
@@ -155,7 +156,7 @@ public final class DevController implements AutoCloseable {
       } catch (RuntimeException e) { // rejected: closing
         connections.remove(socket);
         slots.release();
-        closeQuietly(socket);
+        Closeables.closeQuietly(socket);
       }
     }
   }
@@ -216,12 +217,12 @@ public final class DevController implements AutoCloseable {
       return;
     }
     closed = true;
-    closeQuietly(server);
+    Closeables.closeQuietly(server);
     if (beacons != null) {
       beacons.shutdownNow();
       beaconSocket.close();
     }
-    connections.forEach(DevController::closeQuietly);
+    connections.forEach(Closeables::closeQuietly);
     if (workers != null) {
       workers.shutdownNow();
       try {
@@ -244,17 +245,6 @@ public final class DevController implements AutoCloseable {
       Thread.sleep(100); // e.g. out of file descriptors: do not spin
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  private static void closeQuietly(AutoCloseable c) {
-    if (c == null) {
-      return;
-    }
-    try {
-      c.close();
-    } catch (Exception e) {
-      log.debug("close failed", e);
     }
   }
 }

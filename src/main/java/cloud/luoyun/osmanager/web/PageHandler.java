@@ -1,6 +1,7 @@
 package cloud.luoyun.osmanager.web;
 
 import cloud.luoyun.osmanager.config.Home;
+import cloud.luoyun.osmanager.util.Closeables;
 import cloud.luoyun.osmanager.web.SiteFolder.Found;
 import cloud.luoyun.osmanager.web.SiteFolder.Lookup;
 import com.fasterxml.jackson.jr.ob.JSON;
@@ -387,7 +388,7 @@ final class PageHandler extends Handler.Abstract {
       boolean head = HttpMethod.HEAD.is(request.getMethod());
       log(HttpStatus.OK_200, head ? 0 : size, view);
       if (head) {
-        closeQuietly(ch);
+        Closeables.closeQuietly(ch);
         response.write(true, null, callback);
         return;
       }
@@ -397,13 +398,13 @@ final class PageHandler extends Handler.Abstract {
       Content.copy(source, response, new Callback() {
         @Override
         public void succeeded() {
-          closeQuietly(ch);
+          Closeables.closeQuietly(ch);
           callback.succeeded();
         }
 
         @Override
         public void failed(Throwable failure) {
-          closeQuietly(ch);
+          Closeables.closeQuietly(ch);
           callback.failed(failure);
         }
       });
@@ -424,14 +425,6 @@ final class PageHandler extends Handler.Abstract {
           request.getMethod(), uri == null ? "-" : uri,
           request.getConnectionMetaData().getProtocol(), status, bytes, view,
           request.getHeaders().get(HttpHeader.USER_AGENT));
-    }
-  }
-
-  private static void closeQuietly(SeekableByteChannel ch) {
-    try {
-      ch.close();
-    } catch (IOException e) {
-      LOG.debug("closing", e);
     }
   }
 }
