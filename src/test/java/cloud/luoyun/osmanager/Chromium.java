@@ -22,6 +22,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -163,16 +164,24 @@ public final class Chromium implements AutoCloseable {
 
   /** Waits until the page's text contains {@code needle}; returns the text. */
   public String awaitText(String needle, Duration timeout) throws Exception {
+    return awaitText(text -> text.contains(needle), "\"" + needle + "\"", timeout);
+  }
+
+  /**
+   * Waits until the page's text satisfies {@code done} (e.g. an answer or a refusal, whichever
+   * shows first); returns the text.
+   */
+  public String awaitText(Predicate<String> done, String what, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     String text = "";
     while (System.nanoTime() < deadline) {
       text = bodyText();
-      if (text.contains(needle)) {
+      if (done.test(text)) {
         return text;
       }
       Thread.sleep(100);
     }
-    throw new AssertionError("the page never showed \"" + needle + "\"; it shows:\n" + text);
+    throw new AssertionError("the page never showed " + what + "; it shows:\n" + text);
   }
 
   /** Text as typed or pasted into the focused element (the terminal). */
