@@ -118,16 +118,24 @@ public final class Installer {
     if (!Files.isDirectory(r.root())) {
       throw new IOException("--root: no such directory: " + r.root());
     }
+    // Every folder outside the home is checked before anything is written.
+    Path units = r.writableDir(UNIT_DIR);
+    Path init = r.writableDir(INIT_DIR);
+    if (enable && hasSystemd()) {
+      for (String unit : UNITS) {
+        for (String target : wantedBy(unit)) {
+          r.writableDir(wantsDir(target));
+        }
+      }
+    }
     layOutHome();
     Path bin = dir(home.dir().resolve("bin"), DIR);
     copyJar(jar, bin.resolve("osmanager.jar"));
     write(bin.resolve("osmanager"), resource("osmanager.sh"), EXEC);
-    Path units = r.writableDir(UNIT_DIR);
     Files.createDirectories(units);
     for (String unit : UNITS) {
       write(units.resolve(unit), template(unit), FILE);
     }
-    Path init = r.writableDir(INIT_DIR);
     Files.createDirectories(init);
     for (String script : initScripts()) {
       write(init.resolve(script), template(script + ".init"), EXEC);
@@ -197,7 +205,7 @@ public final class Installer {
     if (hasSystemd()) {
       for (String unit : UNITS) {
         for (String target : wantedBy(unit)) {
-          Path wants = r.writableDir(WANTS_DIR + "/" + target + ".wants");
+          Path wants = r.writableDir(wantsDir(target));
           Files.createDirectories(wants);
           Path link = wants.resolve(unit);
           Path to = Path.of("/" + UNIT_DIR + "/" + unit);
@@ -345,6 +353,10 @@ public final class Installer {
 
   // ---------------------------------------------------------------------------------------------
   // the files
+
+  private static String wantsDir(String target) {
+    return WANTS_DIR + "/" + target + ".wants";
+  }
 
   private static List<String> initScripts() {
     return UNITS.stream().map(u -> u.substring(0, u.length() - ".service".length())).toList();
