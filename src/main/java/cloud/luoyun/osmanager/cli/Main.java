@@ -42,6 +42,8 @@ public final class Main implements Runnable {
     COMMANDS.put("status", StatusCommand::new);
     COMMANDS.put("controller", ControllerCommand::new);
     COMMANDS.put("floppy", FloppyCommand::new);
+    COMMANDS.put("install", InstallCommand::new);
+    COMMANDS.put("uninstall", UninstallCommand::new);
     COMMANDS.put("demo", DemoCommand::new);
   }
 
