@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -32,6 +33,7 @@ import java.util.regex.Pattern;
  * steps: /LuoYun/bin, build/, conf/, log/, the scripts). What it writes:
  * <pre>
  * HOME/bin/osmanager.jar, HOME/bin/osmanager    the program and its launcher   (replaced on upgrade)
+ * HOME/bin/osmanager.classlist, osmanager.jsa  its class list, and the class-data archive made from it
  * lib/systemd/system/osmanager-configure.service, osmanager.service               (replaced on upgrade)
  * etc/init.d/osmanager-configure, etc/init.d/osmanager   for images without systemd (replaced on upgrade)
  * HOME/conf/ log/ state/ build/ custom/www/withcookie/ custom/www/nocookie/ custom/scripts/   where absent
@@ -53,6 +55,11 @@ public final class Installer {
   static final String UNIT_DIR = "lib/systemd/system";
   static final String INIT_DIR = "etc/init.d";
   static final String WANTS_DIR = "etc/systemd/system";
+  /** The classes an instance's life loads, listed at build time; beside the jar. */
+  static final String CLASS_LIST = "osmanager.classlist";
+  /** The class-data archive made from it for the installed Java; bin/osmanager uses it when present. */
+  static final String ARCHIVE = "osmanager.jsa";
+  private static final Duration ARCHIVE_TIMEOUT = Duration.ofMinutes(3);
   /** Files that configure writes for osmanager's own sake, removed with it (paths in the image). */
   static final List<String> CONFIGURE_FILES = List.of();
 
@@ -132,6 +139,15 @@ public final class Installer {
     Path bin = dir(home.dir().resolve("bin"), DIR);
     copyJar(jar, bin.resolve("osmanager.jar"));
     write(bin.resolve("osmanager"), resource("osmanager.sh"), EXEC);
+    Path classList = jar.resolveSibling(CLASS_LIST);
+    if (Files.isRegularFile(classList)) {
+      if (!Files.isSameFile(classList.getParent(), bin)) {
+        write(bin.resolve(CLASS_LIST), Files.readAllBytes(classList), FILE);
+      }
+      archiveClasses(bin);
+    } else {
+      out.accept("note: no " + CLASS_LIST + " beside " + jar + ": no class-data archive (each start takes longer)");
+    }
     Files.createDirectories(units);
     for (String unit : UNITS) {
       write(units.resolve(unit), template(unit), FILE);
@@ -199,6 +215,37 @@ public final class Installer {
         + shown(target));
   }
 
+  /**
+   * Makes {@code bin/osmanager.jsa}, the class-data archive (AppCDS) of the classes in the class
+   * list, for the Java that runs this install: the one bin/osmanager finds. It is valid only for
+   * that Java and that jar (path and time), so it is made anew at every install and only on the
+   * running system; in an image tree the image's own Java is not this one. Not fatal: without it
+   * every start is about 300 ms slower.
+   */
+  private void archiveClasses(Path bin) throws IOException, InterruptedException {
+    Path archive = bin.resolve(ARCHIVE);
+    if (!options.root().isLive()) {
+      out.accept("note: no class-data archive in an image tree: 'osmanager install' inside the image makes it "
+          + "for the image's Java (the .deb's postinst does)");
+      return;
+    }
+    Path jar = bin.resolve("osmanager.jar").toRealPath();
+    Path tmp = bin.resolve("." + ARCHIVE + ".new");
+    Files.deleteIfExists(tmp);
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Processes.Result r = Processes.run(List.of(java, "-Xshare:dump", "-XX:+UseSerialGC",
+        "-XX:SharedClassListFile=" + bin.resolve(CLASS_LIST), "-XX:SharedArchiveFile=" + tmp, "-cp", jar.toString()),
+        ARCHIVE_TIMEOUT);
+    if (!r.ok() || !Files.isRegularFile(tmp)) {
+      Files.deleteIfExists(tmp);
+      out.accept("note: no class-data archive: " + java + " -Xshare:dump "
+          + (r.timedOut() ? "timed out" : "exit status " + r.exitCode()) + " (each start takes longer)");
+      return;
+    }
+    Files.move(tmp, archive, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    out.accept("wrote " + shown(archive) + " (class-data archive for " + System.getProperty("java.vm.version") + ")");
+  }
+
   /** Enables the units as {@code systemctl enable} would, or the init scripts where systemd is absent. */
   private void enable() throws IOException, InterruptedException {
     ImageRoot r = options.root();
@@ -258,6 +305,8 @@ public final class Installer {
     Path bin = home.dir().resolve("bin");
     remove(bin.resolve("osmanager"));
     remove(bin.resolve("osmanager.jar"));
+    remove(bin.resolve(CLASS_LIST));
+    remove(bin.resolve(ARCHIVE));
     removeIfEmpty(bin);
     if (purge) {
       for (Path d : List.of(home.confDir(), home.logDir(), home.stateDir())) {

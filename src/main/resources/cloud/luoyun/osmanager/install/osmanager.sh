@@ -28,9 +28,18 @@ if [ ! -e /proc/self/exe ]; then
   exit 1
 fi
 
+# The class-data archive 'osmanager install' made for this Java and this jar: about 300 ms less
+# at every start. A stale one (Java upgraded, jar replaced) is ignored without a word.
+set -- -jar "$bin/osmanager.jar" "$@"
+# shellcheck disable=SC2086 # several flags in one variable
+set -- ${OSMANAGER_JAVA_OPTS:-} "$@"
+if [ -r "$bin/osmanager.jsa" ]; then
+  set -- -XX:SharedArchiveFile="$bin/osmanager.jsa" -Xlog:cds=off "$@"
+fi
+
 # Small-VM flags: one GC thread and no compaction pauses worth speaking of (SerialGC), a 32 MiB
 # heap, small thread stacks, the quick C1 compiler only, no /tmp/hsperfdata file (/tmp may not be
 # mounted yet at boot), and an exit on OutOfMemoryError so the service manager restarts a clean
 # process instead of leaving a half-dead one.
 exec "$java" -XX:+UseSerialGC -Xmx32m -Xss256k -XX:TieredStopAtLevel=1 -XX:-UsePerfData \
-  -XX:+ExitOnOutOfMemoryError ${OSMANAGER_JAVA_OPTS:-} -jar "$bin/osmanager.jar" "$@"
+  -XX:+ExitOnOutOfMemoryError "$@"

@@ -58,7 +58,7 @@ class InstallerTest {
     assertThat(mode("LuoYun/conf")).isEqualTo("rwx------");
     assertThat(img.resolve("LuoYun/bin/osmanager.jar")).hasSameBinaryContentAs(jar);
     assertThat(mode("LuoYun/bin/osmanager")).isEqualTo("rwxr-xr-x");
-    assertThat(read("LuoYun/bin/osmanager")).startsWith("#!/bin/sh").contains("-jar \"$bin/osmanager.jar\" \"$@\"");
+    assertThat(read("LuoYun/bin/osmanager")).startsWith("#!/bin/sh").contains("set -- -jar \"$bin/osmanager.jar\" \"$@\"");
     assertThat(read("lib/systemd/system/osmanager-configure.service"))
         .contains("ExecStart=/LuoYun/bin/osmanager configure --before-network --home /LuoYun")
         .contains("Before=network-pre.target ssh.service sshd.service systemd-user-sessions.service")

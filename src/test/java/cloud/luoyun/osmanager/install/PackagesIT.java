@@ -59,7 +59,8 @@ class PackagesIT {
     Path fresh = freshInstall();
 
     assertThat(data.resolve("LuoYun/bin/osmanager.jar")).hasSameBinaryContentAs(TARGET.resolve("osmanager.jar"));
-    for (String f : List.of("LuoYun/bin/osmanager", "lib/systemd/system/osmanager.service",
+    for (String f : List.of("LuoYun/bin/osmanager", "LuoYun/bin/osmanager.classlist",
+        "lib/systemd/system/osmanager.service",
         "lib/systemd/system/osmanager-configure.service")) {
       assertThat(data.resolve(f)).as(f).hasSameBinaryContentAs(fresh.resolve(f));
     }
@@ -100,10 +101,15 @@ class PackagesIT {
     assertThat(installed).contains("wrote /LuoYun/bin/osmanager.jar", "wrote /lib/systemd/system/osmanager.service");
     assertThat(img.resolve("LuoYun/bin/osmanager.jar")).hasSameBinaryContentAs(unpacked.resolve("bin/osmanager.jar"));
     assertThat(img.resolve("LuoYun/bin/osmanager")).hasSameBinaryContentAs(unpacked.resolve("bin/osmanager"));
+    assertThat(img.resolve("LuoYun/bin/osmanager.classlist"))
+        .hasSameBinaryContentAs(unpacked.resolve("bin/osmanager.classlist"));
+    // the image's own Java is not this one: its archive is made inside the image
+    assertThat(installed).contains("note: no class-data archive in an image tree");
+    assertThat(img.resolve("LuoYun/bin/osmanager.jsa")).doesNotExist();
 
     String removed = run(List.of(img.resolve("LuoYun/bin/osmanager").toString(), "uninstall", "--root", img.toString()),
         env).output();
-    assertThat(removed).contains("removed /LuoYun/bin/osmanager.jar");
+    assertThat(removed).contains("removed /LuoYun/bin/osmanager.jar", "removed /LuoYun/bin/osmanager.classlist");
     assertThat(img.resolve("LuoYun/bin")).doesNotExist();
     assertThat(img.resolve("LuoYun/custom/scripts/status")).exists();
   }
