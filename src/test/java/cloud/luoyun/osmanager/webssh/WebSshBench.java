@@ -523,7 +523,7 @@ public final class WebSshBench {
   /** The same measurements straight on the SSH shell channel (MINA in this JVM). */
   static Figures direct(SshServerFixture sshd, Path work) throws Exception {
     WebTerminalSettings settings = WebTerminalSettings.defaults(work.resolve("direct-state"))
-        .withSsh("127.0.0.1", sshd.port);
+        .withSsh("127.0.0.1", sshd.port).withSshHostKeys(sshd.dir);
     final class Direct extends Receiver implements ShellConnector.ShellListener {
       volatile ShellConnector.ShellLink link;
 
@@ -663,7 +663,8 @@ public final class WebSshBench {
       if (Boolean.getBoolean("bench.inProcess")) {
         // the same server in this JVM: shows what the second process costs
         WebTerminal inJvm = new WebTerminal(WebTerminalSettings.defaults(work.resolve("home/state"))
-            .withBind(java.util.Optional.of("127.0.0.1"), ourPort).withSsh("127.0.0.1", sshd.port));
+            .withBind(java.util.Optional.of("127.0.0.1"), ourPort).withSsh("127.0.0.1", sshd.port)
+            .withSshHostKeys(sshd.dir));
         inJvm.start();
         try (Ours client = Ours.connect(ourPort)) {
           client.await("login: ", Duration.ofSeconds(10));
