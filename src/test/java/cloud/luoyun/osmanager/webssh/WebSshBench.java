@@ -657,7 +657,8 @@ public final class WebSshBench {
       List<String> ours = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
       ours.addAll(Arrays.asList(javaFlags.trim().split("\\s+")));
       ours.addAll(List.of("-jar", jar.toString(), "webssh", "--home", work.resolve("home").toString(),
-          "--port", Integer.toString(ourPort), "--ssh-port", Integer.toString(sshd.port)));
+          "--port", Integer.toString(ourPort), "--ssh-port", Integer.toString(sshd.port),
+          "--ssh-host-keys", sshd.dir.toString()));
       Figures mine;
       long ourRss;
       if (Boolean.getBoolean("bench.inProcess")) {
