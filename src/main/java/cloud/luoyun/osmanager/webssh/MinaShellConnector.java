@@ -28,9 +28,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Login shells through Apache MINA SSHD, the only class (with {@link HostKeyFiles} and
- * {@link PinnedHostKeys}, its host-key checks) that uses it. Everything is asynchronous except the prompts: MINA asks its {@link UserInteraction} on
- * one of its I/O threads and waits for the answer, so there are {@code maxSessions + 2} of them
- * and a user at a password prompt holds one; the sshd's LoginGraceTime bounds how long.
+ * {@link PinnedHostKeys}, its host-key checks) that uses it. Everything is asynchronous except
+ * the prompts: MINA asks its {@link UserInteraction} on one of its I/O threads and waits for the
+ * answer, so there are {@code maxSessions + 2} of them and a user at a password prompt holds one;
+ * the sshd's LoginGraceTime bounds how long.
  */
 final class MinaShellConnector implements ShellConnector {
   private static final Logger LOG = LoggerFactory.getLogger(MinaShellConnector.class);
