@@ -43,7 +43,7 @@ final class StatusCommand implements Callable<Integer> {
 
   @Mixin HomeOption home;
 
-  @Option(names = "--json", description = "Print the state as one JSON object (with \\\"running\\\": true|false).")
+  @Option(names = "--json", description = "Print the state as one JSON object (with \"running\": true|false).")
   boolean json;
 
   @Override
