@@ -17,6 +17,7 @@ final class Context {
   final CommandRunner runner;
   final Ip ip;
   private List<Ip.Link> links;
+  private Optional<NetworkBackend> backend;
 
   Context(InstanceConfig config, Configurator.Options options, CommandRunner runner) {
     this.config = config;
@@ -76,6 +77,14 @@ final class Context {
       links = ip.links();
     }
     return links;
+  }
+
+  /** The network backend of the system under --root, found once per run. */
+  Optional<NetworkBackend> backend() throws IOException {
+    if (backend == null) {
+      backend = NetworkBackend.detect(this);
+    }
+    return backend;
   }
 
   /** Forget the links read so far: a step changed them. */

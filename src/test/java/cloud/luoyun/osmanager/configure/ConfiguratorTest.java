@@ -267,7 +267,8 @@ class ConfiguratorTest {
 
   @Test
   void anIfupdownStanzaOfTheAdminForTheSameNicIsPointedOutAndLeftAlone() throws Exception {
-    String interfaces = "auto lo\niface lo inet loopback\nallow-hotplug ens3\niface ens3 inet dhcp\n";
+    String interfaces = "auto lo\niface lo inet loopback\nallow-hotplug ens3\niface ens3 inet dhcp\n"
+        + "source /etc/network/interfaces.d/*\n";
     Files.writeString(tree.sys("etc/network/interfaces"), interfaces);
 
     Report first = runVector();
@@ -275,14 +276,17 @@ class ConfiguratorTest {
 
     String note = "note: etc/network/interfaces also configures ens3; remove that stanza";
     assertThat(first.step("network-files").get().line())
-        .isEqualTo("network-files: changed: ifupdown: wrote etc/network/interfaces.d/osmanager, " + note);
+        .isEqualTo("network-files: changed: ifupdown (enabled: networking.service): "
+            + "wrote etc/network/interfaces.d/osmanager, " + note);
     assertThat(again.step("network-files").get().line())
-        .isEqualTo("network-files: unchanged: ifupdown files up to date; " + note);
+        .isEqualTo("network-files: unchanged: ifupdown (enabled: networking.service) files up to date; " + note);
     assertThat(tree.sys("etc/network/interfaces")).hasBinaryContent(interfaces.getBytes(StandardCharsets.US_ASCII));
   }
 
   @Test
   void networkdImagesGetAMarkedNetworkFileMatchedByMac() throws Exception {
+    tree.disable("networking.service");
+    tree.enable("systemd-networkd.service", "multi-user.target");
     Files.createDirectories(tree.sys("etc/systemd/network"));
     Files.createDirectories(tree.sys("etc/netplan"));
     Path stale = tree.sys("etc/systemd/network/05-osmanager-nic3.network");
@@ -292,7 +296,8 @@ class ConfiguratorTest {
 
     Report r = runVector();
 
-    assertThat(r.step("network-files").get().outcome()).isEqualTo(Outcome.CHANGED);
+    assertThat(r.step("network-files").get().line())
+        .startsWith("network-files: changed: systemd-networkd (enabled: systemd-networkd.service): wrote");
     assertThat(tree.sys("etc/systemd/network/05-osmanager-nic0.network")).content().endsWith(
         "[Match]\nMACAddress=92:fd:3c:00:00:07\n\n[Network]\nAddress=10.0.0.5/24\nGateway=10.0.0.1\n"
             + "DNS=8.8.8.8\nDNS=114.114.114.114\n");
@@ -304,13 +309,18 @@ class ConfiguratorTest {
   void networkManagerImagesGetAPrivateKeyfile() throws Exception {
     Files.createDirectories(tree.sys("usr/sbin"));
     Files.writeString(tree.sys("usr/sbin/NetworkManager"), "");
+    tree.installUnit("NetworkManager.service");
+    tree.enable("NetworkManager.service", "multi-user.target");
 
-    runVector();
+    Report r = runVector();
 
     Path keyfile = tree.sys("etc/NetworkManager/system-connections/osmanager-nic0.nmconnection");
     assertThat(keyfile).content().contains("[ethernet]\nmac-address=92:FD:3C:00:00:07\n",
         "[ipv4]\nmethod=manual\naddress1=10.0.0.5/24,10.0.0.1\ndns=8.8.8.8;114.114.114.114;\n");
     assertThat(mode(keyfile)).isEqualTo("rw-------");
+    assertThat(r.step("network-files").get().line()).startsWith(
+        "network-files: changed: NetworkManager (enabled: NetworkManager.service): wrote");
+    assertThat(tree.sys("etc/network/interfaces.d/osmanager")).doesNotExist();
   }
 
   @Test
