@@ -39,11 +39,19 @@ final class ConfigureCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "Print what each step would change; change nothing.")
   boolean dryRun;
 
+  @Option(names = "--before-network",
+      description = "Run as the boot unit does, before any network backend starts: wait up to 10 s for the "
+          + "config's NICs (by MAC) to appear and be named by udev; when NetworkManager, systemd-networkd or "
+          + "ifupdown is enabled and reads the network files written here, leave the NICs to it (no 'ip' "
+          + "commands); and with neither a floppy nor conf/luoyun.conf, exit 0 saying "
+          + "there is nothing to apply. Without it NICs are set at once with 'ip'.")
+  boolean beforeNetwork;
+
   @Override
   public Integer call() throws InterruptedException {
     Logging.configure(dryRun ? null : home.home().logDir(), "configure.log", false, false);
     Configurator.Options options = Configurator.Options.of(home.home())
-        .withRoot(root).withSource(source).withDryRun(dryRun);
+        .withRoot(root).withSource(source).withDryRun(dryRun).withBeforeNetwork(beforeNetwork);
     PrintWriter out = spec.commandLine().getOut();
     Report report = new Configurator(options).run(step -> {
       out.println(step.line());
