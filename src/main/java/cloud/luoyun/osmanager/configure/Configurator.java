@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The configurator (the seed's pyosc): takes the config the cloud handed over and applies it to the
- * system, one idempotent step at a time: root password, root SSH key, NIC addresses, network files,
- * name servers, SSH host keys of a new instance, then the appliance's {@code custom/scripts/config}.
+ * system, one idempotent step at a time: root password, root SSH key, root's password login to the
+ * web terminal, NIC addresses, network files, name servers, SSH host keys of a new instance, then
+ * the appliance's {@code custom/scripts/config}.
  *
  * <p>A failed step does not stop the others. An invalid config stops everything before the first
  * change. With no floppy and no conf there is no config: bad input when run by hand; at boot
@@ -155,8 +156,8 @@ public final class Configurator {
   }
 
   private List<Step> steps() {
-    return List.of(new RootPasswordStep(clock), new RootSshKeyStep(), new NicStep(), new NetworkFilesStep(),
-        new NameServerStep(), new HostKeyStep(), new CustomScriptStep());
+    return List.of(new RootPasswordStep(clock), new RootSshKeyStep(), new SshdWebLoginStep(), new NicStep(),
+        new NetworkFilesStep(), new NameServerStep(), new HostKeyStep(), new CustomScriptStep());
   }
 
   private static void report(StepResult r, List<StepResult> results, Consumer<StepResult> onStep) {

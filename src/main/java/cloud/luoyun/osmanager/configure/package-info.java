@@ -17,6 +17,14 @@
  *     ({@code --before-network}): one skipped line, exit 0, and the daemon's unit (which needs the
  *     conf) does not start.
  * <li>{@code root-password}, {@code root-ssh-key}.
+ * <li>{@code sshd-web-login}: the drop-in {@code etc/ssh/sshd_config.d/00-osmanager-web-login.conf}
+ *     ({@code Match User root Address 127.0.0.1,::1} → {@code PermitRootLogin yes},
+ *     {@code PasswordAuthentication yes}): root may log in with its password from this machine
+ *     only, which is where the web terminal connects from; from the network root logs in as
+ *     sshd_config says (on a stock sshd, {@code prohibit-password}: key only). Written when the
+ *     config has passwd_hash, the web terminal is enabled and sshd_config exists and includes
+ *     {@code sshd_config.d/*.conf}; removed (when it carries the mark) otherwise. By hand on the
+ *     running system a change is followed by {@code systemctl try-reload-or-restart ssh.service}.
  * <li>{@code nics}: addresses and the default route with {@code ip}; at boot
  *     ({@code --before-network}) left to the network backend when it is enabled and reads the
  *     files of the next step ({@link cloud.luoyun.osmanager.configure.NetworkBackend}), since it

@@ -81,6 +81,7 @@ class BeforeNetworkTest {
     assertThat(again.exitCode()).isZero();
     assertThat(again.steps()).allSatisfy(s -> assertThat(s.outcome()).as(s.line())
         .isIn(Outcome.UNCHANGED, Outcome.SKIPPED));
+    assertThat(again.step("sshd-web-login").get().outcome()).isEqualTo(Outcome.UNCHANGED);
     assertThat(again.step("network-files").get().outcome()).isEqualTo(Outcome.UNCHANGED);
     assertThat(again.step("nics").get().line()).isEqualTo(LEFT_TO_IFUPDOWN);
     assertThat(tree.snapshot()).isEqualTo(before);

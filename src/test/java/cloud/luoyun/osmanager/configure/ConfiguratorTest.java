@@ -2,6 +2,7 @@ package cloud.luoyun.osmanager.configure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cloud.luoyun.osmanager.TestFiles;
 import cloud.luoyun.osmanager.config.FloppyWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -76,7 +77,8 @@ class ConfiguratorTest {
     assertThat(r.exitCode()).as(r.steps().toString()).isZero();
     assertThat(outcomes(r)).containsExactly(
         Map.entry("config", Outcome.CHANGED), Map.entry("root-password", Outcome.CHANGED),
-        Map.entry("root-ssh-key", Outcome.CHANGED), Map.entry("nics", Outcome.CHANGED),
+        Map.entry("root-ssh-key", Outcome.CHANGED), Map.entry("sshd-web-login", Outcome.CHANGED),
+        Map.entry("nics", Outcome.CHANGED),
         Map.entry("network-files", Outcome.CHANGED), Map.entry("nameservers", Outcome.CHANGED),
         Map.entry("host-keys", Outcome.CHANGED), Map.entry("custom-script", Outcome.SKIPPED));
     // conf: the floppy's bytes, 0600
@@ -94,6 +96,10 @@ class ConfiguratorTest {
     assertThat(mode(tree.sys("root/.ssh"))).isEqualTo("rwx------");
     assertThat(mode(tree.sys("root/.ssh/authorized_keys"))).isEqualTo("rw-------");
     assertThat(Files.getAttribute(tree.sys("root/.ssh/authorized_keys"), "unix:uid")).isEqualTo(0);
+    // root's password from loopback, for the web terminal
+    assertThat(tree.sys(SshdWebLoginStep.FILE)).hasContent(SshdWebLoginStep.CONTENT);
+    assertThat(mode(tree.sys(SshdWebLoginStep.FILE))).isEqualTo("rw-r--r--");
+    assertThat(tree.sys("etc/ssh/sshd_config")).hasContent(ImageTree.SSHD_CONFIG);
     // NIC found by MAC: address, up, default route
     assertThat(ns.ip("-4", "-o", "addr", "show", "dev", "ens3")).contains("inet 10.0.0.5/24 brd 10.0.0.255");
     assertThat(ns.ip("-o", "link", "show", "dev", "ens3")).contains(",UP");
@@ -246,7 +252,8 @@ class ConfiguratorTest {
     Files.createDirectories(host.resolve("ssh"));
     Files.createDirectories(host.resolve("interfaces.d"));
     Files.writeString(host.resolve("ssh/ssh_host_ed25519_key"), "the build host's own key\n");
-    Files.delete(tree.sys("etc/ssh"));
+    Files.writeString(host.resolve("ssh/sshd_config"), ImageTree.SSHD_CONFIG);
+    TestFiles.deleteTree(tree.sys("etc/ssh"));
     Files.createSymbolicLink(tree.sys("etc/ssh"), host.resolve("ssh").toAbsolutePath());
     Files.createSymbolicLink(tree.sys("etc/network/interfaces.d"), host.resolve("interfaces.d").toAbsolutePath());
 
@@ -255,8 +262,10 @@ class ConfiguratorTest {
     assertThat(r.step("host-keys").get().outcome()).as(r.steps().toString()).isEqualTo(Outcome.FAILED);
     assertThat(r.step("host-keys").get().line()).contains("etc/ssh").contains("outside");
     assertThat(r.step("network-files").get().outcome()).isEqualTo(Outcome.FAILED);
+    assertThat(r.step("sshd-web-login").get().line()).contains("etc/ssh/sshd_config.d").contains("outside");
     try (var left = Files.list(host.resolve("ssh"))) {
-      assertThat(left.toList()).containsExactly(host.resolve("ssh/ssh_host_ed25519_key"));
+      assertThat(left.toList()).containsExactlyInAnyOrder(host.resolve("ssh/ssh_host_ed25519_key"),
+          host.resolve("ssh/sshd_config"));
     }
     assertThat(host.resolve("ssh/ssh_host_ed25519_key")).hasContent("the build host's own key");
     try (var left = Files.list(host.resolve("interfaces.d"))) {

@@ -21,9 +21,9 @@ import java.util.TreeMap;
 
 /**
  * A small image tree for {@code --root}, like Debian 12 as far as configure looks: etc/ with
- * shadow, resolv.conf, ssh, an ifupdown interfaces file that sources interfaces.d,
- * networking.service enabled (systemd wants links), the units of ifupdown and systemd-networkd
- * installed; and a home beside it.
+ * shadow, resolv.conf, sshd_config (including sshd_config.d), an ifupdown interfaces file that
+ * sources interfaces.d, networking.service enabled (systemd wants links), the units of ifupdown,
+ * ssh and systemd-networkd installed; and a home beside it.
  */
 final class ImageTree {
   /** Day 20000 after 1970-01-01: what the fixed clock makes the shadow's "last change" field. */
@@ -34,6 +34,10 @@ final class ImageTree {
       new byte[] {'o', 'p', 0x1f, (byte) 0xe9, ':', '!', ':', '1', ':', ':', ':', ':', ':', ':', '\n'});
   static final String SHADOW_ROOT = "root:*:19000:0:99999:7:::\n";
   static final int SHADOW_GID = 42;
+  /** Debian 12's sshd_config, the lines that matter here. */
+  static final String SSHD_CONFIG = "Include /etc/ssh/sshd_config.d/*.conf\n\n#PermitRootLogin prohibit-password\n"
+      + "#PasswordAuthentication yes\nKbdInteractiveAuthentication no\nUsePAM yes\nX11Forwarding yes\n"
+      + "PrintMotd no\n";
   static final String UNIT_DIR = "usr/lib/systemd/system";
 
   final Path root;
@@ -54,7 +58,9 @@ final class ImageTree {
     Files.writeString(root.resolve("etc/resolv.conf"), "nameserver 192.0.2.53\nsearch example.org\n");
     Files.writeString(root.resolve("etc/network/interfaces"), "auto lo\niface lo inet loopback\n"
         + "source /etc/network/interfaces.d/*\n");
-    for (String unit : new String[] {"networking.service", "systemd-networkd.service"}) {
+    Files.createDirectories(root.resolve("etc/ssh/sshd_config.d"));
+    Files.writeString(root.resolve("etc/ssh/sshd_config"), SSHD_CONFIG);
+    for (String unit : new String[] {"networking.service", "ssh.service", "systemd-networkd.service"}) {
       installUnit(unit);
     }
     enable("networking.service", "multi-user.target", "network-online.target");
