@@ -19,13 +19,19 @@ import org.slf4j.LoggerFactory;
  * The first step: where the config comes from (SPEC §3). Reads luoyun.ini from the source; when
  * it is valid and differs from {@code conf/luoyun.conf}, replaces that file atomically, mode 0600
  * (it holds KEY and the password hash). A missing floppy device gets the floppy driver loaded
- * and a few seconds to appear; with no floppy at all the existing conf is used. An invalid
- * luoyun.ini is refused before anything is written.
+ * and up to {@link #DEVICE_WAIT} to appear; with no floppy at all the existing conf is used, and
+ * with neither there is no config ({@link NoConfig}). An invalid luoyun.ini is refused before
+ * anything is written.
  */
 final class ConfigSource {
   private static final Logger log = LoggerFactory.getLogger(ConfigSource.class);
   static final String STEP = "config";
-  static final Duration DEVICE_WAIT = Duration.ofSeconds(3);
+  /**
+   * How long a floppy device may take to appear after {@code modprobe floppy}: the driver probes
+   * the controller, which takes a while on an emulated CPU (QEMU without KVM). Bounded, because an
+   * appliance booted by its builder has no floppy at all.
+   */
+  static final Duration DEVICE_WAIT = Duration.ofSeconds(10);
 
   /** The source or the config is unusable: one line naming what. */
   static final class BadInput extends Exception {
@@ -36,11 +42,20 @@ final class ConfigSource {
     }
   }
 
+  /** No floppy and no conf/luoyun.conf either: no config at all. The message says which device and file. */
+  static final class NoConfig extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    NoConfig(String message) {
+      super(message, null, false, false);
+    }
+  }
+
   record Loaded(InstanceConfig config, StepResult line) {}
 
   private ConfigSource() {}
 
-  static Loaded load(Configurator.Options o, CommandRunner runner) throws BadInput, InterruptedException {
+  static Loaded load(Configurator.Options o, CommandRunner runner) throws BadInput, NoConfig, InterruptedException {
     Path src = o.source();
     Path conf = o.home().conf();
     byte[] ini = null;
@@ -62,7 +77,7 @@ final class ConfigSource {
     }
     if (ini == null) {
       if (!Files.isRegularFile(conf)) {
-        throw new BadInput("source: " + noFloppy + " and no " + conf);
+        throw new NoConfig(noFloppy + " and no " + conf);
       }
       InstanceConfig config = parse(() -> InstanceConfig.load(conf));
       return new Loaded(config, new StepResult(STEP, Outcome.UNCHANGED,

@@ -14,11 +14,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The configurator (the seed's pyosc): takes the config the cloud handed over and applies it to the
- * system, one idempotent step at a time: root password, root SSH key, NIC addresses, network files,
- * name servers, SSH host keys of a new instance, then the appliance's {@code custom/scripts/config}.
+ * system, one idempotent step at a time: root password, root SSH key, root's password login to the
+ * web terminal, NIC addresses, network files, name servers, SSH host keys of a new instance, then
+ * the appliance's {@code custom/scripts/config}.
  *
  * <p>A failed step does not stop the others. An invalid config stops everything before the first
- * change. One instance per run; {@link #run} may be called from any thread but not concurrently.
+ * change. With no floppy and no conf there is no config: bad input when run by hand; at boot
+ * ({@link Options#beforeNetwork}) one skipped line and exit status 0, so that an appliance booted
+ * without a floppy fails no unit. One instance per run; {@link #run} may be called from any
+ * thread but not concurrently.
  */
 public final class Configurator {
   private static final Logger log = LoggerFactory.getLogger(Configurator.class);
@@ -27,9 +31,12 @@ public final class Configurator {
    * @param root prefix of every system path ({@code /} on an instance, an image tree otherwise)
    * @param source floppy device, floppy image, or plain luoyun.ini
    * @param netns run {@code ip} inside this network namespace ({@code ip -n}); empty on an instance
+   * @param beforeNetwork run by the boot unit, before any network backend starts: wait for the
+   *     config's NICs, leave bringing them up to an enabled backend, and let a boot without any
+   *     config pass (see {@link Configurator})
    */
   public record Options(Home home, Path root, Path source, boolean dryRun, Duration scriptTimeout,
-      Optional<String> netns) {
+      Optional<String> netns, boolean beforeNetwork) {
     public static final Path DEFAULT_SOURCE = Path.of("/dev/fd0");
     public static final Duration DEFAULT_SCRIPT_TIMEOUT = Duration.ofMinutes(5);
 
@@ -43,27 +50,31 @@ public final class Configurator {
 
     /** An instance's defaults: root {@code /}, source {@code /dev/fd0}, script limit 5 minutes. */
     public static Options of(Home home) {
-      return new Options(home, Path.of("/"), DEFAULT_SOURCE, false, DEFAULT_SCRIPT_TIMEOUT, Optional.empty());
+      return new Options(home, Path.of("/"), DEFAULT_SOURCE, false, DEFAULT_SCRIPT_TIMEOUT, Optional.empty(), false);
     }
 
     public Options withRoot(Path r) {
-      return new Options(home, r, source, dryRun, scriptTimeout, netns);
+      return new Options(home, r, source, dryRun, scriptTimeout, netns, beforeNetwork);
     }
 
     public Options withSource(Path s) {
-      return new Options(home, root, s, dryRun, scriptTimeout, netns);
+      return new Options(home, root, s, dryRun, scriptTimeout, netns, beforeNetwork);
     }
 
     public Options withDryRun(boolean d) {
-      return new Options(home, root, source, d, scriptTimeout, netns);
+      return new Options(home, root, source, d, scriptTimeout, netns, beforeNetwork);
     }
 
     public Options withScriptTimeout(Duration t) {
-      return new Options(home, root, source, dryRun, t, netns);
+      return new Options(home, root, source, dryRun, t, netns, beforeNetwork);
     }
 
     public Options withNetns(String ns) {
-      return new Options(home, root, source, dryRun, scriptTimeout, Optional.of(ns));
+      return new Options(home, root, source, dryRun, scriptTimeout, Optional.of(ns), beforeNetwork);
+    }
+
+    public Options withBeforeNetwork(boolean b) {
+      return new Options(home, root, source, dryRun, scriptTimeout, netns, b);
     }
   }
 
@@ -104,6 +115,8 @@ public final class Configurator {
     } catch (ConfigSource.BadInput e) {
       log.warn("config refused: {}", e.getMessage());
       return new Report(List.of(), Optional.of(e.getMessage()));
+    } catch (ConfigSource.NoConfig e) {
+      return noConfig(e.getMessage(), onStep);
     }
     loaded.config().warnings().forEach(w -> log.warn("luoyun.conf {}", w));
     List<StepResult> results = new ArrayList<>();
@@ -126,9 +139,25 @@ public final class Configurator {
     return new Report(results, Optional.empty());
   }
 
+  /**
+   * No floppy and no conf. Run by hand, that is bad input (exit 2). At boot it is an appliance
+   * started without a floppy (by its builder, say): nothing to do, and no unit may fail for it;
+   * the daemon's unit has ConditionPathExists on the conf, so it will not start either.
+   */
+  private Report noConfig(String what, Consumer<StepResult> onStep) {
+    if (!options.beforeNetwork()) {
+      log.warn("no config: {}", what);
+      return new Report(List.of(), Optional.of("source: " + what));
+    }
+    List<StepResult> results = new ArrayList<>();
+    report(new StepResult(ConfigSource.STEP, Outcome.SKIPPED, what + ": nothing to apply; the daemon "
+        + "(osmanager.service) will not start without " + options.home().conf(), options.dryRun()), results, onStep);
+    return new Report(results, Optional.empty());
+  }
+
   private List<Step> steps() {
-    return List.of(new RootPasswordStep(clock), new RootSshKeyStep(), new NicStep(), new NetworkFilesStep(),
-        new NameServerStep(), new HostKeyStep(), new CustomScriptStep());
+    return List.of(new RootPasswordStep(clock), new RootSshKeyStep(), new SshdWebLoginStep(), new NicStep(),
+        new NetworkFilesStep(), new NameServerStep(), new HostKeyStep(), new CustomScriptStep());
   }
 
   private static void report(StepResult r, List<StepResult> results, Consumer<StepResult> onStep) {

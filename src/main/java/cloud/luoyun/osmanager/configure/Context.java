@@ -2,6 +2,7 @@ package cloud.luoyun.osmanager.configure;
 
 import cloud.luoyun.osmanager.config.Home;
 import cloud.luoyun.osmanager.config.InstanceConfig;
+import cloud.luoyun.osmanager.config.MacAddress;
 import cloud.luoyun.osmanager.config.NetworkEntry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,6 +18,9 @@ final class Context {
   final CommandRunner runner;
   final Ip ip;
   private List<Ip.Link> links;
+  private boolean waitedForNics;
+  private String missingNote = "";
+  private Optional<NetworkBackend> backend;
 
   Context(InstanceConfig config, Configurator.Options options, CommandRunner runner) {
     this.config = config;
@@ -27,6 +31,11 @@ final class Context {
 
   boolean dryRun() {
     return options.dryRun();
+  }
+
+  /** Run by the boot unit, before the network backends start. */
+  boolean beforeNetwork() {
+    return options.beforeNetwork();
   }
 
   Home home() {
@@ -70,12 +79,43 @@ final class Context {
     return options.root().toAbsolutePath().normalize().equals(Path.of("/"));
   }
 
-  /** The links of the (namespace's) system, read once per run. */
+  /**
+   * The links of the (namespace's) system, read once per run; at boot (--before-network) after
+   * waiting for the NICs the config names by MAC to appear and get their final names.
+   */
   List<Ip.Link> links() throws IOException, InterruptedException {
+    if (links == null && beforeNetwork() && !waitedForNics && nicsAreTheSystems()) {
+      waitedForNics = true;
+      List<MacAddress> macs = config.settings().network().stream()
+          .filter(e -> e.ip().isPresent() && e.mac().isPresent()).map(e -> e.mac().get()).toList();
+      if (!macs.isEmpty()) {
+        NicWait.Result r = new NicWait(ip, NicWait.udevData(options.netns()), NicWait.LIMIT).await(macs);
+        links = r.links();
+        if (!r.missing().isEmpty()) {
+          missingNote = " (waited " + NicWait.LIMIT.toSeconds() + " s for it)";
+        }
+      }
+    }
     if (links == null) {
       links = ip.links();
     }
     return links;
+  }
+
+  /**
+   * The NICs {@code ip} sees are the configured system's: on the running system or in a given
+   * netns; not when applying to an image tree from a build host.
+   */
+  boolean nicsAreTheSystems() {
+    return liveRoot() || options.netns().isPresent();
+  }
+
+  /** The network backend of the system under --root, found once per run. */
+  Optional<NetworkBackend> backend() throws IOException {
+    if (backend == null) {
+      backend = NetworkBackend.detect(this);
+    }
+    return backend;
   }
 
   /** Forget the links read so far: a step changed them. */
@@ -109,8 +149,8 @@ final class Context {
       if (e.mac().isPresent()) {
         Optional<Ip.Link> byMac = nics.stream().filter(l -> l.mac().equals(e.mac())).findFirst()
             .or(() -> all.stream().filter(l -> l.mac().equals(e.mac())).findFirst());
-        out.add(new Match(i, e, byMac, byMac.isPresent() ? "" : "no NIC with MAC " + e.mac().get()));
-      } else if (!liveRoot() && options.netns().isEmpty()) {
+        out.add(new Match(i, e, byMac, byMac.isPresent() ? "" : "no NIC with MAC " + e.mac().get() + missingNote));
+      } else if (!nicsAreTheSystems()) {
         // Applying to an image tree from a build host: the host's own NICs are not the image's.
         out.add(new Match(i, e, Optional.empty(), "no mac; NICs are matched by position only with --root /"));
       } else {

@@ -1,6 +1,7 @@
 package cloud.luoyun.osmanager.configure;
 
 import java.io.IOException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -64,6 +65,20 @@ final class SysFiles {
   static void requireNoLink(Path p, String what) throws IOException {
     if (isLink(p)) {
       throw new IOException(what + " is a symbolic link; refusing to write through it");
+    }
+  }
+
+  /**
+   * Whether the shell-style pattern {@code glob} (as sshd's Include and ifupdown's source take it:
+   * {@code * ? [...]}, no braces) matches the absolute path {@code path}.
+   */
+  static boolean globMatches(String glob, String path) {
+    try {
+      // Java's glob syntax has {a,b} alternation and \ escapes; the shell's patterns here have neither.
+      String quoted = glob.replace("\\", "\\\\").replace("{", "\\{").replace("}", "\\}");
+      return FileSystems.getDefault().getPathMatcher("glob:" + quoted).matches(Path.of(path));
+    } catch (IllegalArgumentException e) { // PatternSyntaxException, an invalid path
+      return false;
     }
   }
 
