@@ -26,6 +26,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class Configurator {
   private static final Logger log = LoggerFactory.getLogger(Configurator.class);
+  /** The first line of every system file configure owns; a file without it is never touched. */
+  public static final String MARK = NetworkFilesStep.MARK;
+  /**
+   * The files configure writes for osmanager's own sake, as the image sees them: uninstall
+   * removes them (when they carry the {@link #MARK}). The network files stay: the instance keeps
+   * its addresses.
+   */
+  public static final List<String> OWN_FILES = List.of(SshdWebLoginStep.FILE);
 
   /**
    * @param root prefix of every system path ({@code /} on an instance, an image tree otherwise)

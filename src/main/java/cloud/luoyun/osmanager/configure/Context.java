@@ -4,8 +4,8 @@ import cloud.luoyun.osmanager.config.Home;
 import cloud.luoyun.osmanager.config.InstanceConfig;
 import cloud.luoyun.osmanager.config.MacAddress;
 import cloud.luoyun.osmanager.config.NetworkEntry;
+import cloud.luoyun.osmanager.util.ImageRoot;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +17,7 @@ final class Context {
   final Configurator.Options options;
   final CommandRunner runner;
   final Ip ip;
+  private final ImageRoot image;
   private List<Ip.Link> links;
   private boolean waitedForNics;
   private String missingNote = "";
@@ -27,6 +28,7 @@ final class Context {
     this.options = options;
     this.runner = runner;
     this.ip = new Ip(runner, options.netns());
+    this.image = new ImageRoot(options.root());
   }
 
   boolean dryRun() {
@@ -44,39 +46,22 @@ final class Context {
 
   /** A system path under {@code --root}: {@code sys("etc/shadow")}. */
   Path sys(String relative) {
-    return options.root().resolve(relative);
+    return image.resolve(relative);
   }
 
   /**
-   * A system folder under {@code --root} that a step will write into (or delete from). In an image
-   * tree, the folder (or its deepest existing ancestor) must really lie inside the root: an
-   * image's absolute symbolic link such as {@code etc/ssh -> /etc/ssh} means the image's own
-   * folder, but followed on the build host it is the host's, and writing through it would change
-   * the host. On the running system ({@code --root /}) nothing can lead outside, and links are the
-   * admin's own arrangement.
+   * A system folder under {@code --root} that a step will write into (or delete from), refused
+   * when in an image tree it leads out of the tree through a link (see {@link ImageRoot}).
    *
    * @throws IOException when the folder leads outside the root
    */
   Path writableDir(String relative) throws IOException {
-    Path dir = sys(relative);
-    if (liveRoot()) {
-      return dir;
-    }
-    Path realRoot = options.root().toRealPath();
-    Path existing = dir;
-    while (existing != null && !Files.exists(existing)) {
-      existing = existing.getParent();
-    }
-    if (existing == null || !existing.toRealPath().startsWith(realRoot)) {
-      throw new IOException(
-          relative + " leads outside " + options.root() + " (a symbolic link); not writing there");
-    }
-    return dir;
+    return image.writableDir(relative);
   }
 
   /** True when --root is the running system, so services may be told about changes. */
   boolean liveRoot() {
-    return options.root().toAbsolutePath().normalize().equals(Path.of("/"));
+    return image.isLive();
   }
 
   /**

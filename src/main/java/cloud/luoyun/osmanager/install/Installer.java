@@ -2,6 +2,7 @@ package cloud.luoyun.osmanager.install;
 
 import cloud.luoyun.osmanager.config.ConfigException;
 import cloud.luoyun.osmanager.config.Home;
+import cloud.luoyun.osmanager.configure.Configurator;
 import cloud.luoyun.osmanager.util.AtomicFile;
 import cloud.luoyun.osmanager.util.ImageRoot;
 import cloud.luoyun.osmanager.util.Processes;
@@ -42,8 +43,8 @@ import java.util.regex.Pattern;
  * </pre>
  * Nothing under {@code custom/} or {@code build/} is ever overwritten: they belong to the
  * appliance builder. Every file is written atomically and only when its content differs, so a
- * second run changes nothing. {@link #uninstall} removes what install wrote (and osmanager's sshd
- * drop-in), and leaves {@code custom/ conf/ build/ log/ state/}; with purge also {@code conf/
+ * second run changes nothing. {@link #uninstall} removes what install wrote (and the files
+ * configure owns for osmanager's sake: the sshd drop-in), and leaves {@code custom/ conf/ build/ log/ state/}; with purge also {@code conf/
  * log/ state/}, never {@code custom/} nor {@code build/}.
  *
  * <p>Each action is reported as one line to the consumer given. One run per instance; not
@@ -60,8 +61,6 @@ public final class Installer {
   /** The class-data archive made from it for the installed Java; bin/osmanager uses it when present. */
   static final String ARCHIVE = "osmanager.jsa";
   private static final Duration ARCHIVE_TIMEOUT = Duration.ofMinutes(3);
-  /** Files that configure writes for osmanager's own sake, removed with it (paths in the image). */
-  static final List<String> CONFIGURE_FILES = List.of();
 
   private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-r--r--");
   private static final Set<PosixFilePermission> EXEC = PosixFilePermissions.fromString("rwxr-xr-x");
@@ -298,8 +297,8 @@ public final class Installer {
     for (String script : initScripts()) {
       remove(r.writableDir(INIT_DIR).resolve(script));
     }
-    for (String f : CONFIGURE_FILES) {
-      remove(r.resolve(f));
+    for (String f : Configurator.OWN_FILES) {
+      removeIfMarked(r.resolve(f));
     }
     r.writableDir(options.home().toString());
     Path bin = home.dir().resolve("bin");
@@ -358,6 +357,21 @@ public final class Installer {
     if (Files.deleteIfExists(p)) {
       out.accept("removed " + shown(p));
     }
+  }
+
+  /** Removes a file configure wrote, recognised by its first line; anyone else's stays. */
+  private void removeIfMarked(Path p) throws IOException {
+    if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (var in = Files.newBufferedReader(p, StandardCharsets.ISO_8859_1)) {
+      String first = in.readLine();
+      if (first == null || !first.startsWith(Configurator.MARK)) {
+        out.accept("kept " + shown(p) + " (not osmanager's: no '" + Configurator.MARK + "' line)");
+        return;
+      }
+    }
+    remove(p);
   }
 
   private void removeIfEmpty(Path d) throws IOException {

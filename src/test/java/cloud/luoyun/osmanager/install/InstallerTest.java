@@ -174,6 +174,22 @@ class InstallerTest {
   }
 
   @Test
+  void uninstallRemovesConfiguresSshdDropInButNotAFileOfTheSameNameWithoutItsMark() throws Exception {
+    install();
+    Path dropIn = img.resolve("etc/ssh/sshd_config.d/00-osmanager-web-login.conf");
+    Files.createDirectories(dropIn.getParent());
+    Files.writeString(dropIn, "# managed by osmanager: root's password login for the web terminal\nMatch User root\n");
+
+    installer("/LuoYun").uninstall(false);
+
+    assertThat(dropIn).doesNotExist();
+    install();
+    Files.writeString(dropIn, "# the admin's own\nPermitRootLogin no\n");
+    installer("/LuoYun").uninstall(false);
+    assertThat(dropIn).hasContent("# the admin's own\nPermitRootLogin no");
+  }
+
+  @Test
   void purgeAlsoRemovesConfLogAndStateButNeverCustomOrBuildNorWhatALinkPointsAt() throws Exception {
     install();
     Files.writeString(img.resolve("LuoYun/conf/luoyun.conf"), "TAG=7\n");
