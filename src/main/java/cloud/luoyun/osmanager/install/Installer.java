@@ -28,6 +28,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Puts OS Manager into a system or an image tree, and takes it out again (the seed's install
@@ -35,6 +36,7 @@ import java.util.regex.Pattern;
  * <pre>
  * HOME/bin/osmanager.jar, HOME/bin/osmanager    the program and its launcher   (replaced on upgrade)
  * HOME/bin/osmanager.classlist, osmanager.jsa  its class list, and the class-data archive made from it
+ * HOME/runtime/                                  a Java runtime, when the jar came with one (the tarball)
  * lib/systemd/system/osmanager-configure.service, osmanager.service               (replaced on upgrade)
  * etc/init.d/osmanager-configure, etc/init.d/osmanager   for images without systemd (replaced on upgrade)
  * HOME/conf/ log/ state/ build/ custom/www/withcookie/ custom/www/nocookie/ custom/scripts/   where absent
@@ -58,6 +60,8 @@ public final class Installer {
   static final String WANTS_DIR = "etc/systemd/system";
   /** The classes an instance's life loads, listed at build time; beside the jar. */
   static final String CLASS_LIST = "osmanager.classlist";
+  /** A Java runtime beside bin/ (the tarball's, made with jlink): bin/osmanager prefers it. */
+  static final String RUNTIME = "runtime";
   /** The class-data archive made from it for the installed Java; bin/osmanager uses it when present. */
   static final String ARCHIVE = "osmanager.jsa";
   private static final Duration ARCHIVE_TIMEOUT = Duration.ofMinutes(3);
@@ -138,6 +142,10 @@ public final class Installer {
     Path bin = dir(home.dir().resolve("bin"), DIR);
     copyJar(jar, bin.resolve("osmanager.jar"));
     write(bin.resolve("osmanager"), resource("osmanager.sh"), EXEC);
+    Path runtime = jar.toAbsolutePath().getParent().resolveSibling(RUNTIME);
+    if (Files.isExecutable(runtime.resolve("bin/java"))) {
+      copyRuntime(runtime, home.dir().resolve(RUNTIME));
+    }
     Path classList = jar.resolveSibling(CLASS_LIST);
     if (Files.isRegularFile(classList)) {
       if (!Files.isSameFile(classList.getParent(), bin)) {
@@ -231,7 +239,7 @@ public final class Installer {
     Path jar = bin.resolve("osmanager.jar").toRealPath();
     Path tmp = bin.resolve("." + ARCHIVE + ".new");
     Files.deleteIfExists(tmp);
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String java = javaOfTheLauncher(bin).toString();
     Processes.Result r = Processes.run(List.of(java, "-Xshare:dump", "-XX:+UseSerialGC",
         "-XX:SharedClassListFile=" + bin.resolve(CLASS_LIST), "-XX:SharedArchiveFile=" + tmp, "-cp", jar.toString()),
         ARCHIVE_TIMEOUT);
@@ -242,7 +250,79 @@ public final class Installer {
       return;
     }
     Files.move(tmp, archive, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    out.accept("wrote " + shown(archive) + " (class-data archive for " + System.getProperty("java.vm.version") + ")");
+    out.accept("wrote " + shown(archive) + " (class-data archive for " + shown(Path.of(java)) + ")");
+  }
+
+  /**
+   * The java bin/osmanager will start: the runtime beside bin/ when there is one, else the one
+   * running this install (which the launcher found the same way: OSMANAGER_JAVA, JAVA_HOME, PATH).
+   */
+  private static Path javaOfTheLauncher(Path bin) {
+    Path bundled = bin.resolveSibling(RUNTIME).resolve("bin/java");
+    return Files.isExecutable(bundled) ? bundled : Path.of(System.getProperty("java.home"), "bin", "java");
+  }
+
+  /**
+   * Copies the runtime tree into the home, replacing an older one only when something differs; the
+   * new tree is complete under a temporary name before it takes the old one's place.
+   */
+  private void copyRuntime(Path from, Path to) throws IOException {
+    if (Files.isDirectory(to, LinkOption.NOFOLLOW_LINKS) && sameTree(from, to)) {
+      out.accept("unchanged " + shown(to) + "/");
+      return;
+    }
+    Path fresh = to.resolveSibling("." + RUNTIME + ".new");
+    Path old = to.resolveSibling("." + RUNTIME + ".old");
+    removeTree(fresh, false);
+    removeTree(old, false);
+    copyTree(from, fresh);
+    if (Files.exists(to, LinkOption.NOFOLLOW_LINKS)) {
+      Files.move(to, old, StandardCopyOption.ATOMIC_MOVE);
+    }
+    Files.move(fresh, to, StandardCopyOption.ATOMIC_MOVE);
+    removeTree(old, false);
+    out.accept("wrote " + shown(to) + "/ (a Java runtime)");
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    Files.walkFileTree(from, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+        Path d = to.resolve(from.relativize(dir).toString());
+        Files.createDirectory(d);
+        Files.setPosixFilePermissions(d, Files.getPosixFilePermissions(dir));
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+        Path f = to.resolve(from.relativize(file).toString());
+        Files.copy(file, f, LinkOption.NOFOLLOW_LINKS, StandardCopyOption.COPY_ATTRIBUTES);
+        return FileVisitResult.CONTINUE;
+      }
+    });
+  }
+
+  /** True when both trees hold the same files with the same bytes. */
+  private static boolean sameTree(Path a, Path b) throws IOException {
+    List<Path> as;
+    List<Path> bs;
+    try (Stream<Path> sa = Files.walk(a); Stream<Path> sb = Files.walk(b)) {
+      as = sa.map(a::relativize).sorted().toList();
+      bs = sb.map(b::relativize).sorted().toList();
+    }
+    if (!as.equals(bs)) {
+      return false;
+    }
+    for (Path rel : as) {
+      Path fa = a.resolve(rel.toString());
+      Path fb = b.resolve(rel.toString());
+      if (Files.isRegularFile(fa, LinkOption.NOFOLLOW_LINKS)
+          && (Files.size(fa) != Files.size(fb) || Files.mismatch(fa, fb) != -1)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Enables the units as {@code systemctl enable} would, or the init scripts where systemd is absent. */
@@ -306,6 +386,7 @@ public final class Installer {
     remove(bin.resolve("osmanager.jar"));
     remove(bin.resolve(CLASS_LIST));
     remove(bin.resolve(ARCHIVE));
+    removeTree(home.dir().resolve(RUNTIME));
     removeIfEmpty(bin);
     if (purge) {
       for (Path d : List.of(home.confDir(), home.logDir(), home.stateDir())) {
@@ -388,6 +469,10 @@ public final class Installer {
 
   /** Deletes a folder and everything in it, never following a symbolic link out of it. */
   private void removeTree(Path d) throws IOException {
+    removeTree(d, true);
+  }
+
+  private void removeTree(Path d, boolean report) throws IOException {
     if (!Files.exists(d, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
@@ -411,7 +496,9 @@ public final class Installer {
         }
       });
     }
-    out.accept("removed " + shown(d) + "/");
+    if (report) {
+      out.accept("removed " + shown(d) + "/");
+    }
   }
 
   // ---------------------------------------------------------------------------------------------

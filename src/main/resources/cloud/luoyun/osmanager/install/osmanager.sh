@@ -4,7 +4,8 @@
 #   bin/osmanager status        bin/osmanager configure --dry-run        bin/osmanager --help
 # Written by 'osmanager install' (and the .deb); replaced on upgrade: put local settings in
 # the environment instead:
-#   OSMANAGER_JAVA       the java binary (else $JAVA_HOME/bin/java, else java on PATH)
+#   OSMANAGER_JAVA       the java binary (else the runtime beside bin/, from the tarball, else
+#                        $JAVA_HOME/bin/java, else java on PATH)
 #   OSMANAGER_JAVA_OPTS  more JVM flags, added after ours (so they win)
 set -eu
 
@@ -13,6 +14,8 @@ bin=${self%/*}
 
 if [ -n "${OSMANAGER_JAVA:-}" ]; then
   java=$OSMANAGER_JAVA
+elif [ -x "$bin/../runtime/bin/java" ]; then
+  java=$bin/../runtime/bin/java
 elif [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
   java=$JAVA_HOME/bin/java
 elif command -v java >/dev/null 2>&1; then
