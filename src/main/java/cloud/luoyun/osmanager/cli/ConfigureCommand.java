@@ -1,11 +1,13 @@
 package cloud.luoyun.osmanager.cli;
 
 import cloud.luoyun.osmanager.configure.Configurator;
+import cloud.luoyun.osmanager.configure.Outcome;
 import cloud.luoyun.osmanager.configure.Report;
 import cloud.luoyun.osmanager.util.Logging;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.logging.Level;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -54,11 +56,13 @@ final class ConfigureCommand implements Callable<Integer> {
     Configurator.Options options = Configurator.Options.of(home.home())
         .withRoot(root).withSource(source).withDryRun(dryRun).withBeforeNetwork(beforeNetwork);
     PrintWriter out = spec.commandLine().getOut();
+    // Under systemd each line carries its priority: a failed step is an error, a refused config a
+    // warning (journalctl -p warning shows a broken boot).
     Report report = new Configurator(options).run(step -> {
-      out.println(step.line());
+      out.println(Logging.line(step.outcome() == Outcome.FAILED ? Level.SEVERE : Level.INFO, step.line()));
       out.flush();
     });
-    report.badInput().ifPresent(msg -> spec.commandLine().getErr().println(msg));
+    report.badInput().ifPresent(msg -> spec.commandLine().getErr().println(Logging.line(Level.WARNING, msg)));
     return report.exitCode();
   }
 }

@@ -169,7 +169,11 @@ public final class Configurator {
   }
 
   private static void report(StepResult r, List<StepResult> results, Consumer<StepResult> onStep) {
-    log.info("{}", r.line());
+    if (r.outcome() == Outcome.FAILED) {
+      log.error("{}", r.line());
+    } else {
+      log.info("{}", r.line());
+    }
     results.add(r);
     onStep.accept(r);
   }
