@@ -1,6 +1,7 @@
 package cloud.luoyun.osmanager.cli;
 
 import cloud.luoyun.osmanager.config.ConfigException;
+import cloud.luoyun.osmanager.util.Errors;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -99,7 +100,7 @@ public final class Main implements Runnable {
         cmd.getErr().println(e.getMessage());
         return EXIT_BAD_INPUT;
       }
-      cmd.getErr().println("osmanager " + cmd.getCommandName() + ": " + e);
+      cmd.getErr().println("osmanager " + cmd.getCommandName() + ": " + Errors.describe(e));
       return EXIT_FAILED;
     });
     return cl;

@@ -4,6 +4,7 @@ import cloud.luoyun.osmanager.config.ConfigException;
 import cloud.luoyun.osmanager.config.FloppyReader;
 import cloud.luoyun.osmanager.config.InstanceConfig;
 import cloud.luoyun.osmanager.util.AtomicFile;
+import cloud.luoyun.osmanager.util.Errors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -73,7 +74,7 @@ final class ConfigSource {
     } catch (FloppyReader.NoMediumException e) {
       noFloppy = "no floppy in " + src;
     } catch (IOException e) {
-      throw new BadInput("source: " + e.getMessage());
+      throw new BadInput("source: " + Errors.describe(e));
     }
     if (ini == null) {
       if (!Files.isRegularFile(conf)) {
@@ -89,7 +90,7 @@ final class ConfigSource {
       return new Loaded(config, store(o, conf, ini, src));
     } catch (IOException e) {
       return new Loaded(config, new StepResult(STEP, Outcome.FAILED,
-          "cannot write " + conf + ": " + e.getMessage() + "; applying the config from " + src, o.dryRun()));
+          "cannot write " + Errors.describe(e) + "; applying the config from " + src, o.dryRun()));
     }
   }
 
@@ -99,7 +100,9 @@ final class ConfigSource {
     if (same && modeOk) {
       return new StepResult(STEP, Outcome.UNCHANGED, conf + " matches " + src, o.dryRun());
     }
-    if (!o.dryRun()) {
+    if (o.dryRun()) {
+      SysFiles.checkWritable(conf);
+    } else {
       Files.createDirectories(conf.getParent());
       if (!modeOk) {
         Files.setPosixFilePermissions(conf, SysFiles.RW_OWNER); // narrow first: never readable with the new KEY

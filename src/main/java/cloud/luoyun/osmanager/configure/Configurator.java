@@ -1,6 +1,7 @@
 package cloud.luoyun.osmanager.configure;
 
 import cloud.luoyun.osmanager.config.Home;
+import cloud.luoyun.osmanager.util.Errors;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -138,8 +139,8 @@ public final class Configurator {
       } catch (InterruptedException e) {
         throw e;
       } catch (Exception e) {
-        log.warn("{} failed", step.name(), e);
-        r = step.failed(c, e.getMessage() == null ? e.toString() : e.getMessage());
+        log.debug("{} failed", step.name(), e); // the step's line says what and why; the trace for -v
+        r = step.failed(c, Errors.describe(e));
       }
       log.debug("{} took {} ms", step.name(), (System.nanoTime() - t0) / 1_000_000);
       report(r, results, onStep);

@@ -110,7 +110,9 @@ final class NetworkFilesStep implements Step {
       boolean same = SysFiles.exists(w.getKey()) && java.util.Arrays.equals(Files.readAllBytes(w.getKey()), bytes);
       if (!same) {
         did.add((c.dryRun() ? "would write " : "wrote ") + SysFiles.rel(c, w.getKey()));
-        if (!c.dryRun()) {
+        if (c.dryRun()) {
+          SysFiles.checkWritable(w.getKey());
+        } else {
           AtomicFile.write(w.getKey(), bytes, mode);
         }
       }

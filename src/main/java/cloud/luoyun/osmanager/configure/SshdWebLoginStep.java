@@ -72,6 +72,7 @@ final class SshdWebLoginStep implements Step {
       return skipped(c, SysFiles.rel(c, file) + " is not osmanager's (no mark), left alone");
     }
     if (c.dryRun()) {
+      SysFiles.checkWritable(file);
       return changed(c, "would write " + SysFiles.rel(c, file));
     }
     if (!Files.isDirectory(dir)) {
@@ -91,6 +92,7 @@ final class SshdWebLoginStep implements Step {
     }
     c.writableDir(DIR);
     if (c.dryRun()) {
+      SysFiles.checkWritable(file);
       return changed(c, "would remove " + SysFiles.rel(c, file) + ": " + why);
     }
     Files.delete(file);

@@ -1,6 +1,7 @@
 package cloud.luoyun.osmanager.configure;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -79,6 +80,25 @@ final class SysFiles {
       return FileSystems.getDefault().getPathMatcher("glob:" + quoted).matches(Path.of(path));
     } catch (IllegalArgumentException e) { // PatternSyntaxException, an invalid path
       return false;
+    }
+  }
+
+  /**
+   * In a dry run, what the write it stands for would meet: a file is replaced by a temp file and a
+   * rename in its folder, so the folder (or, where it does not exist yet, the nearest one that
+   * does) must be writable by this process. A dry run as a user who could not apply the config
+   * thus says so instead of "would change".
+   *
+   * @throws AccessDeniedException naming the folder
+   */
+  static void checkWritable(Path file) throws IOException {
+    Path dir = file.toAbsolutePath().getParent();
+    while (dir != null && !Files.exists(dir)) {
+      dir = dir.getParent();
+    }
+    if (dir != null && !Files.isWritable(dir)) {
+      throw new AccessDeniedException(dir.toString(), null,
+          "not writable by this user, so " + file.getFileName() + " could not be written");
     }
   }
 

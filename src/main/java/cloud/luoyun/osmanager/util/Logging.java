@@ -134,7 +134,7 @@ public final class Logging {
         file.setLevel(level);
         root.addHandler(file);
       } catch (IOException | RuntimeException e) {
-        root.warning("cannot write logs to " + logDir + ": " + e.getMessage() + "; logging to stdout only");
+        root.warning("cannot write logs to " + logDir + ": " + Errors.describe(e) + "; logging to stdout only");
       }
     }
   }

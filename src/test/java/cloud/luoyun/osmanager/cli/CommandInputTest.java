@@ -40,7 +40,8 @@ class CommandInputTest {
   @Test
   void anAgentWithoutAConfigIsRefusedNamingTheFile() {
     assertThat(run("agent", "--home", dir.toString())).isEqualTo(2);
-    assertThat(err.toString()).startsWith(dir.resolve("conf/luoyun.conf") + ": cannot read").doesNotContain("\n\n");
+    assertThat(err.toString()).startsWith(dir.resolve("conf/luoyun.conf") + ": no such file; 'osmanager configure' "
+        + "stores it there").doesNotContain("\n\n");
     assertThat(err.toString().lines()).hasSize(1);
   }
 
