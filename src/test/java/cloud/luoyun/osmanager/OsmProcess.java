@@ -42,6 +42,11 @@ public final class OsmProcess implements AutoCloseable {
     command.add(System.getProperty("java.class.path"));
     command.add("cloud.luoyun.osmanager.cli.Main");
     command.addAll(List.of(args));
+    return startCommand(command);
+  }
+
+  /** Starts a whole command line (e.g. another Java runtime with the packaged jar). */
+  public static OsmProcess startCommand(List<String> command) throws IOException {
     return new OsmProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
   }
 

@@ -1,11 +1,13 @@
 package cloud.luoyun.osmanager.cli;
 
 import cloud.luoyun.osmanager.configure.Configurator;
+import cloud.luoyun.osmanager.configure.Outcome;
 import cloud.luoyun.osmanager.configure.Report;
 import cloud.luoyun.osmanager.util.Logging;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.logging.Level;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,8 +18,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "configure", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
         "Read the instance config the cloud handed over (luoyun.ini on the config floppy), store it as "
-            + "conf/luoyun.conf, and apply it: root password, root SSH key, NIC addresses (by MAC), "
-            + "network files, name servers, new SSH host keys for a new instance, then custom/scripts/config.",
+            + "conf/luoyun.conf, and apply it: root password, root SSH key, root's password login to the web "
+            + "terminal (an sshd drop-in: from this machine only), NIC addresses (by MAC), network files, "
+            + "name servers, new SSH host keys for a new instance, then custom/scripts/config.",
         "Prints one line per step: '<step>: changed|unchanged|skipped|failed[: detail]'.",
         "Exit status: 0 all steps good, 1 a step failed, 2 the config or its source is invalid "
             + "(one line on stderr naming the field; nothing is changed)."})
@@ -39,17 +42,27 @@ final class ConfigureCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "Print what each step would change; change nothing.")
   boolean dryRun;
 
+  @Option(names = "--before-network",
+      description = "Run as the boot unit does, before any network backend starts: wait up to 10 s for the "
+          + "config's NICs (by MAC) to appear and be named by udev; when NetworkManager, systemd-networkd or "
+          + "ifupdown is enabled and reads the network files written here, leave the NICs to it (no 'ip' "
+          + "commands); do not reload sshd; and with neither a floppy nor conf/luoyun.conf, exit 0 saying "
+          + "there is nothing to apply. Without it NICs are set at once with 'ip'.")
+  boolean beforeNetwork;
+
   @Override
   public Integer call() throws InterruptedException {
     Logging.configure(dryRun ? null : home.home().logDir(), "configure.log", false, false);
     Configurator.Options options = Configurator.Options.of(home.home())
-        .withRoot(root).withSource(source).withDryRun(dryRun);
+        .withRoot(root).withSource(source).withDryRun(dryRun).withBeforeNetwork(beforeNetwork);
     PrintWriter out = spec.commandLine().getOut();
+    // Under systemd each line carries its priority: a failed step is an error, a refused config a
+    // warning (journalctl -p warning shows a broken boot).
     Report report = new Configurator(options).run(step -> {
-      out.println(step.line());
+      out.println(Logging.line(step.outcome() == Outcome.FAILED ? Level.SEVERE : Level.INFO, step.line()));
       out.flush();
     });
-    report.badInput().ifPresent(msg -> spec.commandLine().getErr().println(msg));
+    report.badInput().ifPresent(msg -> spec.commandLine().getErr().println(Logging.line(Level.WARNING, msg)));
     return report.exitCode();
   }
 }

@@ -5,6 +5,7 @@ import cloud.luoyun.osmanager.config.Ipv4Address;
 import cloud.luoyun.osmanager.controller.ControllerEvent;
 import cloud.luoyun.osmanager.controller.DevController;
 import cloud.luoyun.osmanager.controller.Instances;
+import cloud.luoyun.osmanager.util.Errors;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -63,7 +64,7 @@ final class ControllerCommand implements Callable<Integer> {
     try {
       known = Instances.load(instances);
     } catch (IOException e) {
-      throw new ConfigException("--instances", "cannot read " + instances + ": " + e.getMessage());
+      throw new ConfigException("--instances", "cannot read " + instances + ": " + Errors.reason(e));
     }
     PrintStream out = System.out;
     DevController controller = new DevController(new DevController.Options(bindAddress.toInetAddress(), port, known,

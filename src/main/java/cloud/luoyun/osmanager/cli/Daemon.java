@@ -14,6 +14,7 @@ import cloud.luoyun.osmanager.web.WebServers;
 import cloud.luoyun.osmanager.webssh.WebTerminal;
 import cloud.luoyun.osmanager.webssh.WebTerminalSettings;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import org.eclipse.jetty.server.Server;
@@ -57,8 +58,10 @@ final class Daemon implements AutoCloseable {
    * @param terminalPort the web terminal's port, or null for the config's (else 8001); the
    *     terminal listens on the page server's address
    * @param sshPort the local sshd the terminal logs into
+   * @param sshHostKeys that sshd's public host keys, the only ones the terminal trusts
    */
-  void start(InetSocketAddress pagesAt, Integer terminalPort, int sshPort, Logger log) throws Exception {
+  void start(InetSocketAddress pagesAt, Integer terminalPort, int sshPort, Path sshHostKeys, Logger log)
+      throws Exception {
     agent = new Agent(AgentSettings.from(home, config, statusInterval, AgentSettings.DEFAULT_STATUS_TIMEOUT),
         agentListener);
     Agent a = agent;
@@ -74,7 +77,8 @@ final class Daemon implements AutoCloseable {
           ? Optional.empty() : Optional.of(pagesAt.getAddress().getHostAddress());
       terminal = new WebTerminal(WebTerminalSettings.defaults(home.stateDir())
           .withBind(host, port)
-          .withSsh(WebTerminalSettings.DEFAULT_SSH_HOST, sshPort));
+          .withSsh(WebTerminalSettings.DEFAULT_SSH_HOST, sshPort)
+          .withSshHostKeys(sshHostKeys));
       ((ContextHandlerCollection) server.getHandler()).addHandler(terminal.attach(server));
     }
     server.start();

@@ -1,7 +1,9 @@
 package cloud.luoyun.osmanager.cli;
 
 import cloud.luoyun.osmanager.config.ConfigException;
+import cloud.luoyun.osmanager.webssh.WebTerminalSettings;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
@@ -23,6 +25,12 @@ final class DaemonOptions {
       description = "Port of this instance's sshd, which the web terminal logs into. Default: ${DEFAULT-VALUE}.")
   int sshPort;
 
+  @Option(names = "--ssh-host-keys", paramLabel = "DIR", defaultValue = WebTerminalSettings.DEFAULT_SSH_HOST_KEYS,
+      description = "Folder of the public host keys of this instance's sshd (ssh_host_*_key.pub, made anew by "
+          + "configure for each instance): the web terminal trusts exactly these, or pins the key on first use "
+          + "when there are none. Default: ${DEFAULT-VALUE}.")
+  Path sshHostKeys;
+
   @Option(names = {"-v", "--verbose"}, description = "Log debugging detail too.")
   boolean verbose;
 
@@ -33,6 +41,9 @@ final class DaemonOptions {
       checkPort("--webssh-port", websshPort, 0);
     }
     checkPort("--ssh-port", sshPort, 1);
+    if (sshHostKeys.toString().isBlank()) {
+      throw new ConfigException("--ssh-host-keys", "empty");
+    }
     if (statusInterval < 1) {
       throw new ConfigException("--status-interval", "must be at least 1 second: " + statusInterval);
     }
@@ -40,6 +51,11 @@ final class DaemonOptions {
 
   Duration statusInterval() {
     return Duration.ofSeconds(statusInterval);
+  }
+
+  /** Absolute: the terminal reads it at every login. */
+  Path sshHostKeys() {
+    return sshHostKeys.toAbsolutePath();
   }
 
   InetSocketAddress pagesAddress() {

@@ -9,6 +9,7 @@ import cloud.luoyun.osmanager.configure.Report;
 import cloud.luoyun.osmanager.controller.DevController;
 import cloud.luoyun.osmanager.controller.Instances;
 import cloud.luoyun.osmanager.util.Logging;
+import cloud.luoyun.osmanager.webssh.WebTerminalSettings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -60,6 +61,9 @@ final class DemoCommand implements Callable<Integer> {
       + "NJXM69Fvr.ybi923iEA/Hk1";
   private static final String PUBLIC_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAICLLz0JhZoHlDBh2ZMkTmgtsui1UzHhdYhQfF5"
       + "+QD8NJ owner@example";
+
+  /** The terminal logs into this machine's sshd: its keys, not the image tree's (configure's). */
+  private static final Path OWN_HOST_KEYS = Path.of(WebTerminalSettings.DEFAULT_SSH_HOST_KEYS);
 
   @Option(names = "--seconds", paramLabel = "N", defaultValue = "0",
       description = "Stop by itself after N seconds (0: run until Ctrl-C). Default: ${DEFAULT-VALUE}.")
@@ -146,13 +150,14 @@ final class DemoCommand implements Callable<Integer> {
     Daemon daemon = new Daemon(home, config, e -> print("agent", e.line()), interval, "demo");
     started.push(daemon);
     try {
-      daemon.start(new InetSocketAddress(loopback, webPort), webPort == 0 ? Integer.valueOf(0) : null, 22, log);
+      daemon.start(new InetSocketAddress(loopback, webPort), webPort == 0 ? Integer.valueOf(0) : null, 22, OWN_HOST_KEYS,
+          log);
     } catch (IOException e) {
       started.pop().close();
       print("demo", "port " + webPort + " or 8001 is in use (" + e.getMessage() + "); taking free ones");
       daemon = new Daemon(home, config, e2 -> print("agent", e2.line()), interval, "demo");
       started.push(daemon);
-      daemon.start(new InetSocketAddress(loopback, 0), 0, 22, log);
+      daemon.start(new InetSocketAddress(loopback, 0), 0, 22, OWN_HOST_KEYS, log);
     }
     return daemon;
   }

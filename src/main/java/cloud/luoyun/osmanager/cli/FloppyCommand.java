@@ -41,7 +41,7 @@ final class FloppyCommand implements Callable<Integer> {
     } catch (IOException e) {
       spec.commandLine().getErr().println("luoyun.ini: " + (ini.length > FloppyWriter.CAPACITY
           ? "more than " + FloppyWriter.CAPACITY + " bytes; a config floppy holds at most " + FloppyWriter.CAPACITY
-          : e.getMessage()));
+          : ini.length == 0 ? "empty (nothing came on standard input)" : e.getMessage()));
       return Main.EXIT_BAD_INPUT;
     }
     try {

@@ -3,7 +3,9 @@ package cloud.luoyun.osmanager.cli;
 import cloud.luoyun.osmanager.config.ConfigException;
 import cloud.luoyun.osmanager.config.Home;
 import cloud.luoyun.osmanager.config.InstanceConfig;
+import cloud.luoyun.osmanager.util.Errors;
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import picocli.CommandLine.Option;
@@ -23,8 +25,11 @@ final class HomeOption {
     Home h = home();
     try {
       return h.loadConfig();
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(h.conf().toString(), "no such file; 'osmanager configure' stores it there from the "
+          + "config floppy (or give --home)");
     } catch (IOException e) {
-      throw new ConfigException(h.conf().toString(), "cannot read: " + e.getMessage());
+      throw new ConfigException(h.conf().toString(), "cannot read: " + Errors.reason(e));
     }
   }
 

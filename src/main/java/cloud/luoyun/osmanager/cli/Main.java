@@ -1,11 +1,16 @@
 package cloud.luoyun.osmanager.cli;
 
 import cloud.luoyun.osmanager.config.ConfigException;
+import cloud.luoyun.osmanager.util.Errors;
+import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The {@code osmanager} command. Exit status of every subcommand: 0 done; 1 failed while applying
@@ -14,35 +19,47 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "osmanager", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "The LuoYun instance agent: applies the cloud's config, keeps the instance registered "
-        + "with the controller, serves its page and a web terminal.",
+        + "with the controller, serves its page and a web terminal. 'osmanager COMMAND --help' tells more.",
     subcommands = {CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   public static final int EXIT_OK = 0;
   public static final int EXIT_FAILED = 1;
   public static final int EXIT_BAD_INPUT = 2;
 
+  @Spec CommandSpec spec;
+
+  /** Bare {@code osmanager}: the usage, with every command. */
   @Override
   public void run() {
-    new CommandLine(this).usage(System.out);
+    spec.commandLine().usage(spec.commandLine().getOut());
   }
 
+  private record Entry(Supplier<Object> make, String summary) {}
+
   /**
-   * The subcommands, in the order --help lists them. Built on demand: picocli reflects over every
-   * command it is given, and a boot-time run needs only one.
+   * The subcommands, in the order --help lists them, each with the one line that list shows.
+   * Built on demand: picocli reflects over every command it is given, and a boot-time run needs
+   * only one.
    */
-  private static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
+  private static final Map<String, Entry> COMMANDS = new LinkedHashMap<>();
+
+  private static void command(String name, Supplier<Object> make, String summary) {
+    COMMANDS.put(name, new Entry(make, summary));
+  }
 
   static {
-    COMMANDS.put("configure", ConfigureCommand::new);
-    COMMANDS.put("agent", AgentCommand::new);
-    COMMANDS.put("web", WebCommand::new);
-    COMMANDS.put("webssh", WebSshCommand::new);
-    COMMANDS.put("run", RunCommand::new);
-    COMMANDS.put("boot", BootCommand::new);
-    COMMANDS.put("status", StatusCommand::new);
-    COMMANDS.put("controller", ControllerCommand::new);
-    COMMANDS.put("floppy", FloppyCommand::new);
-    COMMANDS.put("demo", DemoCommand::new);
+    command("configure", ConfigureCommand::new, "Apply the cloud's config from the floppy to this system.");
+    command("agent", AgentCommand::new, "Keep the instance registered with the controller.");
+    command("web", WebCommand::new, "Serve the instance's own page (port 8080).");
+    command("webssh", WebSshCommand::new, "Serve a terminal in the browser (port 8001).");
+    command("run", RunCommand::new, "The daemon: agent, page and terminal in one process.");
+    command("boot", BootCommand::new, "configure, then run, in one process.");
+    command("status", StatusCommand::new, "Say what the daemon is doing (exit 0 running, 3 not).");
+    command("controller", ControllerCommand::new, "A development controller, for tests and image builders.");
+    command("floppy", FloppyCommand::new, "Write a config floppy image, as a compute node does.");
+    command("install", InstallCommand::new, "Put OS Manager into this system or an image tree.");
+    command("uninstall", UninstallCommand::new, "Take OS Manager out again (custom/, conf/, build/ stay).");
+    command("demo", DemoCommand::new, "An instance's whole life on this machine, in a temp folder.");
   }
 
   public static void main(String[] args) {
@@ -61,14 +78,21 @@ public final class Main implements Runnable {
   static CommandLine commandLine(String first) {
     CommandLine cl = new CommandLine(new Main());
     if (first != null && COMMANDS.containsKey(first)) {
-      cl.addSubcommand(first, COMMANDS.get(first).get());
+      add(cl, first, COMMANDS.get(first));
     } else {
-      COMMANDS.forEach((name, make) -> cl.addSubcommand(name, make.get()));
+      COMMANDS.forEach((name, entry) -> add(cl, name, entry));
     }
-    // Bad options are bad input: one line naming the problem, not the whole usage text.
+    // Bad options are bad input: one line naming the problem (and what was probably meant), not
+    // the whole usage text.
     cl.setParameterExceptionHandler((e, args) -> {
       CommandLine cmd = e.getCommandLine();
-      cmd.getErr().println(e.getMessage() + " (see: " + cmd.getCommandSpec().qualifiedName() + " --help)");
+      PrintWriter err = cmd.getErr();
+      err.println(e.getMessage() + " (see: " + cmd.getCommandSpec().qualifiedName() + " --help)");
+      if (e instanceof UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+        err.println("Did you mean: " + String.join(" or ", u.getSuggestions().stream()
+            .map(hint -> hint.startsWith("-") ? hint : cmd.getCommandSpec().qualifiedName() + " " + hint).toList())
+            + "?");
+      }
       return EXIT_BAD_INPUT;
     });
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -76,10 +100,18 @@ public final class Main implements Runnable {
         cmd.getErr().println(e.getMessage());
         return EXIT_BAD_INPUT;
       }
-      cmd.getErr().println("osmanager " + cmd.getCommandName() + ": " + e);
+      cmd.getErr().println("osmanager " + cmd.getCommandName() + ": " + Errors.describe(e));
       return EXIT_FAILED;
     });
     return cl;
+  }
+
+  /** A subcommand with its one-line summary (the list's line, and its own help's first) and the version. */
+  private static void add(CommandLine cl, String name, Entry entry) {
+    CommandLine sub = new CommandLine(entry.make().get());
+    sub.getCommandSpec().usageMessage().header(entry.summary());
+    sub.getCommandSpec().versionProvider(new Version());
+    cl.addSubcommand(name, sub);
   }
 
   static final class Version implements CommandLine.IVersionProvider {

@@ -2,6 +2,7 @@ package cloud.luoyun.osmanager.cli;
 
 import cloud.luoyun.osmanager.config.ConfigException;
 import cloud.luoyun.osmanager.config.Home;
+import cloud.luoyun.osmanager.util.Errors;
 import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,7 +44,7 @@ final class StatusCommand implements Callable<Integer> {
 
   @Mixin HomeOption home;
 
-  @Option(names = "--json", description = "Print the state as one JSON object (with \\\"running\\\": true|false).")
+  @Option(names = "--json", description = "Print the state as one JSON object (with \"running\": true|false).")
   boolean json;
 
   @Override
@@ -67,7 +68,7 @@ final class StatusCommand implements Callable<Integer> {
       }
       return EXIT_NOT_RUNNING;
     } catch (IOException e) {
-      throw new ConfigException(file.toString(), "unreadable: " + e.getMessage());
+      throw new ConfigException(file.toString(), "unreadable: " + Errors.reason(e));
     }
     boolean running = isRunning(state);
     if (json) {

@@ -10,6 +10,7 @@ import cloud.luoyun.osmanager.webssh.WebTerminalSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -26,7 +27,10 @@ import picocli.CommandLine.Spec;
             + "WebSocket on one port). Login happens in the terminal; sshd and PAM decide who gets in.",
         "Honours conf/luoyun.conf: \"webssh\": {\"status\": \"disable\"} exits at once (status 0), "
             + "\"port\" sets the port unless --port is given. Without a config file it runs with the defaults.",
-        "The SSH server's host key is pinned on first use in DIR/state/webssh-known-hosts."})
+        "An sshd on this host (--ssh-host localhost or a loopback address) must present one of this host's "
+            + "own keys, the files ssh_host_*_key.pub in --ssh-host-keys, read at each login (configure makes "
+            + "them anew for each instance). When that folder has none, or the sshd is on another host, its key "
+            + "is pinned on first use in state/webssh-known-hosts under --home."})
 public final class WebSshCommand implements Callable<Integer> {
   @Mixin
   HomeOption home;
@@ -42,6 +46,11 @@ public final class WebSshCommand implements Callable<Integer> {
   @Option(names = "--ssh-port", paramLabel = "N", defaultValue = "22",
       description = "Its port. Default: ${DEFAULT-VALUE}.")
   int sshPort;
+
+  @Option(names = "--ssh-host-keys", paramLabel = "DIR", defaultValue = WebTerminalSettings.DEFAULT_SSH_HOST_KEYS,
+      description = "Folder of the public host keys of this host's sshd (ssh_host_*_key.pub), the only keys "
+          + "trusted when --ssh-host is on this host. Default: ${DEFAULT-VALUE}.")
+  Path sshHostKeys;
 
   @Option(names = "--max-sessions", paramLabel = "N", defaultValue = "8",
       description = "Terminal sessions at once (including those waiting for a reloaded page). Default: ${DEFAULT-VALUE}.")
@@ -59,6 +68,7 @@ public final class WebSshCommand implements Callable<Integer> {
     bad = bad != null ? bad : checkRange("--ssh-port", sshPort, 1, 65535);
     bad = bad != null ? bad : checkRange("--max-sessions", maxSessions, 1, 1000);
     bad = bad != null ? bad : sshHost.isBlank() ? "--ssh-host: empty" : null;
+    bad = bad != null ? bad : sshHostKeys.toString().isBlank() ? "--ssh-host-keys: empty" : null;
     if (bad != null) {
       err.println(bad);
       return Main.EXIT_BAD_INPUT;
@@ -83,7 +93,8 @@ public final class WebSshCommand implements Callable<Integer> {
     int listen = port != null ? port : config.port().orElse(WebTerminalSettings.DEFAULT_PORT);
     WebTerminalSettings settings = WebTerminalSettings.defaults(h.stateDir())
         .withBind(Optional.empty(), listen)
-        .withSsh(sshHost, sshPort);
+        .withSsh(sshHost, sshPort)
+        .withSshHostKeys(sshHostKeys.toAbsolutePath());
     settings = settings.withLimits(maxSessions, settings.idleTimeout(), settings.gracePeriod(),
         settings.pingInterval());
 

@@ -56,11 +56,10 @@ public final class FloppyWriter {
    */
   public static byte[] image(byte[] ini, LocalDateTime modified) throws IOException {
     if (ini.length == 0) {
-      throw new IOException("luoyun.ini is empty");
+      throw new IOException("empty");
     }
     if (ini.length > CAPACITY) {
-      throw new IOException("luoyun.ini is " + ini.length + " bytes; a config floppy holds at most "
-          + CAPACITY);
+      throw new IOException(ini.length + " bytes; a config floppy holds at most " + CAPACITY);
     }
     ByteBuffer img = ByteBuffer.allocate(DATA_OFFSET + ini.length).order(ByteOrder.LITTLE_ENDIAN);
     put(img, 0, BOOT_SECTOR_HEAD);

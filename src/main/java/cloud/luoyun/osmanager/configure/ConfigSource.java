@@ -4,6 +4,7 @@ import cloud.luoyun.osmanager.config.ConfigException;
 import cloud.luoyun.osmanager.config.FloppyReader;
 import cloud.luoyun.osmanager.config.InstanceConfig;
 import cloud.luoyun.osmanager.util.AtomicFile;
+import cloud.luoyun.osmanager.util.Errors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -19,13 +20,19 @@ import org.slf4j.LoggerFactory;
  * The first step: where the config comes from (SPEC §3). Reads luoyun.ini from the source; when
  * it is valid and differs from {@code conf/luoyun.conf}, replaces that file atomically, mode 0600
  * (it holds KEY and the password hash). A missing floppy device gets the floppy driver loaded
- * and a few seconds to appear; with no floppy at all the existing conf is used. An invalid
- * luoyun.ini is refused before anything is written.
+ * and up to {@link #DEVICE_WAIT} to appear; with no floppy at all the existing conf is used, and
+ * with neither there is no config ({@link NoConfig}). An invalid luoyun.ini is refused before
+ * anything is written.
  */
 final class ConfigSource {
   private static final Logger log = LoggerFactory.getLogger(ConfigSource.class);
   static final String STEP = "config";
-  static final Duration DEVICE_WAIT = Duration.ofSeconds(3);
+  /**
+   * How long a floppy device may take to appear after {@code modprobe floppy}: the driver probes
+   * the controller, which takes a while on an emulated CPU (QEMU without KVM). Bounded, because an
+   * appliance booted by its builder has no floppy at all.
+   */
+  static final Duration DEVICE_WAIT = Duration.ofSeconds(10);
 
   /** The source or the config is unusable: one line naming what. */
   static final class BadInput extends Exception {
@@ -36,11 +43,20 @@ final class ConfigSource {
     }
   }
 
+  /** No floppy and no conf/luoyun.conf either: no config at all. The message says which device and file. */
+  static final class NoConfig extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    NoConfig(String message) {
+      super(message, null, false, false);
+    }
+  }
+
   record Loaded(InstanceConfig config, StepResult line) {}
 
   private ConfigSource() {}
 
-  static Loaded load(Configurator.Options o, CommandRunner runner) throws BadInput, InterruptedException {
+  static Loaded load(Configurator.Options o, CommandRunner runner) throws BadInput, NoConfig, InterruptedException {
     Path src = o.source();
     Path conf = o.home().conf();
     byte[] ini = null;
@@ -58,11 +74,11 @@ final class ConfigSource {
     } catch (FloppyReader.NoMediumException e) {
       noFloppy = "no floppy in " + src;
     } catch (IOException e) {
-      throw new BadInput("source: " + e.getMessage());
+      throw new BadInput("source: " + Errors.describe(e));
     }
     if (ini == null) {
       if (!Files.isRegularFile(conf)) {
-        throw new BadInput("source: " + noFloppy + " and no " + conf);
+        throw new NoConfig(noFloppy + " and no " + conf);
       }
       InstanceConfig config = parse(() -> InstanceConfig.load(conf));
       return new Loaded(config, new StepResult(STEP, Outcome.UNCHANGED,
@@ -74,7 +90,7 @@ final class ConfigSource {
       return new Loaded(config, store(o, conf, ini, src));
     } catch (IOException e) {
       return new Loaded(config, new StepResult(STEP, Outcome.FAILED,
-          "cannot write " + conf + ": " + e.getMessage() + "; applying the config from " + src, o.dryRun()));
+          "cannot write " + Errors.describe(e) + "; applying the config from " + src, o.dryRun()));
     }
   }
 
@@ -84,7 +100,9 @@ final class ConfigSource {
     if (same && modeOk) {
       return new StepResult(STEP, Outcome.UNCHANGED, conf + " matches " + src, o.dryRun());
     }
-    if (!o.dryRun()) {
+    if (o.dryRun()) {
+      SysFiles.checkWritable(conf);
+    } else {
       Files.createDirectories(conf.getParent());
       if (!modeOk) {
         Files.setPosixFilePermissions(conf, SysFiles.RW_OWNER); // narrow first: never readable with the new KEY

@@ -1,6 +1,7 @@
 package cloud.luoyun.osmanager.configure;
 
 import cloud.luoyun.osmanager.config.Home;
+import cloud.luoyun.osmanager.util.Errors;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,22 +15,37 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The configurator (the seed's pyosc): takes the config the cloud handed over and applies it to the
- * system, one idempotent step at a time: root password, root SSH key, NIC addresses, network files,
- * name servers, SSH host keys of a new instance, then the appliance's {@code custom/scripts/config}.
+ * system, one idempotent step at a time: root password, root SSH key, root's password login to the
+ * web terminal, NIC addresses, network files, name servers, SSH host keys of a new instance, then
+ * the appliance's {@code custom/scripts/config}.
  *
  * <p>A failed step does not stop the others. An invalid config stops everything before the first
- * change. One instance per run; {@link #run} may be called from any thread but not concurrently.
+ * change. With no floppy and no conf there is no config: bad input when run by hand; at boot
+ * ({@link Options#beforeNetwork}) one skipped line and exit status 0, so that an appliance booted
+ * without a floppy fails no unit. One instance per run; {@link #run} may be called from any
+ * thread but not concurrently.
  */
 public final class Configurator {
   private static final Logger log = LoggerFactory.getLogger(Configurator.class);
+  /** The first line of every system file configure owns; a file without it is never touched. */
+  public static final String MARK = NetworkFilesStep.MARK;
+  /**
+   * The files configure writes for osmanager's own sake, as the image sees them: uninstall
+   * removes them (when they carry the {@link #MARK}). The network files stay: the instance keeps
+   * its addresses.
+   */
+  public static final List<String> OWN_FILES = List.of(SshdWebLoginStep.FILE);
 
   /**
    * @param root prefix of every system path ({@code /} on an instance, an image tree otherwise)
    * @param source floppy device, floppy image, or plain luoyun.ini
    * @param netns run {@code ip} inside this network namespace ({@code ip -n}); empty on an instance
+   * @param beforeNetwork run by the boot unit, before any network backend starts: wait for the
+   *     config's NICs, leave bringing them up to an enabled backend, and let a boot without any
+   *     config pass (see {@link Configurator})
    */
   public record Options(Home home, Path root, Path source, boolean dryRun, Duration scriptTimeout,
-      Optional<String> netns) {
+      Optional<String> netns, boolean beforeNetwork) {
     public static final Path DEFAULT_SOURCE = Path.of("/dev/fd0");
     public static final Duration DEFAULT_SCRIPT_TIMEOUT = Duration.ofMinutes(5);
 
@@ -43,27 +59,31 @@ public final class Configurator {
 
     /** An instance's defaults: root {@code /}, source {@code /dev/fd0}, script limit 5 minutes. */
     public static Options of(Home home) {
-      return new Options(home, Path.of("/"), DEFAULT_SOURCE, false, DEFAULT_SCRIPT_TIMEOUT, Optional.empty());
+      return new Options(home, Path.of("/"), DEFAULT_SOURCE, false, DEFAULT_SCRIPT_TIMEOUT, Optional.empty(), false);
     }
 
     public Options withRoot(Path r) {
-      return new Options(home, r, source, dryRun, scriptTimeout, netns);
+      return new Options(home, r, source, dryRun, scriptTimeout, netns, beforeNetwork);
     }
 
     public Options withSource(Path s) {
-      return new Options(home, root, s, dryRun, scriptTimeout, netns);
+      return new Options(home, root, s, dryRun, scriptTimeout, netns, beforeNetwork);
     }
 
     public Options withDryRun(boolean d) {
-      return new Options(home, root, source, d, scriptTimeout, netns);
+      return new Options(home, root, source, d, scriptTimeout, netns, beforeNetwork);
     }
 
     public Options withScriptTimeout(Duration t) {
-      return new Options(home, root, source, dryRun, t, netns);
+      return new Options(home, root, source, dryRun, t, netns, beforeNetwork);
     }
 
     public Options withNetns(String ns) {
-      return new Options(home, root, source, dryRun, scriptTimeout, Optional.of(ns));
+      return new Options(home, root, source, dryRun, scriptTimeout, Optional.of(ns), beforeNetwork);
+    }
+
+    public Options withBeforeNetwork(boolean b) {
+      return new Options(home, root, source, dryRun, scriptTimeout, netns, b);
     }
   }
 
@@ -104,6 +124,8 @@ public final class Configurator {
     } catch (ConfigSource.BadInput e) {
       log.warn("config refused: {}", e.getMessage());
       return new Report(List.of(), Optional.of(e.getMessage()));
+    } catch (ConfigSource.NoConfig e) {
+      return noConfig(e.getMessage(), onStep);
     }
     loaded.config().warnings().forEach(w -> log.warn("luoyun.conf {}", w));
     List<StepResult> results = new ArrayList<>();
@@ -117,8 +139,8 @@ public final class Configurator {
       } catch (InterruptedException e) {
         throw e;
       } catch (Exception e) {
-        log.warn("{} failed", step.name(), e);
-        r = step.failed(c, e.getMessage() == null ? e.toString() : e.getMessage());
+        log.debug("{} failed", step.name(), e); // the step's line says what and why; the trace for -v
+        r = step.failed(c, Errors.describe(e));
       }
       log.debug("{} took {} ms", step.name(), (System.nanoTime() - t0) / 1_000_000);
       report(r, results, onStep);
@@ -126,13 +148,33 @@ public final class Configurator {
     return new Report(results, Optional.empty());
   }
 
+  /**
+   * No floppy and no conf. Run by hand, that is bad input (exit 2). At boot it is an appliance
+   * started without a floppy (by its builder, say): nothing to do, and no unit may fail for it;
+   * the daemon's unit has ConditionPathExists on the conf, so it will not start either.
+   */
+  private Report noConfig(String what, Consumer<StepResult> onStep) {
+    if (!options.beforeNetwork()) {
+      log.warn("no config: {}", what);
+      return new Report(List.of(), Optional.of("source: " + what));
+    }
+    List<StepResult> results = new ArrayList<>();
+    report(new StepResult(ConfigSource.STEP, Outcome.SKIPPED, what + ": nothing to apply; the daemon "
+        + "(osmanager.service) will not start without " + options.home().conf(), options.dryRun()), results, onStep);
+    return new Report(results, Optional.empty());
+  }
+
   private List<Step> steps() {
-    return List.of(new RootPasswordStep(clock), new RootSshKeyStep(), new NicStep(), new NetworkFilesStep(),
-        new NameServerStep(), new HostKeyStep(), new CustomScriptStep());
+    return List.of(new RootPasswordStep(clock), new RootSshKeyStep(), new SshdWebLoginStep(), new NicStep(),
+        new NetworkFilesStep(), new NameServerStep(), new HostKeyStep(), new CustomScriptStep());
   }
 
   private static void report(StepResult r, List<StepResult> results, Consumer<StepResult> onStep) {
-    log.info("{}", r.line());
+    if (r.outcome() == Outcome.FAILED) {
+      log.error("{}", r.line());
+    } else {
+      log.info("{}", r.line());
+    }
     results.add(r);
     onStep.accept(r);
   }

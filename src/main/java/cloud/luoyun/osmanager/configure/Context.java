@@ -2,9 +2,10 @@ package cloud.luoyun.osmanager.configure;
 
 import cloud.luoyun.osmanager.config.Home;
 import cloud.luoyun.osmanager.config.InstanceConfig;
+import cloud.luoyun.osmanager.config.MacAddress;
 import cloud.luoyun.osmanager.config.NetworkEntry;
+import cloud.luoyun.osmanager.util.ImageRoot;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,17 +17,27 @@ final class Context {
   final Configurator.Options options;
   final CommandRunner runner;
   final Ip ip;
+  private final ImageRoot image;
   private List<Ip.Link> links;
+  private boolean waitedForNics;
+  private String missingNote = "";
+  private Optional<NetworkBackend> backend;
 
   Context(InstanceConfig config, Configurator.Options options, CommandRunner runner) {
     this.config = config;
     this.options = options;
     this.runner = runner;
     this.ip = new Ip(runner, options.netns());
+    this.image = new ImageRoot(options.root());
   }
 
   boolean dryRun() {
     return options.dryRun();
+  }
+
+  /** Run by the boot unit, before the network backends start. */
+  boolean beforeNetwork() {
+    return options.beforeNetwork();
   }
 
   Home home() {
@@ -35,47 +46,61 @@ final class Context {
 
   /** A system path under {@code --root}: {@code sys("etc/shadow")}. */
   Path sys(String relative) {
-    return options.root().resolve(relative);
+    return image.resolve(relative);
   }
 
   /**
-   * A system folder under {@code --root} that a step will write into (or delete from). In an image
-   * tree, the folder (or its deepest existing ancestor) must really lie inside the root: an
-   * image's absolute symbolic link such as {@code etc/ssh -> /etc/ssh} means the image's own
-   * folder, but followed on the build host it is the host's, and writing through it would change
-   * the host. On the running system ({@code --root /}) nothing can lead outside, and links are the
-   * admin's own arrangement.
+   * A system folder under {@code --root} that a step will write into (or delete from), refused
+   * when in an image tree it leads out of the tree through a link (see {@link ImageRoot}).
    *
    * @throws IOException when the folder leads outside the root
    */
   Path writableDir(String relative) throws IOException {
-    Path dir = sys(relative);
-    if (liveRoot()) {
-      return dir;
-    }
-    Path realRoot = options.root().toRealPath();
-    Path existing = dir;
-    while (existing != null && !Files.exists(existing)) {
-      existing = existing.getParent();
-    }
-    if (existing == null || !existing.toRealPath().startsWith(realRoot)) {
-      throw new IOException(
-          relative + " leads outside " + options.root() + " (a symbolic link); not writing there");
-    }
-    return dir;
+    return image.writableDir(relative);
   }
 
   /** True when --root is the running system, so services may be told about changes. */
   boolean liveRoot() {
-    return options.root().toAbsolutePath().normalize().equals(Path.of("/"));
+    return image.isLive();
   }
 
-  /** The links of the (namespace's) system, read once per run. */
+  /**
+   * The links of the (namespace's) system, read once per run; at boot (--before-network) after
+   * waiting for the NICs the config names by MAC to appear and get their final names.
+   */
   List<Ip.Link> links() throws IOException, InterruptedException {
+    if (links == null && beforeNetwork() && !waitedForNics && nicsAreTheSystems()) {
+      waitedForNics = true;
+      List<MacAddress> macs = config.settings().network().stream()
+          .filter(e -> e.ip().isPresent() && e.mac().isPresent()).map(e -> e.mac().get()).toList();
+      if (!macs.isEmpty()) {
+        NicWait.Result r = new NicWait(ip, NicWait.udevData(options.netns()), NicWait.LIMIT).await(macs);
+        links = r.links();
+        if (!r.missing().isEmpty()) {
+          missingNote = " (waited " + NicWait.LIMIT.toSeconds() + " s for it)";
+        }
+      }
+    }
     if (links == null) {
       links = ip.links();
     }
     return links;
+  }
+
+  /**
+   * The NICs {@code ip} sees are the configured system's: on the running system or in a given
+   * netns; not when applying to an image tree from a build host.
+   */
+  boolean nicsAreTheSystems() {
+    return liveRoot() || options.netns().isPresent();
+  }
+
+  /** The network backend of the system under --root, found once per run. */
+  Optional<NetworkBackend> backend() throws IOException {
+    if (backend == null) {
+      backend = NetworkBackend.detect(this);
+    }
+    return backend;
   }
 
   /** Forget the links read so far: a step changed them. */
@@ -109,8 +134,8 @@ final class Context {
       if (e.mac().isPresent()) {
         Optional<Ip.Link> byMac = nics.stream().filter(l -> l.mac().equals(e.mac())).findFirst()
             .or(() -> all.stream().filter(l -> l.mac().equals(e.mac())).findFirst());
-        out.add(new Match(i, e, byMac, byMac.isPresent() ? "" : "no NIC with MAC " + e.mac().get()));
-      } else if (!liveRoot() && options.netns().isEmpty()) {
+        out.add(new Match(i, e, byMac, byMac.isPresent() ? "" : "no NIC with MAC " + e.mac().get() + missingNote));
+      } else if (!nicsAreTheSystems()) {
         // Applying to an image tree from a build host: the host's own NICs are not the image's.
         out.add(new Match(i, e, Optional.empty(), "no mac; NICs are matched by position only with --root /"));
       } else {

@@ -50,6 +50,7 @@ final class HostKeyStep implements Step {
       return failed(c, why + ": " + e.getMessage());
     }
     if (c.dryRun()) {
+      SysFiles.checkWritable(sshDir.resolve("ssh_host_ed25519_key"));
       return changed(c, why + ": would regenerate the SSH host keys in " + SysFiles.rel(c, sshDir));
     }
     int removed = 0;

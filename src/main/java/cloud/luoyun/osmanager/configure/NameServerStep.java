@@ -101,7 +101,9 @@ final class NameServerStep implements Step {
         && java.util.Arrays.equals(Files.readAllBytes(file), content)) {
       return unchanged(c, summary + " in " + SysFiles.rel(c, file));
     }
-    if (!c.dryRun()) {
+    if (c.dryRun()) {
+      SysFiles.checkWritable(file);
+    } else {
       AtomicFile.write(file, content, SysFiles.PUBLIC_FILE);
     }
     return changed(c, summary + " in " + SysFiles.rel(c, file));

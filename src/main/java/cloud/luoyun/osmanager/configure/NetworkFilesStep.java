@@ -19,31 +19,45 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Persists the static addresses for the network stack the image under {@code --root} uses, so that
- * its DHCP client or the next boot does not undo them: NetworkManager keyfiles, systemd-networkd
+ * Persists the static addresses for the network backend of the image under {@code --root} (the
+ * one that will bring the NICs up, {@link NetworkBackend}), so that it sets them at boot and its
+ * DHCP client does not undo them: NetworkManager keyfiles, systemd-networkd
  * {@code .network} files, or an ifupdown {@code interfaces.d} file. Every file carries the
  * {@link #MARK} on its first line; marked files no longer wanted (an entry gone or back to DHCP)
  * are removed, files without the mark are never touched. NICs are matched by MAC where the stack
- * can, else by the name found for them now. Services are not restarted: configure runs before the
- * network starts.
+ * can, else by the name found for them now (after udev named them, with --before-network).
+ * Services are not restarted: at boot configure runs before they start, and by hand the NICs are
+ * already set with {@code ip}.
  */
 final class NetworkFilesStep implements Step {
   static final String MARK = "# managed by osmanager";
   private static final String HEADER = MARK + ": from the LuoYun instance config; rewritten at every boot\n";
 
+  /** The ifupdown file, in {@link Stack#IFUPDOWN}'s folder. */
+  static final String IFUPDOWN_FILE = "osmanager";
+
+  /** The stacks, in the order in which they win when several are enabled ({@link NetworkBackend}). */
   enum Stack {
-    NETWORK_MANAGER("NetworkManager", "etc/NetworkManager/system-connections", "osmanager-*.nmconnection"),
-    NETWORKD("systemd-networkd", "etc/systemd/network", "05-osmanager-*.network"),
-    IFUPDOWN("ifupdown", "etc/network/interfaces.d", "osmanager");
+    NETWORK_MANAGER("NetworkManager", "etc/NetworkManager/system-connections", "osmanager-*.nmconnection",
+        "NetworkManager.service", List.of("NetworkManager", "network-manager")),
+    NETWORKD("systemd-networkd", "etc/systemd/network", "05-osmanager-*.network", "systemd-networkd.service",
+        List.of()),
+    IFUPDOWN("ifupdown", "etc/network/interfaces.d", IFUPDOWN_FILE, "networking.service", List.of("networking"));
 
     final String label;
     final String dir;
     final String glob;
+    /** The systemd unit that starts it. */
+    final String unit;
+    /** Its init scripts on images without systemd. */
+    final List<String> initScripts;
 
-    Stack(String label, String dir, String glob) {
+    Stack(String label, String dir, String glob, String unit, List<String> initScripts) {
       this.label = label;
       this.dir = dir;
       this.glob = glob;
+      this.unit = unit;
+      this.initScripts = initScripts;
     }
   }
 
@@ -52,37 +66,13 @@ final class NetworkFilesStep implements Step {
     return "network-files";
   }
 
-  /** Which stack the image uses: NetworkManager when installed, networkd when enabled, else ifupdown. */
-  static Optional<Stack> detect(Context c) throws IOException {
-    if (Files.exists(c.sys("usr/sbin/NetworkManager")) || Files.exists(c.sys("usr/bin/NetworkManager"))) {
-      return Optional.of(Stack.NETWORK_MANAGER);
-    }
-    if (SysFiles.exists(c.sys("etc/systemd/system/multi-user.target.wants/systemd-networkd.service"))
-        || Files.isDirectory(c.sys("etc/netplan")) || hasNetworkFiles(c.sys("etc/systemd/network"))) {
-      return Optional.of(Stack.NETWORKD);
-    }
-    if (Files.exists(c.sys("etc/network/interfaces"))) {
-      return Optional.of(Stack.IFUPDOWN);
-    }
-    return Optional.empty();
-  }
-
-  private static boolean hasNetworkFiles(Path dir) throws IOException {
-    if (!Files.isDirectory(dir)) {
-      return false;
-    }
-    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, "*.network")) {
-      return s.iterator().hasNext();
-    }
-  }
-
   @Override
   public StepResult apply(Context c) throws Exception {
-    Optional<Stack> stack = detect(c);
-    if (stack.isEmpty()) {
+    Optional<NetworkBackend> backend = c.backend();
+    if (backend.isEmpty()) {
       return skipped(c, "no NetworkManager, systemd-networkd or ifupdown under " + c.options.root());
     }
-    Stack s = stack.get();
+    Stack s = backend.get().stack();
     Path dir = c.writableDir(s.dir);
     List<String> problems = new ArrayList<>();
     Map<Path, String> wanted = new LinkedHashMap<>();
@@ -107,7 +97,7 @@ final class NetworkFilesStep implements Step {
       }
     }
     if (s == Stack.IFUPDOWN && !matches.isEmpty() && problems.size() < matches.size()) {
-      wanted.put(dir.resolve("osmanager"), ifupdown.toString());
+      wanted.put(dir.resolve(IFUPDOWN_FILE), ifupdown.toString());
     }
     List<String> did = new ArrayList<>();
     Set<PosixFilePermission> mode = s == Stack.NETWORK_MANAGER ? SysFiles.RW_OWNER : SysFiles.PUBLIC_FILE;
@@ -120,7 +110,9 @@ final class NetworkFilesStep implements Step {
       boolean same = SysFiles.exists(w.getKey()) && java.util.Arrays.equals(Files.readAllBytes(w.getKey()), bytes);
       if (!same) {
         did.add((c.dryRun() ? "would write " : "wrote ") + SysFiles.rel(c, w.getKey()));
-        if (!c.dryRun()) {
+        if (c.dryRun()) {
+          SysFiles.checkWritable(w.getKey());
+        } else {
           AtomicFile.write(w.getKey(), bytes, mode);
         }
       }
@@ -132,13 +124,17 @@ final class NetworkFilesStep implements Step {
         Files.delete(stale);
       }
     }
+    if (!wanted.isEmpty()) {
+      backend.get().ignored().ifPresent(why -> did.add("note: " + why + ", so " + s.label + " ignores it"));
+    }
     if (s == Stack.IFUPDOWN) {
       for (Context.Match m : matches) {
         m.link().ifPresent(l -> otherStanza(c, l.name()).ifPresent(where ->
             did.add("note: " + where + " also configures " + l.name() + "; remove that stanza")));
       }
     }
-    String summary = s.label + (did.isEmpty() ? "" : ": " + String.join(", ", did));
+    String label = backend.get().label();
+    String summary = label + (did.isEmpty() ? "" : ": " + String.join(", ", did));
     if (!problems.isEmpty()) {
       return failed(c, String.join("; ", problems) + " (" + summary + ")");
     }
@@ -147,7 +143,7 @@ final class NetworkFilesStep implements Step {
     }
     boolean wrote = did.stream().anyMatch(d -> !d.startsWith("note: "));
     return wrote ? changed(c, summary)
-        : unchanged(c, s.label + " files up to date" + (did.isEmpty() ? "" : "; " + String.join(", ", did)));
+        : unchanged(c, label + " files up to date" + (did.isEmpty() ? "" : "; " + String.join(", ", did)));
   }
 
   /**
@@ -160,7 +156,7 @@ final class NetworkFilesStep implements Step {
     files.add(c.sys("etc/network/interfaces"));
     try (DirectoryStream<Path> d = Files.newDirectoryStream(c.sys(Stack.IFUPDOWN.dir))) {
       d.forEach(p -> {
-        if (!p.getFileName().toString().equals("osmanager")) {
+        if (!p.getFileName().toString().equals(IFUPDOWN_FILE)) {
           files.add(p);
         }
       });

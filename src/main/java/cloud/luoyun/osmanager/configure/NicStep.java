@@ -13,6 +13,12 @@ import org.slf4j.LoggerFactory;
  * global IPv4 addresses on it are removed, so re-runs and changed configs never stack addresses),
  * brings it up, and sets the default route via the first entry's gateway. Only {@code ip}
  * argument lists; what is already right is left alone. Entries without {@code ip} are left to DHCP.
+ *
+ * <p>At boot ({@code --before-network}) a network backend that is enabled and reads the files of
+ * {@link NetworkFilesStep} brings the NICs up itself when it starts, after configure (the boot
+ * unit is ordered before network-pre.target, which NetworkManager, systemd-networkd and ifupdown's
+ * networking.service all start after): then this step runs no {@code ip} at all, because an
+ * address set here first makes the backend fail ({@code ifup}: "RTNETLINK answers: File exists").
  */
 final class NicStep implements Step {
   private static final Logger log = LoggerFactory.getLogger(NicStep.class);
@@ -33,6 +39,14 @@ final class NicStep implements Step {
     List<Context.Match> matches = c.matches();
     if (matches.isEmpty()) {
       return skipped(c, "no network entry with an ip (left to DHCP)");
+    }
+    String note = "";
+    if (c.beforeNetwork()) {
+      Optional<NetworkBackend> backend = c.backend();
+      if (backend.isPresent() && backend.get().bringsUp()) {
+        return leftToBackend(c, backend.get(), matches);
+      }
+      note = " (set with ip: " + backend.map(NetworkBackend::whyNotLeftToIt).orElse("no network backend found") + ")";
     }
     List<String> problems = new ArrayList<>();
     List<String> done = new ArrayList<>();
@@ -84,12 +98,21 @@ final class NicStep implements Step {
       }
     }
     if (!problems.isEmpty()) {
-      return failed(c, String.join("; ", problems) + (done.isEmpty() ? "" : " (did: " + String.join("; ", done) + ")"));
+      return failed(c, String.join("; ", problems) + (done.isEmpty() ? "" : " (did: " + String.join("; ", done) + ")")
+          + note);
     }
     if (!done.isEmpty()) {
-      return changed(c, (c.dryRun() ? "would run: ip " : "ip ") + String.join("; ip ", done));
+      return changed(c, (c.dryRun() ? "would run: ip " : "ip ") + String.join("; ip ", done) + note);
     }
-    return unchanged(c, String.join(", ", ok));
+    return unchanged(c, String.join(", ", ok) + note);
+  }
+
+  /** Nothing to run: the backend sets the NICs from our files when it starts, after configure. */
+  private StepResult leftToBackend(Context c, NetworkBackend backend, List<Context.Match> matches) {
+    List<String> missing = matches.stream().filter(m -> m.link().isEmpty())
+        .map(m -> m.label() + ": " + m.problem()).toList();
+    return skipped(c, "left to " + backend.label() + ", which starts after configure"
+        + (missing.isEmpty() ? "" : "; note: " + String.join("; ", missing)));
   }
 
   /** The ip commands (without "ip") that make {@code link} match {@code e}; empty when it does. */

@@ -42,9 +42,11 @@ final class RootPasswordStep implements Step {
     }
     SysFiles.requireNoLink(shadow, SysFiles.rel(c, shadow));
     if (c.dryRun()) {
-      return decide(c, Files.readAllBytes(shadow), hash.get()) == null
-          ? unchanged(c, "root already has this password hash")
-          : changed(c, "would set root's password hash in " + SysFiles.rel(c, shadow));
+      if (decide(c, Files.readAllBytes(shadow), hash.get()) == null) {
+        return unchanged(c, "root already has this password hash");
+      }
+      SysFiles.checkWritable(shadow);
+      return changed(c, "would set root's password hash in " + SysFiles.rel(c, shadow));
     }
     try (PasswdLock lock = PasswdLock.acquire(etc.resolve(".pwd.lock"))) {
       byte[] updated = decide(c, Files.readAllBytes(shadow), hash.get());

@@ -61,8 +61,13 @@ final class RootSshKeyStep implements Step {
     if (SysFiles.exists(file) && SysFiles.ensureRootOwned(file, SysFiles.RW_OWNER, c.dryRun())) {
       what.add(SysFiles.rel(c, file) + " made 0600 root");
     }
-    return what.isEmpty() ? unchanged(c, "key present once in " + SysFiles.rel(c, file))
-        : changed(c, String.join("; ", what));
+    if (what.isEmpty()) {
+      return unchanged(c, "key present once in " + SysFiles.rel(c, file));
+    }
+    if (c.dryRun()) {
+      SysFiles.checkWritable(file);
+    }
+    return changed(c, String.join("; ", what));
   }
 
   /** {@code old} with every line holding the key's blob dropped and the plain line once at the end. */

@@ -1,6 +1,8 @@
 package cloud.luoyun.osmanager.configure;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -64,6 +66,39 @@ final class SysFiles {
   static void requireNoLink(Path p, String what) throws IOException {
     if (isLink(p)) {
       throw new IOException(what + " is a symbolic link; refusing to write through it");
+    }
+  }
+
+  /**
+   * Whether the shell-style pattern {@code glob} (as sshd's Include and ifupdown's source take it:
+   * {@code * ? [...]}, no braces) matches the absolute path {@code path}.
+   */
+  static boolean globMatches(String glob, String path) {
+    try {
+      // Java's glob syntax has {a,b} alternation and \ escapes; the shell's patterns here have neither.
+      String quoted = glob.replace("\\", "\\\\").replace("{", "\\{").replace("}", "\\}");
+      return FileSystems.getDefault().getPathMatcher("glob:" + quoted).matches(Path.of(path));
+    } catch (IllegalArgumentException e) { // PatternSyntaxException, an invalid path
+      return false;
+    }
+  }
+
+  /**
+   * In a dry run, what the write it stands for would meet: a file is replaced by a temp file and a
+   * rename in its folder, so the folder (or, where it does not exist yet, the nearest one that
+   * does) must be writable by this process. A dry run as a user who could not apply the config
+   * thus says so instead of "would change".
+   *
+   * @throws AccessDeniedException naming the folder
+   */
+  static void checkWritable(Path file) throws IOException {
+    Path dir = file.toAbsolutePath().getParent();
+    while (dir != null && !Files.exists(dir)) {
+      dir = dir.getParent();
+    }
+    if (dir != null && !Files.isWritable(dir)) {
+      throw new AccessDeniedException(dir.toString(), null,
+          "not writable by this user, so " + file.getFileName() + " could not be written");
     }
   }
 

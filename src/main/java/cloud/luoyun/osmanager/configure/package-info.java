@@ -10,11 +10,33 @@
  * int status = r.exitCode(); // 0 ok, 1 a step failed, 2 config invalid (nothing changed)
  * }</pre>
  *
- * <p>Steps, in order, each idempotent and printing one line: {@code config} (floppy →
- * conf/luoyun.conf), {@code root-password}, {@code root-ssh-key}, {@code nics}, {@code network-files},
- * {@code nameservers}, {@code host-keys}, {@code custom-script}. Every command goes through a
- * {@link cloud.luoyun.osmanager.configure.CommandRunner} as an argument list; NIC commands are
- * {@code ip [-n NETNS] ...}, so tests and demos can work inside a network namespace
- * ({@code Options.withNetns}).
+ * <p>Steps, in order, each idempotent and printing one line:
+ * <ul>
+ * <li>{@code config}: floppy → conf/luoyun.conf (the floppy driver gets up to 10 s to show its
+ *     device). No floppy: the conf in place is used. Neither: bad input (exit 2), except at boot
+ *     ({@code --before-network}): one skipped line, exit 0, and the daemon's unit (which needs the
+ *     conf) does not start.
+ * <li>{@code root-password}, {@code root-ssh-key}.
+ * <li>{@code sshd-web-login}: the drop-in {@code etc/ssh/sshd_config.d/00-osmanager-web-login.conf}
+ *     ({@code Match User root Address 127.0.0.1,::1} → {@code PermitRootLogin yes},
+ *     {@code PasswordAuthentication yes}): root may log in with its password from this machine
+ *     only, which is where the web terminal connects from; from the network root logs in as
+ *     sshd_config says (on a stock sshd, {@code prohibit-password}: key only). Written when the
+ *     config has passwd_hash, the web terminal is enabled and sshd_config exists and includes
+ *     {@code sshd_config.d/*.conf}; removed (when it carries the mark) otherwise. By hand on the
+ *     running system a change is followed by {@code systemctl try-reload-or-restart ssh.service}.
+ * <li>{@code nics}: addresses and the default route with {@code ip}; at boot
+ *     ({@code --before-network}) left to the network backend when it is enabled and reads the
+ *     files of the next step ({@link cloud.luoyun.osmanager.configure.NetworkBackend}), since it
+ *     starts after configure and fails on addresses that already exist.
+ * <li>{@code network-files}: NetworkManager keyfile, systemd-networkd .network file, or ifupdown
+ *     {@code interfaces.d/osmanager}, for the backend that brings the NICs up.
+ * <li>{@code nameservers}, {@code host-keys}, {@code custom-script}.
+ * </ul>
+ * At boot the NICs the config names by MAC are waited for first (up to 10 s), until they exist
+ * and udev has named them ({@code /run/udev/data/n<ifindex>}), so the names written are the final
+ * ones. Every command goes through a {@link cloud.luoyun.osmanager.configure.CommandRunner} as an
+ * argument list; NIC commands are {@code ip [-n NETNS] ...}, so tests and demos can work inside a
+ * network namespace ({@code Options.withNetns}).
  */
 package cloud.luoyun.osmanager.configure;

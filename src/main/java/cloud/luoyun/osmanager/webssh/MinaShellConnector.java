@@ -14,6 +14,7 @@ import org.apache.sshd.client.auth.password.UserAuthPasswordFactory;
 import org.apache.sshd.client.channel.ChannelShell;
 import org.apache.sshd.client.channel.ClientChannel;
 import org.apache.sshd.client.future.ConnectFuture;
+import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.channel.StreamingChannel;
@@ -26,10 +27,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Login shells through Apache MINA SSHD, the only class (with {@link PinnedHostKeys}) that uses
- * it. Everything is asynchronous except the prompts: MINA asks its {@link UserInteraction} on
- * one of its I/O threads and waits for the answer, so there are {@code maxSessions + 2} of them
- * and a user at a password prompt holds one; the sshd's LoginGraceTime bounds how long.
+ * Login shells through Apache MINA SSHD, the only class (with {@link HostKeyFiles} and
+ * {@link PinnedHostKeys}, its host-key checks) that uses it. Everything is asynchronous except
+ * the prompts: MINA asks its {@link UserInteraction} on one of its I/O threads and waits for the
+ * answer, so there are {@code maxSessions + 2} of them and a user at a password prompt holds one;
+ * the sshd's LoginGraceTime bounds how long.
  */
 final class MinaShellConnector implements ShellConnector {
   private static final Logger LOG = LoggerFactory.getLogger(MinaShellConnector.class);
@@ -45,7 +47,7 @@ final class MinaShellConnector implements ShellConnector {
     this.host = settings.sshHost();
     this.port = settings.sshPort();
     client = SshClient.setUpDefaultClient();
-    client.setServerKeyVerifier(new PinnedHostKeys(settings.knownHostsFile(), host, port));
+    client.setServerKeyVerifier(hostKeyVerifier(settings));
     // Only what a person can answer at the terminal: the server's prompts, or a password.
     client.setUserAuthFactories(List.of(new PromptingKeyboardInteractiveFactory(), UserAuthPasswordFactory.INSTANCE));
     CoreModuleProperties.NIO_WORKERS.set(client, settings.maxSessions() + 2);
@@ -60,6 +62,17 @@ final class MinaShellConnector implements ShellConnector {
     // The SSH window bounds what is buffered per session while the page is slow.
     CoreModuleProperties.WINDOW_SIZE.set(client, 512L * 1024);
     client.start();
+  }
+
+  /**
+   * This host's sshd must present one of this host's own keys (configure makes them anew for each
+   * instance); an sshd elsewhere is pinned on first use.
+   */
+  private static ServerKeyVerifier hostKeyVerifier(WebTerminalSettings settings) {
+    PinnedHostKeys pinned = new PinnedHostKeys(settings.knownHostsFile(), settings.sshHost(), settings.sshPort());
+    return settings.sshOnThisHost()
+        ? new HostKeyFiles(settings.sshHostKeyDir(), settings.sshHost(), settings.sshPort(), pinned)
+        : pinned;
   }
 
   @Override

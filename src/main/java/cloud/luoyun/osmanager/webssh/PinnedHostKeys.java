@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * Trust on first use for the SSH server's host key: the first key seen for {@code [host]:port}
  * is written to a known-hosts file (OpenSSH format) under the home's {@code state/}; later a
  * different key is refused, with a message saying what changed and how to accept it on purpose.
- * Thread-safe.
+ * Used for an sshd on another host, and for this host's sshd only when its host-key files cannot
+ * be read ({@link HostKeyFiles}). Thread-safe.
  */
 final class PinnedHostKeys implements ServerKeyVerifier {
   private static final Logger LOG = LoggerFactory.getLogger(PinnedHostKeys.class);
@@ -97,8 +98,7 @@ final class PinnedHostKeys implements ServerKeyVerifier {
 
   private static String fingerprintOf(String[] fields) {
     try {
-      return KeyUtils.getFingerPrint(PublicKeyEntry.parsePublicKeyEntry(fields[1] + " " + fields[2])
-          .resolvePublicKey(null, null, null));
+      return KeyUtils.getFingerPrint(HostKeyFiles.publicKey(fields[1] + " " + fields[2]));
     } catch (Exception e) {
       return fields[1] + " (unreadable)";
     }

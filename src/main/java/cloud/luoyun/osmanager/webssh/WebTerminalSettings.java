@@ -1,7 +1,10 @@
 package cloud.luoyun.osmanager.webssh;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -12,27 +15,38 @@ import java.util.Optional;
  * @param port TCP port of the page and its WebSocket; 0 for any free port (tests)
  * @param sshHost the SSH server to log into (the instance's own sshd)
  * @param sshPort its port
- * @param stateDir osmanager's own files; the SSH server's host key is pinned in
- *     {@code webssh-known-hosts} there on first use
+ * @param sshHostKeyDir where this host's sshd keeps its public host keys ({@code ssh_host_*_key.pub},
+ *     which {@code osmanager configure} regenerates for a new instance); an sshd on this host
+ *     ({@link #sshOnThisHost()}) must present one of them
+ * @param stateDir osmanager's own files; when the host-key directory has no keys, or the sshd is
+ *     on another host, the SSH server's host key is pinned in {@code webssh-known-hosts} there on
+ *     first use
  * @param maxSessions terminal sessions at once, attached or waiting for their page to come back
  * @param idleTimeout a session without input for this long is closed
  * @param gracePeriod how long a session waits for its page after the WebSocket dropped
  * @param pingInterval how often the server pings the page; three missed intervals drop the socket
  * @param replayBytes output kept to redraw the screen when a page reattaches
  */
-public record WebTerminalSettings(Optional<String> bindHost, int port, String sshHost, int sshPort, Path stateDir,
-    int maxSessions, Duration idleTimeout, Duration gracePeriod, Duration pingInterval, int replayBytes) {
+public record WebTerminalSettings(Optional<String> bindHost, int port, String sshHost, int sshPort,
+    Path sshHostKeyDir, Path stateDir, int maxSessions, Duration idleTimeout, Duration gracePeriod,
+    Duration pingInterval, int replayBytes) {
   public static final int DEFAULT_PORT = 8001;
   public static final String DEFAULT_SSH_HOST = "127.0.0.1";
   public static final int DEFAULT_SSH_PORT = 22;
+  public static final String DEFAULT_SSH_HOST_KEYS = "/etc/ssh";
 
   public WebTerminalSettings {
     Objects.requireNonNull(bindHost, "bindHost");
     Objects.requireNonNull(sshHost, "sshHost");
+    Objects.requireNonNull(sshHostKeyDir, "sshHostKeyDir");
     Objects.requireNonNull(stateDir, "stateDir");
     check(port >= 0 && port <= 65535, "port", port);
     check(sshPort >= 1 && sshPort <= 65535, "sshPort", sshPort);
     check(!sshHost.isBlank(), "sshHost", sshHost);
+    // read at every login, long after start: it must not depend on the working directory
+    if (!sshHostKeyDir.isAbsolute()) {
+      throw new IllegalArgumentException("sshHostKeyDir: not an absolute path: " + sshHostKeyDir);
+    }
     check(maxSessions >= 1 && maxSessions <= 1000, "maxSessions", maxSessions);
     check(positive(idleTimeout), "idleTimeout", idleTimeout);
     check(positive(gracePeriod), "gracePeriod", gracePeriod);
@@ -40,25 +54,58 @@ public record WebTerminalSettings(Optional<String> bindHost, int port, String ss
     check(replayBytes >= 1024 && replayBytes <= 16 * 1024 * 1024, "replayBytes", replayBytes);
   }
 
-  /** Port 8001 on all addresses, to 127.0.0.1:22, 8 sessions, 30 min idle, 60 s grace. */
+  /**
+   * Port 8001 on all addresses, to 127.0.0.1:22 with the host keys in /etc/ssh, 8 sessions, 30 min
+   * idle, 60 s grace.
+   */
   public static WebTerminalSettings defaults(Path stateDir) {
-    return new WebTerminalSettings(Optional.empty(), DEFAULT_PORT, DEFAULT_SSH_HOST, DEFAULT_SSH_PORT, stateDir, 8,
-        Duration.ofMinutes(30), Duration.ofSeconds(60), Duration.ofSeconds(20), 256 * 1024);
+    return new WebTerminalSettings(Optional.empty(), DEFAULT_PORT, DEFAULT_SSH_HOST, DEFAULT_SSH_PORT,
+        Path.of(DEFAULT_SSH_HOST_KEYS), stateDir, 8, Duration.ofMinutes(30), Duration.ofSeconds(60),
+        Duration.ofSeconds(20), 256 * 1024);
   }
 
   public WebTerminalSettings withBind(Optional<String> host, int newPort) {
-    return new WebTerminalSettings(host, newPort, sshHost, sshPort, stateDir, maxSessions, idleTimeout, gracePeriod,
-        pingInterval, replayBytes);
+    return new WebTerminalSettings(host, newPort, sshHost, sshPort, sshHostKeyDir, stateDir, maxSessions, idleTimeout,
+        gracePeriod, pingInterval, replayBytes);
   }
 
   public WebTerminalSettings withSsh(String host, int newPort) {
-    return new WebTerminalSettings(bindHost, port, host, newPort, stateDir, maxSessions, idleTimeout, gracePeriod,
-        pingInterval, replayBytes);
+    return new WebTerminalSettings(bindHost, port, host, newPort, sshHostKeyDir, stateDir, maxSessions, idleTimeout,
+        gracePeriod, pingInterval, replayBytes);
+  }
+
+  public WebTerminalSettings withSshHostKeys(Path dir) {
+    return new WebTerminalSettings(bindHost, port, sshHost, sshPort, dir, stateDir, maxSessions, idleTimeout,
+        gracePeriod, pingInterval, replayBytes);
   }
 
   public WebTerminalSettings withLimits(int sessions, Duration idle, Duration grace, Duration ping) {
-    return new WebTerminalSettings(bindHost, port, sshHost, sshPort, stateDir, sessions, idle, grace, ping,
-        replayBytes);
+    return new WebTerminalSettings(bindHost, port, sshHost, sshPort, sshHostKeyDir, stateDir, sessions, idle, grace,
+        ping, replayBytes);
+  }
+
+  /**
+   * Whether the SSH server runs on this host, so that its host-key files are the trust anchor:
+   * {@code localhost} or a loopback address literal. Other names are not resolved (a name that
+   * resolves to loopback today may not tomorrow); they get trust on first use.
+   */
+  boolean sshOnThisHost() {
+    String h = sshHost.startsWith("[") && sshHost.endsWith("]") ? sshHost.substring(1, sshHost.length() - 1) : sshHost;
+    if (h.equalsIgnoreCase("localhost")) {
+      return true;
+    }
+    if (h.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+      return Arrays.stream(h.split("\\.")).allMatch(octet -> Integer.parseInt(octet) <= 255) && h.startsWith("127.");
+    }
+    if (h.matches("[0-9A-Fa-f]*:[0-9A-Fa-f:.]*")) {
+      try {
+        // hex digits and a ':' are only ever parsed as an IPv6 literal by the JDK, never looked up
+        return InetAddress.getByName(h).isLoopbackAddress();
+      } catch (UnknownHostException e) {
+        return false;
+      }
+    }
+    return false; // a name: never looked up here
   }
 
   /** The pinned host keys of the SSH servers this terminal logs into. */

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** Bad input to the agent and controller commands: exit 2 and one line naming the field. */
+/** Bad input to the agent, controller and daemon commands: exit 2 and one line naming the field. */
 class CommandInputTest {
   @TempDir Path dir;
   final StringWriter err = new StringWriter();
@@ -40,7 +40,8 @@ class CommandInputTest {
   @Test
   void anAgentWithoutAConfigIsRefusedNamingTheFile() {
     assertThat(run("agent", "--home", dir.toString())).isEqualTo(2);
-    assertThat(err.toString()).startsWith(dir.resolve("conf/luoyun.conf") + ": cannot read").doesNotContain("\n\n");
+    assertThat(err.toString()).startsWith(dir.resolve("conf/luoyun.conf") + ": no such file; 'osmanager configure' "
+        + "stores it there").doesNotContain("\n\n");
     assertThat(err.toString().lines()).hasSize(1);
   }
 
@@ -56,5 +57,14 @@ class CommandInputTest {
     Files.writeString(dir.resolve("conf/luoyun.conf"), "CLC_IP=1.2.3\nTAG=7\nKEY=k\n");
     assertThat(run("agent", "--home", dir.toString())).isEqualTo(2);
     assertThat(err.toString()).startsWith("CLC_IP: ");
+  }
+
+  @Test
+  void theDaemonCommandsRefuseAnEmptyHostKeyFolder() {
+    for (String command : new String[] {"run", "boot"}) {
+      err.getBuffer().setLength(0);
+      assertThat(run(command, "--home", dir.toString(), "--ssh-host-keys", "")).as(command).isEqualTo(2);
+      assertThat(err.toString()).as(command).isEqualTo("--ssh-host-keys: empty\n");
+    }
   }
 }

@@ -98,6 +98,7 @@ class ConfigureCommandsTest {
     int status = run(InputStream.nullInputStream(), "configure", "--help");
 
     assertThat(status).isZero();
-    assertThat(out.toString()).contains("--home=DIR", "--root=DIR", "--source=PATH", "--dry-run", "/dev/fd0");
+    assertThat(out.toString()).contains("--home=DIR", "--root=DIR", "--source=PATH", "--dry-run", "--before-network",
+        "/dev/fd0");
   }
 }

@@ -69,10 +69,18 @@ class WebSshCommandTest {
   }
 
   @Test
+  void anEmptyHostKeyFolderIsRefusedWithOneLine() {
+    Run r = run("webssh", "--home", home.toString(), "--ssh-host-keys", "");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err().strip()).isEqualTo("--ssh-host-keys: empty");
+  }
+
+  @Test
   void helpNamesEveryOption() {
     Run r = run("webssh", "--help");
     assertThat(r.exit()).isZero();
-    assertThat(r.out()).contains("--home", "--port", "--ssh-host", "--ssh-port", "--max-sessions");
+    assertThat(r.out()).contains("--home", "--port", "--ssh-host", "--ssh-port", "--ssh-host-keys",
+        "--max-sessions");
   }
 
   /**

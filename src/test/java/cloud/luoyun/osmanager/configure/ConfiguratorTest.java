@@ -2,6 +2,7 @@ package cloud.luoyun.osmanager.configure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cloud.luoyun.osmanager.TestFiles;
 import cloud.luoyun.osmanager.config.FloppyWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -76,7 +77,8 @@ class ConfiguratorTest {
     assertThat(r.exitCode()).as(r.steps().toString()).isZero();
     assertThat(outcomes(r)).containsExactly(
         Map.entry("config", Outcome.CHANGED), Map.entry("root-password", Outcome.CHANGED),
-        Map.entry("root-ssh-key", Outcome.CHANGED), Map.entry("nics", Outcome.CHANGED),
+        Map.entry("root-ssh-key", Outcome.CHANGED), Map.entry("sshd-web-login", Outcome.CHANGED),
+        Map.entry("nics", Outcome.CHANGED),
         Map.entry("network-files", Outcome.CHANGED), Map.entry("nameservers", Outcome.CHANGED),
         Map.entry("host-keys", Outcome.CHANGED), Map.entry("custom-script", Outcome.SKIPPED));
     // conf: the floppy's bytes, 0600
@@ -94,6 +96,10 @@ class ConfiguratorTest {
     assertThat(mode(tree.sys("root/.ssh"))).isEqualTo("rwx------");
     assertThat(mode(tree.sys("root/.ssh/authorized_keys"))).isEqualTo("rw-------");
     assertThat(Files.getAttribute(tree.sys("root/.ssh/authorized_keys"), "unix:uid")).isEqualTo(0);
+    // root's password from loopback, for the web terminal
+    assertThat(tree.sys(SshdWebLoginStep.FILE)).hasContent(SshdWebLoginStep.CONTENT);
+    assertThat(mode(tree.sys(SshdWebLoginStep.FILE))).isEqualTo("rw-r--r--");
+    assertThat(tree.sys("etc/ssh/sshd_config")).hasContent(ImageTree.SSHD_CONFIG);
     // NIC found by MAC: address, up, default route
     assertThat(ns.ip("-4", "-o", "addr", "show", "dev", "ens3")).contains("inet 10.0.0.5/24 brd 10.0.0.255");
     assertThat(ns.ip("-o", "link", "show", "dev", "ens3")).contains(",UP");
@@ -246,7 +252,8 @@ class ConfiguratorTest {
     Files.createDirectories(host.resolve("ssh"));
     Files.createDirectories(host.resolve("interfaces.d"));
     Files.writeString(host.resolve("ssh/ssh_host_ed25519_key"), "the build host's own key\n");
-    Files.delete(tree.sys("etc/ssh"));
+    Files.writeString(host.resolve("ssh/sshd_config"), ImageTree.SSHD_CONFIG);
+    TestFiles.deleteTree(tree.sys("etc/ssh"));
     Files.createSymbolicLink(tree.sys("etc/ssh"), host.resolve("ssh").toAbsolutePath());
     Files.createSymbolicLink(tree.sys("etc/network/interfaces.d"), host.resolve("interfaces.d").toAbsolutePath());
 
@@ -255,8 +262,10 @@ class ConfiguratorTest {
     assertThat(r.step("host-keys").get().outcome()).as(r.steps().toString()).isEqualTo(Outcome.FAILED);
     assertThat(r.step("host-keys").get().line()).contains("etc/ssh").contains("outside");
     assertThat(r.step("network-files").get().outcome()).isEqualTo(Outcome.FAILED);
+    assertThat(r.step("sshd-web-login").get().line()).contains("etc/ssh/sshd_config.d").contains("outside");
     try (var left = Files.list(host.resolve("ssh"))) {
-      assertThat(left.toList()).containsExactly(host.resolve("ssh/ssh_host_ed25519_key"));
+      assertThat(left.toList()).containsExactlyInAnyOrder(host.resolve("ssh/ssh_host_ed25519_key"),
+          host.resolve("ssh/sshd_config"));
     }
     assertThat(host.resolve("ssh/ssh_host_ed25519_key")).hasContent("the build host's own key");
     try (var left = Files.list(host.resolve("interfaces.d"))) {
@@ -267,7 +276,8 @@ class ConfiguratorTest {
 
   @Test
   void anIfupdownStanzaOfTheAdminForTheSameNicIsPointedOutAndLeftAlone() throws Exception {
-    String interfaces = "auto lo\niface lo inet loopback\nallow-hotplug ens3\niface ens3 inet dhcp\n";
+    String interfaces = "auto lo\niface lo inet loopback\nallow-hotplug ens3\niface ens3 inet dhcp\n"
+        + "source /etc/network/interfaces.d/*\n";
     Files.writeString(tree.sys("etc/network/interfaces"), interfaces);
 
     Report first = runVector();
@@ -275,14 +285,17 @@ class ConfiguratorTest {
 
     String note = "note: etc/network/interfaces also configures ens3; remove that stanza";
     assertThat(first.step("network-files").get().line())
-        .isEqualTo("network-files: changed: ifupdown: wrote etc/network/interfaces.d/osmanager, " + note);
+        .isEqualTo("network-files: changed: ifupdown (enabled: networking.service): "
+            + "wrote etc/network/interfaces.d/osmanager, " + note);
     assertThat(again.step("network-files").get().line())
-        .isEqualTo("network-files: unchanged: ifupdown files up to date; " + note);
+        .isEqualTo("network-files: unchanged: ifupdown (enabled: networking.service) files up to date; " + note);
     assertThat(tree.sys("etc/network/interfaces")).hasBinaryContent(interfaces.getBytes(StandardCharsets.US_ASCII));
   }
 
   @Test
   void networkdImagesGetAMarkedNetworkFileMatchedByMac() throws Exception {
+    tree.disable("networking.service");
+    tree.enable("systemd-networkd.service", "multi-user.target");
     Files.createDirectories(tree.sys("etc/systemd/network"));
     Files.createDirectories(tree.sys("etc/netplan"));
     Path stale = tree.sys("etc/systemd/network/05-osmanager-nic3.network");
@@ -292,7 +305,8 @@ class ConfiguratorTest {
 
     Report r = runVector();
 
-    assertThat(r.step("network-files").get().outcome()).isEqualTo(Outcome.CHANGED);
+    assertThat(r.step("network-files").get().line())
+        .startsWith("network-files: changed: systemd-networkd (enabled: systemd-networkd.service): wrote");
     assertThat(tree.sys("etc/systemd/network/05-osmanager-nic0.network")).content().endsWith(
         "[Match]\nMACAddress=92:fd:3c:00:00:07\n\n[Network]\nAddress=10.0.0.5/24\nGateway=10.0.0.1\n"
             + "DNS=8.8.8.8\nDNS=114.114.114.114\n");
@@ -304,13 +318,18 @@ class ConfiguratorTest {
   void networkManagerImagesGetAPrivateKeyfile() throws Exception {
     Files.createDirectories(tree.sys("usr/sbin"));
     Files.writeString(tree.sys("usr/sbin/NetworkManager"), "");
+    tree.installUnit("NetworkManager.service");
+    tree.enable("NetworkManager.service", "multi-user.target");
 
-    runVector();
+    Report r = runVector();
 
     Path keyfile = tree.sys("etc/NetworkManager/system-connections/osmanager-nic0.nmconnection");
     assertThat(keyfile).content().contains("[ethernet]\nmac-address=92:FD:3C:00:00:07\n",
         "[ipv4]\nmethod=manual\naddress1=10.0.0.5/24,10.0.0.1\ndns=8.8.8.8;114.114.114.114;\n");
     assertThat(mode(keyfile)).isEqualTo("rw-------");
+    assertThat(r.step("network-files").get().line()).startsWith(
+        "network-files: changed: NetworkManager (enabled: NetworkManager.service): wrote");
+    assertThat(tree.sys("etc/network/interfaces.d/osmanager")).doesNotExist();
   }
 
   @Test

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,12 +60,13 @@ class ConfigureJarIT {
 
       assertThat(first.status()).as(first.out() + first.err()).isZero();
       assertThat(first.out().lines().map(l -> l.substring(0, l.indexOf(':') + 2) + l.split(": ")[1]).toList())
-          .containsExactly("config: changed", "root-password: changed", "root-ssh-key: changed", "nics: changed",
+          .containsExactly("config: changed", "root-password: changed", "root-ssh-key: changed",
+              "sshd-web-login: changed", "nics: changed",
               "network-files: changed", "nameservers: changed", "host-keys: changed", "custom-script: skipped");
       assertThat(ns.ip("-4", "-o", "addr", "show", "dev", "ens3")).contains("inet 10.0.0.5/24");
       assertThat(ns.ip("route", "show", "default")).startsWith("default via 10.0.0.1 dev ens3");
       assertThat(second.status()).isZero();
-      assertThat(second.out().lines()).hasSize(8)
+      assertThat(second.out().lines()).hasSize(9)
           .allSatisfy(l -> assertThat(l).matches("[a-z-]+: (unchanged|skipped)(: .*)?"));
       assertThat(tree.home.logDir().resolve("configure.log")).content()
           .contains("root-password: changed").doesNotContain(ConfiguratorTest.HASH, "015e33a8");
@@ -88,5 +90,32 @@ class ConfigureJarIT {
     assertThat(dry.out()).contains("config: would change: " + tree.home.conf() + " would be replaced from " + img);
     assertThat(tree.home.conf()).doesNotExist();
     assertThat(new File(tree.home.logDir().toString())).doesNotExist();
+  }
+
+  /**
+   * A dry run by a user who could not apply the config says where it would fail, naming the
+   * folder, instead of "would change" (run as nobody, through util-linux's setpriv).
+   */
+  @Test
+  void aDryRunByAUserWhoCannotWriteSaysWhereItWouldFail() throws Exception {
+    Assumptions.assumeTrue("root".equals(System.getProperty("user.name")) && Files.isExecutable(Path.of("/usr/bin/setpriv")),
+        "needs root and setpriv to run as nobody");
+    ImageTree tree = new ImageTree(tmp);
+    Path ini = Files.copy(TestFiles.vector("luoyun.ini"), tmp.resolve("luoyun.ini"));
+    Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(ini, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    List<String> argv = new ArrayList<>(List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"));
+    argv.addAll(jar(null, "configure", "--dry-run", "--home", tree.home.dir().toString(), "--root",
+        tree.root.toString(), "--source", ini.toString()));
+
+    Run dry = run(null, argv);
+
+    assertThat(dry.status()).as(dry.out() + dry.err()).isEqualTo(1);
+    // etc/shadow is 0640: not even readable, and the OS's reason is kept
+    assertThat(dry.out()).contains("root-password: failed: " + tree.root.resolve("etc/shadow") + ": permission denied");
+    // etc/resolv.conf is readable, its folder is not writable
+    assertThat(dry.out()).contains("nameservers: failed: " + tree.root.resolve("etc")
+        + ": not writable by this user, so resolv.conf could not be written");
+    assertThat(dry.out()).doesNotContain("would change");
   }
 }

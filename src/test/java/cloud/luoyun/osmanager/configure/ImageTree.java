@@ -20,8 +20,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A small image tree for {@code --root} (a Debian-like etc/ with shadow, resolv.conf, ssh, an
- * ifupdown interfaces file) and a home beside it.
+ * A small image tree for {@code --root}, like Debian 12 as far as configure looks: etc/ with
+ * shadow, resolv.conf, sshd_config (including sshd_config.d), an ifupdown interfaces file that
+ * sources interfaces.d, networking.service enabled (systemd wants links), the units of ifupdown,
+ * ssh and systemd-networkd installed; and a home beside it.
  */
 final class ImageTree {
   /** Day 20000 after 1970-01-01: what the fixed clock makes the shadow's "last change" field. */
@@ -32,6 +34,11 @@ final class ImageTree {
       new byte[] {'o', 'p', 0x1f, (byte) 0xe9, ':', '!', ':', '1', ':', ':', ':', ':', ':', ':', '\n'});
   static final String SHADOW_ROOT = "root:*:19000:0:99999:7:::\n";
   static final int SHADOW_GID = 42;
+  /** Debian 12's sshd_config, the lines that matter here. */
+  static final String SSHD_CONFIG = "Include /etc/ssh/sshd_config.d/*.conf\n\n#PermitRootLogin prohibit-password\n"
+      + "#PasswordAuthentication yes\nKbdInteractiveAuthentication no\nUsePAM yes\nX11Forwarding yes\n"
+      + "PrintMotd no\n";
+  static final String UNIT_DIR = "usr/lib/systemd/system";
 
   final Path root;
   final Home home;
@@ -51,6 +58,35 @@ final class ImageTree {
     Files.writeString(root.resolve("etc/resolv.conf"), "nameserver 192.0.2.53\nsearch example.org\n");
     Files.writeString(root.resolve("etc/network/interfaces"), "auto lo\niface lo inet loopback\n"
         + "source /etc/network/interfaces.d/*\n");
+    Files.createDirectories(root.resolve("etc/ssh/sshd_config.d"));
+    Files.writeString(root.resolve("etc/ssh/sshd_config"), SSHD_CONFIG);
+    for (String unit : new String[] {"networking.service", "ssh.service", "systemd-networkd.service"}) {
+      installUnit(unit);
+    }
+    enable("networking.service", "multi-user.target", "network-online.target");
+  }
+
+  void installUnit(String unit) throws IOException {
+    Files.createDirectories(root.resolve(UNIT_DIR));
+    Files.writeString(root.resolve(UNIT_DIR).resolve(unit), "[Unit]\nDescription=" + unit + "\n");
+  }
+
+  /** Links the unit from each target's wants folder as systemctl enable does (absolute, into the image). */
+  void enable(String unit, String... targets) throws IOException {
+    for (String t : targets) {
+      Path wants = root.resolve("etc/systemd/system/" + t + ".wants");
+      Files.createDirectories(wants);
+      Files.createSymbolicLink(wants.resolve(unit), Path.of("/" + UNIT_DIR + "/" + unit));
+    }
+  }
+
+  /** Removes the unit's wants links, as systemctl disable does. */
+  void disable(String unit) throws IOException {
+    try (var dirs = Files.newDirectoryStream(root.resolve("etc/systemd/system"), "*.wants")) {
+      for (Path d : dirs) {
+        Files.deleteIfExists(d.resolve(unit));
+      }
+    }
   }
 
   static byte[] concat(byte[] a, byte[] b) {

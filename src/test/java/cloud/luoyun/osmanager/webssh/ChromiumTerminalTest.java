@@ -27,7 +27,8 @@ class ChromiumTerminalTest {
     assumeTrue(SshServerFixture.available() && Chromium.available(), "needs root, openssh-server and chromium");
     try (SshServerFixture sshd = new SshServerFixture(Path.of("target", "webssh-chromium-sshd").toAbsolutePath());
         WebTerminal terminal = new WebTerminal(WebTerminalSettings.defaults(dir.resolve("state"))
-            .withBind(Optional.of("127.0.0.1"), 0).withSsh("127.0.0.1", sshd.port))) {
+            .withBind(Optional.of("127.0.0.1"), 0).withSsh("127.0.0.1", sshd.port)
+            .withSshHostKeys(sshd.dir))) {
       terminal.start();
       try (Chromium browser = new Chromium(Path.of("target", "chromium-profile-" + System.nanoTime()))) {
         browser.navigate("http://127.0.0.1:" + terminal.port() + "/");

@@ -1,11 +1,14 @@
 package cloud.luoyun.osmanager.webssh;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -13,7 +16,7 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 
-/** Origin check, failed-login limiter, replay buffer, text from the server. */
+/** Origin check, failed-login limiter, replay buffer, text from the server, settings. */
 class SmallPartsTest {
   @Test
   void onlyThePagesOwnOriginMayOpenTheWebSocket() {
@@ -102,5 +105,27 @@ class SmallPartsTest {
   void textFromTheServerCannotRewriteTheScreen() {
     assertThat(TerminalSession.printable("Password: \u001b[2J\u009b\u0007ok\nnext"))
         .isEqualTo("Password: [2Jok\r\nnext");
+  }
+
+  @Test
+  void onlyLocalhostAndLoopbackLiteralsCountAsAnSshdOnThisHost() {
+    WebTerminalSettings d = WebTerminalSettings.defaults(Path.of("/tmp/state"));
+    for (String local : List.of("127.0.0.1", "127.0.1.1", "localhost", "LocalHost", "::1", "[::1]", "0:0:0:0:0:0:0:1")) {
+      assertThat(d.withSsh(local, 22).sshOnThisHost()).as(local).isTrue();
+    }
+    // names are never looked up: one that resolves to loopback today may not tomorrow
+    for (String other : List.of("10.0.0.5", "128.0.0.1", "127.0.0.256", "127.1", "::2", "fe80::1", "localhost.",
+        "localhost.example", "127.0.0.1.example", "ip6-localhost", "::1x")) {
+      assertThat(d.withSsh(other, 22).sshOnThisHost()).as(other).isFalse();
+    }
+  }
+
+  @Test
+  void theHostKeyDirectoryMustBeAnAbsolutePath() {
+    WebTerminalSettings d = WebTerminalSettings.defaults(Path.of("/tmp/state"));
+    assertThat(d.sshHostKeyDir()).isEqualTo(Path.of("/etc/ssh"));
+    assertThatThrownBy(() -> d.withSshHostKeys(Path.of("etc/ssh")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sshHostKeyDir");
+    assertThatThrownBy(() -> d.withSshHostKeys(null)).isInstanceOf(NullPointerException.class);
   }
 }

@@ -15,7 +15,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real OpenSSH sshd on a free loopback port, with its own host key and a throw-away user with a
- * password; everything is removed by {@link #close()} (the user with its home, the process).
+ * password; everything is removed by {@link #close()} (the user with its home, the process). Its
+ * folder is laid out as /etc/ssh is (the key is {@code ssh_host_ed25519_key}), so it serves as
+ * the terminal's host-key directory. Not thread-safe.
  * Needs root and openssh-server (as in CI); {@link #available()} says whether this machine can.
  */
 final class SshServerFixture implements AutoCloseable {
@@ -23,7 +25,8 @@ final class SshServerFixture implements AutoCloseable {
   final String password;
   final int port;
   final Path dir;
-  private final Process sshd;
+  private final List<String> extraOptions;
+  private Process sshd;
   private boolean userCreated;
 
   static boolean available() {
@@ -38,6 +41,7 @@ final class SshServerFixture implements AutoCloseable {
   /** @param extraOptions more {@code -o} options for sshd, e.g. {@code MaxAuthTries=2} */
   SshServerFixture(Path dir, List<String> extraOptions) throws Exception {
     this.dir = dir;
+    this.extraOptions = List.copyOf(extraOptions);
     SecureRandom random = new SecureRandom();
     this.user = "osmw" + Integer.toString(random.nextInt(1 << 30), 36);
     this.password = "Pw-" + Long.toString(random.nextLong() & Long.MAX_VALUE, 36);
@@ -47,29 +51,13 @@ final class SshServerFixture implements AutoCloseable {
       userCreated = true;
       run(List.of("chpasswd"), user + ":" + password + "\n");
       Files.createDirectories(dir);
-      Path key = dir.resolve("hostkey");
-      Files.deleteIfExists(key);
-      Files.deleteIfExists(dir.resolve("hostkey.pub"));
-      run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString()), null);
+      Files.deleteIfExists(dir.resolve("sshd.log")); // each start appends: this fixture's starts only
+      newHostKey();
       Files.createDirectories(Path.of("/run/sshd"));
       int chosen = 0;
       for (int attempt = 0; attempt < 5 && started == null; attempt++) {
         chosen = freePort();
-        List<String> argv = new ArrayList<>(List.of("/usr/sbin/sshd", "-D", "-e", "-f", "/dev/null",
-            "-o", "ListenAddress=127.0.0.1", "-p", Integer.toString(chosen), "-h", key.toString(),
-            "-o", "PidFile=" + dir.resolve("sshd.pid"), "-o", "UsePAM=yes", "-o", "PasswordAuthentication=yes",
-            "-o", "KbdInteractiveAuthentication=yes", "-o", "PrintMotd=no", "-o", "PrintLastLog=no"));
-        for (String option : extraOptions) {
-          argv.add("-o");
-          argv.add(option);
-        }
-        Process p = new ProcessBuilder(argv).redirectErrorStream(true)
-            .redirectOutput(dir.resolve("sshd.log").toFile()).start();
-        if (awaitListening(chosen, p)) {
-          started = p;
-        } else {
-          p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-        }
+        started = startSshd(chosen);
       }
       if (started == null) {
         throw new IOException("sshd did not start: " + Files.readString(dir.resolve("sshd.log")));
@@ -84,8 +72,55 @@ final class SshServerFixture implements AutoCloseable {
     }
   }
 
+  /** The host key, named as sshd's own in /etc/ssh: {@link #dir} is a host-key directory. */
+  Path hostKey() {
+    return dir.resolve("ssh_host_ed25519_key");
+  }
+
   Path hostPublicKey() {
-    return dir.resolve("hostkey.pub");
+    return dir.resolve("ssh_host_ed25519_key.pub");
+  }
+
+  /**
+   * What {@code osmanager configure} does to a cloned image: a new host key in the directory, and
+   * the sshd restarted with it (on the same port; its open connections end, as at a reboot).
+   */
+  void regenerateHostKey() throws Exception {
+    stopSshd();
+    newHostKey();
+    Process started = null;
+    for (int attempt = 0; attempt < 5 && started == null; attempt++) {
+      started = startSshd(port);
+    }
+    if (started == null) {
+      throw new IOException("sshd did not restart on port " + port + ": " + Files.readString(dir.resolve("sshd.log")));
+    }
+    sshd = started;
+  }
+
+  private void newHostKey() throws IOException, InterruptedException {
+    Files.deleteIfExists(hostKey());
+    Files.deleteIfExists(hostPublicKey());
+    run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", hostKey().toString()), null);
+  }
+
+  /** The listening sshd on that port, or null when it did not come up. */
+  private Process startSshd(int onPort) throws IOException, InterruptedException {
+    List<String> argv = new ArrayList<>(List.of("/usr/sbin/sshd", "-D", "-e", "-f", "/dev/null",
+        "-o", "ListenAddress=127.0.0.1", "-p", Integer.toString(onPort), "-h", hostKey().toString(),
+        "-o", "PidFile=" + dir.resolve("sshd.pid"), "-o", "UsePAM=yes", "-o", "PasswordAuthentication=yes",
+        "-o", "KbdInteractiveAuthentication=yes", "-o", "PrintMotd=no", "-o", "PrintLastLog=no"));
+    for (String option : extraOptions) {
+      argv.add("-o");
+      argv.add(option);
+    }
+    Process p = new ProcessBuilder(argv).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("sshd.log").toFile())).start();
+    if (awaitListening(onPort, p)) {
+      return p;
+    }
+    p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+    return null;
   }
 
   private static boolean awaitListening(int port, Process p) throws InterruptedException {
@@ -137,6 +172,14 @@ final class SshServerFixture implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
+    try {
+      stopSshd();
+    } finally {
+      removeUser();
+    }
+  }
+
+  private void stopSshd() throws InterruptedException {
     // The per-connection sshd processes and the shells under them outlive the listener: end
     // them (by process id, all descendants of the sshd started here) so the user can go.
     List<ProcessHandle> children = sshd.descendants().toList();
@@ -152,7 +195,6 @@ final class SshServerFixture implements AutoCloseable {
     if (!sshd.waitFor(5, TimeUnit.SECONDS)) {
       sshd.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
     }
-    removeUser();
   }
 
   static Duration timeout() {

@@ -523,7 +523,7 @@ public final class WebSshBench {
   /** The same measurements straight on the SSH shell channel (MINA in this JVM). */
   static Figures direct(SshServerFixture sshd, Path work) throws Exception {
     WebTerminalSettings settings = WebTerminalSettings.defaults(work.resolve("direct-state"))
-        .withSsh("127.0.0.1", sshd.port);
+        .withSsh("127.0.0.1", sshd.port).withSshHostKeys(sshd.dir);
     final class Direct extends Receiver implements ShellConnector.ShellListener {
       volatile ShellConnector.ShellLink link;
 
@@ -657,13 +657,15 @@ public final class WebSshBench {
       List<String> ours = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
       ours.addAll(Arrays.asList(javaFlags.trim().split("\\s+")));
       ours.addAll(List.of("-jar", jar.toString(), "webssh", "--home", work.resolve("home").toString(),
-          "--port", Integer.toString(ourPort), "--ssh-port", Integer.toString(sshd.port)));
+          "--port", Integer.toString(ourPort), "--ssh-port", Integer.toString(sshd.port),
+          "--ssh-host-keys", sshd.dir.toString()));
       Figures mine;
       long ourRss;
       if (Boolean.getBoolean("bench.inProcess")) {
         // the same server in this JVM: shows what the second process costs
         WebTerminal inJvm = new WebTerminal(WebTerminalSettings.defaults(work.resolve("home/state"))
-            .withBind(java.util.Optional.of("127.0.0.1"), ourPort).withSsh("127.0.0.1", sshd.port));
+            .withBind(java.util.Optional.of("127.0.0.1"), ourPort).withSsh("127.0.0.1", sshd.port)
+            .withSshHostKeys(sshd.dir));
         inJvm.start();
         try (Ours client = Ours.connect(ourPort)) {
           client.await("login: ", Duration.ofSeconds(10));
