@@ -230,12 +230,17 @@ class ApplianceVmIT {
     softly.assertThat(state.out().strip()).as("systemctl is-system-running").isEqualTo("running");
     softly.assertThat(b.shell.output("systemctl --failed --plain --no-legend --no-pager").strip())
         .as("systemctl --failed").isEmpty();
+    // osmanager logs with journald's priorities (a failed configure step is an error too)
     softly.assertThat(b.shell.output("journalctl -b -p err -u 'osmanager*' -o cat --no-pager").strip())
         .as("journal messages of priority err or worse from the osmanager units").isEmpty();
-    List<String> journal = b.shell.output("journalctl -b -u 'osmanager*' -o cat --no-pager").lines().toList();
-    softly.assertThat(journal).as("the osmanager units' journal")
-        .noneMatch(l -> l.matches(".* (ERROR|SEVERE) .*|.*Exception.*|\\s+at .*|[a-z-]+: failed.*"));
-    journal.stream().filter(l -> l.contains(" WARN ")).forEach(l -> System.out.println("[vm] " + b.vm.name + " journal: " + l));
+    softly.assertThat(b.shell.output("journalctl -b -u 'osmanager*' -o cat --no-pager").lines())
+        .as("Java exceptions in the osmanager units' journal (a stack trace is one entry)")
+        .noneMatch(l -> l.contains("Exception"));
+    b.shell.output("journalctl -b -p warning -u 'osmanager*' -o cat --no-pager").lines()
+        .forEach(l -> System.out.println("[vm] " + b.vm.name + " journal warning: " + l));
+    // the rest of the system is the image's business, not osmanager's: shown, not checked
+    b.shell.output("journalctl -b -p err -o short-monotonic --no-pager").lines()
+        .forEach(l -> System.out.println("[vm] " + b.vm.name + " system journal error: " + l));
   }
 
   /** The status script exits 3 while a flag file exists: the controller sees 2003, then 2000 again. */
