@@ -1,4 +1,4 @@
-package cloud.luoyun.osmanager.webssh;
+package cloud.luoyun.osmanager;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.BufferedReader;
@@ -22,29 +22,33 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Debian's headless Chromium driven over the DevTools protocol (JSON over a WebSocket, with the
  * JDK's own client): open a page, type into it as a keyboard would, read its text, take a
- * screenshot. Everything it starts is ended by {@link #close()}.
+ * screenshot. Everything it starts is ended by {@link #close()}, which also removes its profile
+ * folder. Shared by the web terminal's browser test and the appliance VM test.
  */
-final class Chromium implements AutoCloseable {
-  static final Path BINARY = Path.of("/usr/bin/chromium");
+public final class Chromium implements AutoCloseable {
+  public static final Path BINARY = Path.of("/usr/bin/chromium");
   private static final Pattern LISTENING = Pattern.compile("DevTools listening on (ws://\\S+)");
 
+  private final Path profile;
   private final Process process;
   private final WebSocket devtools;
   private final AtomicInteger ids = new AtomicInteger();
   private final Map<Integer, CompletableFuture<Map<String, Object>>> pending = new ConcurrentHashMap<>();
   private final StringBuilder incoming = new StringBuilder();
 
-  static boolean available() {
+  public static boolean available() {
     return Files.isExecutable(BINARY);
   }
 
-  Chromium(Path profile) throws Exception {
+  public Chromium(Path profile) throws Exception {
+    this.profile = profile;
     Files.createDirectories(profile);
     List<String> argv = new ArrayList<>(List.of(BINARY.toString(), "--headless", "--no-sandbox", "--disable-gpu",
         "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
@@ -126,7 +130,7 @@ final class Chromium implements AutoCloseable {
 
   /** Calls a DevTools method and returns its result. */
   @SuppressWarnings("unchecked")
-  Map<String, Object> call(String method, Map<String, Object> params) throws Exception {
+  public Map<String, Object> call(String method, Map<String, Object> params) throws Exception {
     int id = ids.incrementAndGet();
     CompletableFuture<Map<String, Object>> reply = new CompletableFuture<>();
     pending.put(id, reply);
@@ -139,45 +143,53 @@ final class Chromium implements AutoCloseable {
     return (Map<String, Object>) answer.getOrDefault("result", Map.of());
   }
 
-  void navigate(String url) throws Exception {
+  public void navigate(String url) throws Exception {
     call("Page.navigate", Map.of("url", url));
   }
 
-  void reload() throws Exception {
+  public void reload() throws Exception {
     call("Page.reload", Map.of());
   }
 
   @SuppressWarnings("unchecked")
-  Object evaluate(String expression) throws Exception {
+  public Object evaluate(String expression) throws Exception {
     Map<String, Object> result = call("Runtime.evaluate", Map.of("expression", expression, "returnByValue", true));
     return ((Map<String, Object>) result.get("result")).get("value");
   }
 
-  String bodyText() throws Exception {
+  public String bodyText() throws Exception {
     Object text = evaluate("document.body ? document.body.innerText : ''");
     return text == null ? "" : text.toString().replace('\u00a0', ' ');
   }
 
   /** Waits until the page's text contains {@code needle}; returns the text. */
-  String awaitText(String needle, Duration timeout) throws Exception {
+  public String awaitText(String needle, Duration timeout) throws Exception {
+    return awaitText(text -> text.contains(needle), "\"" + needle + "\"", timeout);
+  }
+
+  /**
+   * Waits until the page's text satisfies {@code done} (e.g. an answer or a refusal, whichever
+   * shows first); returns the text.
+   */
+  public String awaitText(Predicate<String> done, String what, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     String text = "";
     while (System.nanoTime() < deadline) {
       text = bodyText();
-      if (text.contains(needle)) {
+      if (done.test(text)) {
         return text;
       }
       Thread.sleep(100);
     }
-    throw new AssertionError("the page never showed \"" + needle + "\"; it shows:\n" + text);
+    throw new AssertionError("the page never showed " + what + "; it shows:\n" + text);
   }
 
   /** Text as typed or pasted into the focused element (the terminal). */
-  void insertText(String text) throws Exception {
+  public void insertText(String text) throws Exception {
     call("Input.insertText", Map.of("text", text));
   }
 
-  void pressEnter() throws Exception {
+  public void pressEnter() throws Exception {
     Map<String, Object> key = Map.of("key", "Enter", "code", "Enter", "windowsVirtualKeyCode", 13,
         "nativeVirtualKeyCode", 13, "text", "\r", "unmodifiedText", "\r");
     Map<String, Object> down = new java.util.HashMap<>(key);
@@ -189,12 +201,12 @@ final class Chromium implements AutoCloseable {
     call("Input.dispatchKeyEvent", up);
   }
 
-  void typeLine(String text) throws Exception {
+  public void typeLine(String text) throws Exception {
     insertText(text);
     pressEnter();
   }
 
-  void screenshot(Path file) throws Exception {
+  public void screenshot(Path file) throws Exception {
     String data = (String) call("Page.captureScreenshot", Map.of("format", "png")).get("data");
     Files.createDirectories(file.toAbsolutePath().getParent());
     Files.write(file, Base64.getDecoder().decode(data));
@@ -210,12 +222,13 @@ final class Chromium implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() throws InterruptedException, IOException {
     try {
       devtools.sendClose(WebSocket.NORMAL_CLOSURE, "").get(5, TimeUnit.SECONDS);
     } catch (Exception e) {
       // the browser goes anyway
     }
     destroy();
+    TestFiles.deleteTree(profile);
   }
 }
