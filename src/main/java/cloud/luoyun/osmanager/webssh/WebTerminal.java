@@ -128,7 +128,7 @@ public final class WebTerminal implements AutoCloseable {
         return new TerminalSocket(registry, address);
       });
     });
-    upgrade.setHandler(new StaticPages());
+    upgrade.setHandler(new StaticPages(settings));
     context.setHandler(upgrade);
     return context;
   }

@@ -2,6 +2,7 @@ package cloud.luoyun.osmanager.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cloud.luoyun.osmanager.PageContrast;
 import cloud.luoyun.osmanager.web.AgentStatusSource.AgentStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,32 +26,6 @@ class DefaultPageInChromiumTest {
   private static final String CHINESE = "zh-CN,zh;q=0.9";
   private static final String FILLED = "document.readyState === 'complete' && !!document.getElementById('s-app')"
       + " && document.getElementById('s-app').textContent !== '\u2026'";
-  /**
-   * The lowest contrast ratio (WCAG 2) of any visible text on the page, and where: each element
-   * with text of its own, its computed colour over its computed background (the backgrounds of
-   * it and its ancestors composited onto white).
-   */
-  private static final String LOWEST_CONTRAST = """
-      (() => {
-        const rgba = (c) => { const m = c.match(/[\\d.]+/g).map(Number); return [m[0], m[1], m[2], m.length > 3 ? m[3] : 1]; };
-        const over = (top, under) => [0, 1, 2].map((i) => top[i] * top[3] + under[i] * (1 - top[3])).concat([1]);
-        const lum = (c) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
-          return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]); };
-        let worst = { ratio: 99, text: '' };
-        for (const el of document.body.querySelectorAll('*')) {
-          const own = [...el.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent).join('').trim();
-          const style = getComputedStyle(el);
-          if (!own || el.getClientRects().length === 0 || style.visibility !== 'visible') continue;
-          const chain = [];
-          for (let e = el; e; e = e.parentElement) chain.unshift(rgba(getComputedStyle(e).backgroundColor));
-          const bg = chain.reduce((under, top) => over(top, under), [255, 255, 255, 1]);
-          const fg = over(rgba(style.color), bg);
-          const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
-          const ratio = (a + 0.05) / (b + 0.05);
-          if (ratio < worst.ratio) worst = { ratio: ratio, text: own.slice(0, 40) + ' [' + style.color + ' on ' + bg + ']' };
-        }
-        return worst.ratio.toFixed(2) + ' ' + worst.text;
-      })()""";
 
   @TempDir
   Path dir;
@@ -94,11 +69,9 @@ class DefaultPageInChromiumTest {
     return ((String) browser.evaluate("document.body.innerText")).replace('\u00a0', ' ');
   }
 
-  private double lowestContrast() throws Exception {
-    String worst = (String) browser.evaluate(LOWEST_CONTRAST);
-    assertThat(Double.parseDouble(worst.split(" ")[0])).as("the least readable text: %s", worst)
-        .isGreaterThanOrEqualTo(4.5);
-    return Double.parseDouble(worst.split(" ")[0]);
+  private void lowestContrast() throws Exception {
+    Object worst = browser.evaluate(PageContrast.lowest("body"));
+    assertThat(PageContrast.ratio(worst)).as("the least readable text: %s", worst).isGreaterThanOrEqualTo(4.5);
   }
 
   @Test
