@@ -1,5 +1,7 @@
 package cloud.luoyun.osmanager.web;
 
+import cloud.luoyun.osmanager.util.AcceptLanguage;
+
 /** The languages of the built-in pages, and the choice between them by {@code Accept-Language}. */
 enum Language {
   EN("en"),
@@ -17,40 +19,16 @@ enum Language {
    * the first listed on a tie; English when none matches or the header is absent or garbled.
    */
   static Language preferred(String acceptLanguage) {
-    if (acceptLanguage == null || acceptLanguage.length() > 1024) {
-      return EN;
-    }
-    Language best = EN;
-    double bestQ = -1;
-    for (String part : acceptLanguage.split(",", 64)) {
-      String[] f = part.split(";", -1);
-      String range = f[0].trim().toLowerCase(java.util.Locale.ROOT);
-      int dash = range.indexOf('-');
-      String primary = dash < 0 ? range : range.substring(0, dash);
-      Language lang = switch (primary) {
-        case "zh" -> ZH;
-        case "en" -> EN;
-        default -> null;
-      };
-      if (lang == null) {
-        continue;
-      }
-      double q = 1.0;
-      for (int i = 1; i < f.length; i++) {
-        String p = f[i].trim();
-        if (p.startsWith("q=")) {
-          try {
-            q = Double.parseDouble(p.substring(2));
-          } catch (NumberFormatException e) {
-            q = 0;
-          }
-        }
-      }
-      if (q > bestQ && q > 0) {
-        best = lang;
-        bestQ = q;
+    for (String tag : AcceptLanguage.tags(acceptLanguage)) {
+      switch (AcceptLanguage.primary(tag)) {
+        case "zh":
+          return ZH;
+        case "en":
+          return EN;
+        default:
+          break;
       }
     }
-    return best;
+    return EN;
   }
 }

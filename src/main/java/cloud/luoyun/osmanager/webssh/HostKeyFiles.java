@@ -63,9 +63,7 @@ final class HostKeyFiles implements ServerKeyVerifier {
     String presented = KeyUtils.getFingerPrint(key) + " (" + KeyUtils.getKeyType(key) + ")";
     LOG.warn("the SSH server at {} presented host key {}, which is not one of this host's keys in {}; refused",
         hostLabel, presented, dir);
-    session.setAttribute(PinnedHostKeys.REFUSAL, "The SSH server at " + hostLabel + " presented the host key "
-        + presented + ", which is not one of this host's keys in " + dir + ". Someone may be impersonating "
-        + "the sshd. Refusing to log in.");
+    session.setAttribute(PinnedHostKeys.REFUSAL, Message.of(Phrase.HOST_KEY_NOT_OURS, hostLabel, presented, dir));
     return false;
   }
 

@@ -76,7 +76,7 @@ final class MinaShellConnector implements ShellConnector {
   }
 
   @Override
-  public CompletableFuture<ShellLink> open(String user, Prompter prompter, int cols, int rows,
+  public CompletableFuture<ShellLink> open(String user, Prompter prompter, int cols, int rows, String lang,
       ShellListener listener) {
     CompletableFuture<ShellLink> result = new CompletableFuture<>();
     ConnectFuture connecting;
@@ -103,7 +103,7 @@ final class MinaShellConnector implements ShellConnector {
             result.completeExceptionally(failure);
             return;
           }
-          openShell(session, cols, rows, listener, result);
+          openShell(session, cols, rows, lang, listener, result);
         });
       } catch (IOException | RuntimeException e) {
         LoginException failure = loginFailure(session, interaction, e);
@@ -120,10 +120,13 @@ final class MinaShellConnector implements ShellConnector {
     return result;
   }
 
-  private void openShell(ClientSession session, int cols, int rows, ShellListener listener,
+  private void openShell(ClientSession session, int cols, int rows, String lang, ShellListener listener,
       CompletableFuture<ShellLink> result) {
     try {
       ChannelShell channel = session.createShellChannel();
+      if (lang != null) {
+        channel.setEnv("LANG", lang); // an "env" request before the PTY and the shell, as OpenSSH sends it
+      }
       channel.setPtyType("xterm-256color");
       channel.setPtyColumns(cols);
       channel.setPtyLines(rows);
@@ -132,8 +135,8 @@ final class MinaShellConnector implements ShellConnector {
       channel.open().addListener(of -> {
         if (!of.isOpened()) {
           session.close(true);
-          result.completeExceptionally(new LoginException("The SSH server refused to open a shell: "
-              + ShellConnector.describe(of.getException()), false, of.getException()));
+          result.completeExceptionally(new LoginException(Message.of(Phrase.SHELL_REFUSED,
+              ShellConnector.describe(of.getException())), false, of.getException()));
           return;
         }
         MinaShellLink link = new MinaShellLink(session, channel, listener);
@@ -143,36 +146,35 @@ final class MinaShellConnector implements ShellConnector {
       });
     } catch (IOException | RuntimeException e) {
       session.close(true);
-      result.completeExceptionally(new LoginException("Cannot open a shell: " + ShellConnector.describe(e), false, e));
+      result.completeExceptionally(new LoginException(Message.of(Phrase.CANNOT_OPEN_SHELL, ShellConnector.describe(e)),
+          false, e));
     }
   }
 
   private LoginException unreachable(Throwable e) {
-    return new LoginException("Cannot reach the SSH server at " + host + ":" + port + ": " + ShellConnector.describe(e), false, e);
+    return new LoginException(Message.of(Phrase.UNREACHABLE, host + ":" + port, ShellConnector.describe(e)), false, e);
   }
 
   private static LoginException loginFailure(ClientSession session, TerminalUserInteraction interaction,
       Throwable e) {
-    String refusal = session.getAttribute(PinnedHostKeys.REFUSAL);
+    Message refusal = session.getAttribute(PinnedHostKeys.REFUSAL);
     if (refusal != null) {
       return new LoginException(refusal, false, e);
     }
     if (interaction.cancelled) {
-      return new LoginException("Login cancelled.", false, e);
+      return new LoginException(Message.of(Phrase.LOGIN_CANCELLED), false, e);
     }
     if (interaction.limited) {
-      return new LoginException("Too many failed logins from your address; wait a while before trying again.",
-          true, e);
+      return new LoginException(Message.of(Phrase.TOO_MANY_FAILURES), true, e);
     }
     if (interaction.attempts == 0) {
       String why = ShellConnector.describe(e);
       if (why.contains("No more authentication methods")) {
-        return new LoginException("Permission denied: the SSH server offers no password or keyboard-interactive "
-            + "login for this user.", true, e);
+        return new LoginException(Message.of(Phrase.NO_LOGIN_METHOD), true, e);
       }
-      return new LoginException("The SSH server closed the connection before the login: " + why, false, e);
+      return new LoginException(Message.of(Phrase.CLOSED_BEFORE_LOGIN, why), false, e);
     }
-    return new LoginException("Permission denied.", true, e);
+    return new LoginException(Message.of(Phrase.PERMISSION_DENIED), true, e);
   }
 
   @Override
@@ -241,19 +243,34 @@ final class MinaShellConnector implements ShellConnector {
       if (!beginAttempt()) {
         return null;
       }
-      return ask(session, account + "'s password: ", false);
+      return ask(session, Message.of(Phrase.PASSWORD_PROMPT, account), false);
     }
 
     @Override
     public String getUpdatedPassword(ClientSession session, String prompt, String lang) {
-      return ask(session, prompt == null || prompt.isBlank() ? "New password: " : prompt, false);
+      return prompt == null || prompt.isBlank() ? ask(session, Message.of(Phrase.NEW_PASSWORD_PROMPT), false)
+          : ask(session, prompt, false);
     }
 
+    /** Asks the server's own prompt. */
     private String ask(ClientSession session, String prompt, boolean echo) {
       if (cancelled || limited) {
         return null;
       }
       prompter.ask(prompt, echo);
+      return awaitAnswer(session);
+    }
+
+    /** Asks a prompt of the terminal's own. */
+    private String ask(ClientSession session, Message prompt, boolean echo) {
+      if (cancelled || limited) {
+        return null;
+      }
+      prompter.ask(prompt, echo);
+      return awaitAnswer(session);
+    }
+
+    private String awaitAnswer(ClientSession session) {
       try {
         while (session.isOpen()) {
           String answer = prompter.awaitAnswer(POLL_SECONDS, TimeUnit.SECONDS);
@@ -413,9 +430,10 @@ final class MinaShellConnector implements ShellConnector {
         ended = true;
       }
       Integer status = channel.getExitStatus();
-      String reason = status != null ? "the shell exited with status " + status
-          : channel.getExitSignal() != null ? "the shell was killed by SIG" + channel.getExitSignal()
-          : "the SSH connection closed";
+      String signal = channel.getExitSignal();
+      Message reason = status != null ? Message.of(Phrase.SHELL_EXITED, status)
+          : signal != null ? Message.of(Phrase.SHELL_KILLED, signal)
+          : Message.of(Phrase.CONNECTION_CLOSED);
       session.close(false);
       listener.ended(reason);
     }

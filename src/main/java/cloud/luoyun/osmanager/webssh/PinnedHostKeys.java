@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 final class PinnedHostKeys implements ServerKeyVerifier {
   private static final Logger LOG = LoggerFactory.getLogger(PinnedHostKeys.class);
   /** Why a key was refused, for the terminal; set on the session before it closes. */
-  static final AttributeKey<String> REFUSAL = new AttributeKey<>();
+  static final AttributeKey<Message> REFUSAL = new AttributeKey<>();
 
   private final Path file;
   private final String hostLabel;
@@ -45,7 +45,7 @@ final class PinnedHostKeys implements ServerKeyVerifier {
     try {
       presented = PublicKeyEntry.toString(key);
     } catch (IllegalArgumentException e) {
-      session.setAttribute(REFUSAL, "The SSH server offered a host key of an unknown kind; refusing to log in.");
+      session.setAttribute(REFUSAL, Message.of(Phrase.HOST_KEY_UNKNOWN_KIND));
       return false;
     }
     try {
@@ -57,10 +57,8 @@ final class PinnedHostKeys implements ServerKeyVerifier {
           if (pinned.equals(presented)) {
             return true;
           }
-          String message = "The SSH server's host key has CHANGED (it is now " + KeyUtils.getFingerPrint(key)
-              + "; pinned on first use: " + fingerprintOf(fields) + "). Someone may be intercepting the "
-              + "connection, or the server was reinstalled. Refusing to log in. If the change is expected, "
-              + "delete line " + (i + 1) + " of " + file + ".";
+          Message message = Message.of(Phrase.HOST_KEY_CHANGED, KeyUtils.getFingerPrint(key), fingerprintOf(fields),
+              i + 1, file);
           LOG.warn("host key of {} changed: presented {}, pinned {}; refused", hostLabel, KeyUtils.getFingerPrint(key),
               fingerprintOf(fields));
           session.setAttribute(REFUSAL, message);
@@ -76,8 +74,7 @@ final class PinnedHostKeys implements ServerKeyVerifier {
       return true;
     } catch (IOException e) {
       LOG.warn("cannot read or write {}: {}", file, e.toString());
-      session.setAttribute(REFUSAL, "Cannot check the SSH server's host key (" + file + ": " + e.getMessage()
-          + "); refusing to log in.");
+      session.setAttribute(REFUSAL, Message.of(Phrase.HOST_KEY_UNCHECKABLE, file, String.valueOf(e.getMessage())));
       return false;
     }
   }

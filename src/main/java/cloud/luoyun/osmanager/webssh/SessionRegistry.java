@@ -1,5 +1,6 @@
 package cloud.luoyun.osmanager.webssh;
 
+import cloud.luoyun.osmanager.util.AcceptLanguage;
 import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -13,8 +14,8 @@ import java.util.function.Supplier;
 
 /**
  * The live terminal sessions by token, at most {@code maxSessions}, and what they share: the
- * settings, the failed-login limiter, the (lazily started) SSH connector, an executor and the
- * monotonic clock. Thread-safe.
+ * settings, the failed-login limiter, the (lazily started) SSH connector, an executor, the
+ * monotonic clock and the host's locales. Thread-safe.
  */
 final class SessionRegistry {
   private final WebTerminalSettings settings;
@@ -23,6 +24,7 @@ final class SessionRegistry {
   private final Executor executor;
   private final Scheduler scheduler;
   private final LongSupplier nanoClock;
+  private final HostLocales hostLocales;
   private final SecureRandom random = new SecureRandom();
   private final Map<String, TerminalSession> sessions = new HashMap<>(); // guarded by this
 
@@ -33,6 +35,7 @@ final class SessionRegistry {
 
   SessionRegistry(WebTerminalSettings settings, LoginLimiter limiter, Supplier<ShellConnector> connector,
       Executor executor, Scheduler scheduler, LongSupplier nanoClock) {
+    this.hostLocales = HostLocales.system();
     this.settings = settings;
     this.limiter = limiter;
     this.connector = connector;
@@ -59,6 +62,18 @@ final class SessionRegistry {
 
   void schedule(Runnable task, long delayNanos) {
     scheduler.schedule(task, delayNanos);
+  }
+
+  /**
+   * The {@code LANG} for a shell of a page with this Accept-Language ({@link ShellLocale}). Only
+   * this host's locales are known; an sshd elsewhere gets {@code C.UTF-8}. May run
+   * {@code locale -a}: call it off the selector threads.
+   */
+  String shellLang(String acceptLanguage) {
+    if (!settings.sshOnThisHost()) {
+      return ShellLocale.FALLBACK;
+    }
+    return ShellLocale.choose(AcceptLanguage.tags(acceptLanguage), hostLocales.utf8());
   }
 
   long now() {

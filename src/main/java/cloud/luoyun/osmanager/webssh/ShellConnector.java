@@ -14,9 +14,14 @@ interface ShellConnector extends AutoCloseable {
   /**
    * Connects as {@code user}, authenticates through {@code prompter} (the server decides which
    * prompts), and opens a shell with a PTY of the given size. The future fails with a
-   * {@link LoginException} whose message is fit to show in the terminal.
+   * {@link LoginException} whose {@link LoginException#text() text} is fit to show in the terminal.
+   *
+   * @param lang the shell's {@code LANG}, sent as an SSH "env" request before the shell starts
+   *     (as OpenSSH's {@code SendEnv LANG}; the sshd takes it only with {@code AcceptEnv LANG}), or
+   *     null to send none; already chosen from a whitelist ({@link ShellLocale})
    */
-  CompletableFuture<ShellLink> open(String user, Prompter prompter, int cols, int rows, ShellListener listener);
+  CompletableFuture<ShellLink> open(String user, Prompter prompter, int cols, int rows, String lang,
+      ShellListener listener);
 
   @Override
   void close();
@@ -39,8 +44,11 @@ interface ShellConnector extends AutoCloseable {
     /** Text from the server (banner, instruction) or the client (refusal). */
     void show(String text);
 
-    /** Shows {@code prompt} and starts reading a line, echoed or not. */
+    /** Shows {@code prompt} (the server's) and starts reading a line, echoed or not. */
     void ask(String prompt, boolean echo);
+
+    /** Shows a prompt of the terminal's own, in the page's language, and starts reading a line. */
+    void ask(Message prompt, boolean echo);
 
     /**
      * The line typed for the last {@link #ask}, or null if none yet after the timeout.
@@ -63,7 +71,7 @@ interface ShellConnector extends AutoCloseable {
     void output(byte[] bytes, int offset, int length);
 
     /** The shell ended (exit, or the connection closed); called once. */
-    void ended(String reason);
+    void ended(Message reason);
   }
 
   /** An open shell. Thread-safe. */
@@ -82,13 +90,20 @@ interface ShellConnector extends AutoCloseable {
     void close();
   }
 
-  /** A login that did not give a shell; the message is shown in the terminal. */
+  /** A login that did not give a shell; its text is shown in the terminal, its message logged. */
   final class LoginException extends Exception {
+    private final transient Message text;
     private final boolean authFailure;
 
-    LoginException(String message, boolean authFailure, Throwable cause) {
-      super(message, cause);
+    LoginException(Message text, boolean authFailure, Throwable cause) {
+      super(text.toString(), cause);
+      this.text = text;
       this.authFailure = authFailure;
+    }
+
+    /** What to show in the terminal, in the page's language. */
+    Message text() {
+      return text;
     }
 
     /** True when the server refused the credentials (as opposed to a connection problem). */

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -21,8 +24,16 @@ import org.eclipse.jetty.util.Callback;
  * The terminal page and its scripts, from the jar: a fixed list of paths (nothing else is
  * reachable, so no path tricks), loaded on first request and kept (~400 KB), with ETags so a
  * reload (the usual way back into a session) costs one round trip per file.
+ *
+ * <p>The page itself ({@code index.html}) is filled in per request: {@code {{lang}}} with the
+ * language of the browser (by {@code Accept-Language}, {@link TerminalLanguage}), which the
+ * script speaks in, and {@code {{host}}} with the name of the host whose shell the terminal
+ * gives (this host's own name as its kernel has it, which the shell's prompt shows; for an sshd
+ * elsewhere, the name it was given as). Thread-safe.
  */
 final class StaticPages extends Handler.Abstract.NonBlocking {
+  static final Path KERNEL_HOSTNAME = Path.of("/proc/sys/kernel/hostname");
+  private static final String INDEX = "index.html";
   private static final String ROOT = "/cloud/luoyun/osmanager/webssh/page/";
   private static final String JS = "text/javascript; charset=utf-8";
   private static final String CSS = "text/css; charset=utf-8";
@@ -44,6 +55,11 @@ final class StaticPages extends Handler.Abstract.NonBlocking {
   private record Loaded(byte[] bytes, String etag) {}
 
   private final Map<String, Loaded> cache = new ConcurrentHashMap<>();
+  private final WebTerminalSettings settings;
+
+  StaticPages(WebTerminalSettings settings) {
+    this.settings = settings;
+  }
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
@@ -68,6 +84,12 @@ final class StaticPages extends Handler.Abstract.NonBlocking {
       return true;
     }
     var headers = response.getHeaders();
+    if (INDEX.equals(file[0])) {
+      TerminalLanguage language = TerminalLanguage.of(request.getHeaders().get(HttpHeader.ACCEPT_LANGUAGE));
+      loaded = filled(loaded, language);
+      headers.put(HttpHeader.VARY, "Accept-Language");
+      headers.put(HttpHeader.CONTENT_LANGUAGE, language.tag);
+    }
     headers.put(HttpHeader.CONTENT_TYPE, file[1]);
     headers.put(HttpHeader.CACHE_CONTROL, "no-cache");
     headers.put(HttpHeader.ETAG, loaded.etag());
@@ -92,13 +114,49 @@ final class StaticPages extends Handler.Abstract.NonBlocking {
       if (in == null) {
         throw new UncheckedIOException(new IOException("no resource " + ROOT + name));
       }
-      byte[] bytes = in.readAllBytes();
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
-      return new Loaded(bytes, "\"" + HexFormat.of().formatHex(digest, 0, 12) + "\"");
+      return loaded(in.readAllBytes());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Loaded loaded(byte[] bytes) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
+      return new Loaded(bytes, "\"" + HexFormat.of().formatHex(digest, 0, 12) + "\"");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The page for this language and the host's name now (its ETag follows both). */
+  private Loaded filled(Loaded template, TerminalLanguage language) {
+    String page = new String(template.bytes(), StandardCharsets.UTF_8)
+        .replace("{{lang}}", language.tag)
+        .replace("{{host}}", escape(hostName()));
+    return loaded(page.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The name of the host whose shell this terminal gives. */
+  String hostName() {
+    if (!settings.sshOnThisHost()) {
+      return settings.sshHost();
+    }
+    try {
+      String name = printable(Files.readString(KERNEL_HOSTNAME, StandardCharsets.US_ASCII).strip());
+      return name.isEmpty() ? settings.sshHost() : name;
+    } catch (IOException | RuntimeException e) {
+      return settings.sshHost();
+    }
+  }
+
+  private static String printable(String s) {
+    return s.codePoints().filter(c -> c > 0x20 && c < 0x7f).limit(253)
+        .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+  }
+
+  private static String escape(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;")
+        .replace("'", "&#39;");
   }
 }

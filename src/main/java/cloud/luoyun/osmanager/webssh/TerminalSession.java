@@ -32,7 +32,6 @@ import org.slf4j.LoggerFactory;
 final class TerminalSession implements ShellConnector.Prompter, ShellConnector.ShellListener, LineEditor.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(TerminalSession.class);
   private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}");
-  private static final String LOGIN_PROMPT = "login: ";
   private static final long COALESCE_NANOS = 1_000_000; // 1 ms
   private static final int MAX_BATCH = 32 * 1024;
 
@@ -46,6 +45,9 @@ final class TerminalSession implements ShellConnector.Prompter, ShellConnector.S
 
   private State state = State.LOGIN;
   private TerminalSocket socket; // null while detached
+  // what the page attached last asks for: the terminal's language, and its Accept-Language for LANG
+  private TerminalLanguage language = TerminalLanguage.EN;
+  private String acceptLanguage;
   private long detachedAt;
   private long lastInput;
   private int cols = 80;
@@ -85,22 +87,24 @@ final class TerminalSession implements ShellConnector.Prompter, ShellConnector.S
     TerminalSocket replaced;
     synchronized (this) {
       if (state == State.CLOSED) {
-        newSocket.close(TerminalProtocol.CLOSE_ENDED, "\r\n[this terminal session has ended]\r\n");
+        newSocket.close(TerminalProtocol.CLOSE_ENDED, Message.of(Phrase.SESSION_ENDED));
         return;
       }
       replaced = socket;
       socket = newSocket;
+      language = newSocket.language();
+      acceptLanguage = newSocket.acceptLanguage();
       unacked = 0;
       batch.reset(); // already in the replay buffer, which a reattach sends
       lastInput = registry.now();
       newSocket.send(TerminalProtocol.session(token));
       if (fresh) {
         if (previousExpired) {
-          emit("[the previous terminal session has ended]\r\n");
+          sayLine(Message.of(Phrase.PREVIOUS_SESSION_ENDED));
         }
         cols = newCols;
         rows = newRows;
-        emit(LOGIN_PROMPT);
+        say(Phrase.LOGIN_PROMPT);
         editor.activate(true);
         resizeLink = null;
       } else {
@@ -114,7 +118,7 @@ final class TerminalSession implements ShellConnector.Prompter, ShellConnector.S
       requestOutputIfReady();
     }
     if (replaced != null) {
-      replaced.close(TerminalProtocol.CLOSE_REPLACED, "\r\n[this terminal was opened in another window]\r\n");
+      replaced.close(TerminalProtocol.CLOSE_REPLACED, Message.of(Phrase.OPENED_ELSEWHERE));
     }
     if (resizeLink != null) {
       // Make full-screen programs redraw: a size change sends them SIGWINCH, the same size does not.
@@ -143,7 +147,7 @@ final class TerminalSession implements ShellConnector.Prompter, ShellConnector.S
           for (byte b : bytes) {
             if (b == '\r' || b == '\n') {
               state = State.LOGIN;
-              emit(LOGIN_PROMPT);
+              say(Phrase.LOGIN_PROMPT);
               editor.activate(true);
               break;
             }
@@ -194,19 +198,20 @@ final class TerminalSession implements ShellConnector.Prompter, ShellConnector.S
     }
     String user = line.trim();
     if (user.isEmpty()) {
-      emit(LOGIN_PROMPT);
+      say(Phrase.LOGIN_PROMPT);
       editor.activate(true);
       return;
     }
     if (!USER_NAME.matcher(user).matches()) {
-      emit("Invalid user name.\r\n" + LOGIN_PROMPT);
+      sayLine(Message.of(Phrase.INVALID_USER_NAME));
+      say(Phrase.LOGIN_PROMPT);
       editor.activate(true);
       return;
     }
     Duration wait = registry.limiter().waitBeforeLogin(client);
     if (!wait.isZero()) {
-      emit("Too many failed logins from your address; try again in " + Math.max(1, wait.toSeconds())
-          + " s.\r\n" + LOGIN_PROMPT);
+      sayLine(Message.of(Phrase.TOO_MANY_FAILURES_WAIT, Math.max(1, wait.toSeconds())));
+      say(Phrase.LOGIN_PROMPT);
       editor.activate(true);
       return;
     }
@@ -215,16 +220,21 @@ final class TerminalSession implements ShellConnector.Prompter, ShellConnector.S
     promptCancelled = false;
     int c = cols;
     int r = rows;
-    // Off the caller's thread: the first login loads and starts the SSH client.
-    registry.executor().execute(() -> startLogin(user, c, r));
+    String accepted = acceptLanguage;
+    // Off the caller's thread: the first login loads and starts the SSH client (and may ask the
+    // host for its locales).
+    registry.executor().execute(() -> startLogin(user, c, r, accepted));
   }
 
-  private void startLogin(String user, int c, int r) {
+  private void startLogin(String user, int c, int r, String accepted) {
     try {
-      registry.connector().open(user, this, c, r, this).whenComplete((opened, error) -> opened(user, opened, error));
+      String lang = registry.shellLang(accepted);
+      registry.connector().open(user, this, c, r, lang, this)
+          .whenComplete((opened, error) -> opened(user, opened, error));
     } catch (RuntimeException | LinkageError e) {
       LOG.warn("cannot start the SSH client", e);
-      opened(user, null, new LoginException("The SSH client cannot start: " + ShellConnector.describe(e), false, e));
+      opened(user, null, new LoginException(Message.of(Phrase.CLIENT_CANNOT_START, ShellConnector.describe(e)),
+          false, e));
     }
   }
 
@@ -234,7 +244,7 @@ final class TerminalSession implements ShellConnector.Prompter, ShellConnector.S
       promptCancelled = true;
       notifyAll();
     } else if (state == State.LOGIN) {
-      emit(LOGIN_PROMPT);
+      say(Phrase.LOGIN_PROMPT);
       editor.activate(true);
     }
   }
@@ -261,9 +271,9 @@ final class TerminalSession implements ShellConnector.Prompter, ShellConnector.S
     }
     editor.reset();
     Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    String message = cause instanceof LoginException ? cause.getMessage()
-        : "Login failed: " + ShellConnector.describe(cause);
-    boolean authFailure = cause instanceof LoginException && ((LoginException) cause).isAuthFailure();
+    Message message = cause instanceof LoginException e ? e.text()
+        : Message.of(Phrase.LOGIN_FAILED, ShellConnector.describe(cause));
+    boolean authFailure = cause instanceof LoginException e && e.isAuthFailure();
     LOG.info("terminal session {}: login from {} failed: {}", shortToken(), client.getHostAddress(),
         authFailure ? "refused" : message);
     if (authFailure) {
@@ -272,9 +282,10 @@ final class TerminalSession implements ShellConnector.Prompter, ShellConnector.S
     loginFailed(message);
   }
 
-  private void loginFailed(String message) {
+  private void loginFailed(Message message) {
     state = State.LOGIN;
-    emit("\r\n" + printable(message) + "\r\n\r\n" + LOGIN_PROMPT);
+    emit("\r\n" + printable(message.in(language)) + "\r\n\r\n");
+    say(Phrase.LOGIN_PROMPT);
     editor.activate(true);
   }
 
@@ -293,6 +304,11 @@ final class TerminalSession implements ShellConnector.Prompter, ShellConnector.S
     answer = null;
     emit(printable(prompt));
     editor.activate(echo);
+  }
+
+  @Override
+  public synchronized void ask(Message prompt, boolean echo) {
+    ask(prompt.in(language), echo);
   }
 
   @Override
@@ -317,7 +333,7 @@ final class TerminalSession implements ShellConnector.Prompter, ShellConnector.S
   public boolean attemptFailed() {
     boolean allowed = registry.limiter().recordFailure(client);
     synchronized (this) {
-      emit("Permission denied, please try again.\r\n");
+      sayLine(Message.of(Phrase.TRY_AGAIN));
     }
     return allowed;
   }
@@ -364,14 +380,14 @@ final class TerminalSession implements ShellConnector.Prompter, ShellConnector.S
   }
 
   @Override
-  public synchronized void ended(String reason) {
+  public synchronized void ended(Message reason) {
     if (state != State.SHELL) {
       return;
     }
     link = null;
     state = State.ENDED;
     LOG.info("terminal session {}: {}", shortToken(), reason);
-    emit("\r\n[" + reason + "] Press Enter to log in again.\r\n");
+    emit("\r\n" + Message.of(Phrase.ENDED_PRESS_ENTER, reason).in(language) + "\r\n");
   }
 
   /** Reads the next output chunk when a page is attached and keeping up (flow control). */
@@ -398,8 +414,9 @@ final class TerminalSession implements ShellConnector.Prompter, ShellConnector.S
       }
       if (now - lastInput > settings.idleTimeout().toNanos()) {
         Duration idle = settings.idleTimeout();
-        String span = idle.toSeconds() % 60 == 0 ? idle.toMinutes() + " min" : idle.toSeconds() + " s";
-        close("idle for " + span, "\r\n[logged out: no input for " + span + "]\r\n");
+        Message span = idle.toSeconds() % 60 == 0 ? Message.of(Phrase.MINUTES, idle.toMinutes())
+            : Message.of(Phrase.SECONDS, idle.toSeconds());
+        close("idle for " + span, Message.of(Phrase.IDLE_LOGOUT, span));
         return;
       }
       live = socket;
@@ -409,8 +426,13 @@ final class TerminalSession implements ShellConnector.Prompter, ShellConnector.S
     }
   }
 
-  /** Ends the session for good: the shell closes, the page is told and forgets its token. */
-  void close(String why, String message) {
+  /**
+   * Ends the session for good: the shell closes, the page is told and forgets its token.
+   *
+   * @param why for the log
+   * @param message for the page, or null for a plain "session closed"
+   */
+  void close(String why, Message message) {
     ShellLink shell;
     TerminalSocket page;
     synchronized (this) {
@@ -431,11 +453,21 @@ final class TerminalSession implements ShellConnector.Prompter, ShellConnector.S
       shell.close();
     }
     if (page != null) {
-      page.close(TerminalProtocol.CLOSE_ENDED, message == null ? "\r\n[terminal session closed]\r\n" : message);
+      page.close(TerminalProtocol.CLOSE_ENDED, message == null ? Message.of(Phrase.SESSION_CLOSED) : message);
     }
   }
 
   // ---- output
+
+  /** Says one of the terminal's own phrases, in the page's language. */
+  private void say(Phrase phrase) {
+    emit(Message.of(phrase).in(language));
+  }
+
+  /** Says a message of the terminal's own on a line of its own. */
+  private void sayLine(Message message) {
+    emit(message.in(language) + "\r\n");
+  }
 
   private void emit(String text) {
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);

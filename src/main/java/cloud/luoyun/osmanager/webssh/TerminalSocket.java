@@ -30,6 +30,9 @@ public final class TerminalSocket implements Session.Listener {
 
   private final SessionRegistry registry;
   private final InetAddress client;
+  // from the upgrade request: what the page's browser reads (set before the first message)
+  private volatile String acceptLanguage;
+  private volatile TerminalLanguage language = TerminalLanguage.EN;
   private volatile Session ws;
   private volatile TerminalSession terminal;
   private volatile long lastHeard;
@@ -43,6 +46,8 @@ public final class TerminalSocket implements Session.Listener {
 
   @Override
   public void onWebSocketOpen(Session session) {
+    acceptLanguage = session.getUpgradeRequest().getHeader("Accept-Language");
+    language = TerminalLanguage.of(acceptLanguage);
     ws = session;
     lastHeard = registry.now();
     lastPing = lastHeard;
@@ -101,8 +106,7 @@ public final class TerminalSocket implements Session.Listener {
     }
     TerminalSession created = registry.create(client);
     if (created == null) {
-      close(TerminalProtocol.CLOSE_TRY_LATER, "\r\nToo many terminal sessions are open (at most "
-          + registry.settings().maxSessions() + "). Try again later.\r\n");
+      close(TerminalProtocol.CLOSE_TRY_LATER, Message.of(Phrase.TOO_MANY_SESSIONS, registry.settings().maxSessions()));
       return;
     }
     terminal = created;
@@ -165,13 +169,23 @@ public final class TerminalSocket implements Session.Listener {
     }));
   }
 
-  /** Shows {@code text} in the terminal, then closes with {@code code}. */
-  void close(int code, String text) {
+  /** The language of the page's browser, for the terminal's own messages. */
+  TerminalLanguage language() {
+    return language;
+  }
+
+  /** The browser's Accept-Language as it came (hostile: only ever parsed strictly), or null. */
+  String acceptLanguage() {
+    return acceptLanguage;
+  }
+
+  /** Shows {@code message} on a line of its own in this page's language, then closes with {@code code}. */
+  void close(int code, Message message) {
     Session s = ws;
     if (s == null || !s.isOpen()) {
       return;
     }
-    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    byte[] bytes = ("\r\n" + message.in(language) + "\r\n").getBytes(StandardCharsets.UTF_8);
     s.sendBinary(TerminalProtocol.output(bytes, 0, bytes.length), Callback.NOOP);
     s.close(code, null, Callback.NOOP);
   }

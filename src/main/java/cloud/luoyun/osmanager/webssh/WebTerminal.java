@@ -128,7 +128,7 @@ public final class WebTerminal implements AutoCloseable {
         return new TerminalSocket(registry, address);
       });
     });
-    upgrade.setHandler(new StaticPages());
+    upgrade.setHandler(new StaticPages(settings));
     context.setHandler(upgrade);
     return context;
   }
@@ -205,7 +205,7 @@ public final class WebTerminal implements AutoCloseable {
       timer = sweeper;
     }
     for (TerminalSession session : registry.all()) {
-      session.close("the web terminal is stopping", "\r\n[the web terminal is stopping]\r\n");
+      session.close("the web terminal is stopping", Message.of(Phrase.STOPPING));
     }
     if (timer != null) {
       timer.shutdownNow();

@@ -95,6 +95,16 @@ final class HeadlessChromium implements AutoCloseable {
     send("Network.setExtraHTTPHeaders", Map.of("headers", Map.of("Accept-Language", value)));
   }
 
+  /**
+   * Shows pages as a phone does: a viewport of this CSS size with the mobile meta-viewport rules
+   * and a touch screen (the window itself cannot be narrower than 500 px in headless mode).
+   */
+  void emulatePhone(int width, int height) throws Exception {
+    send("Emulation.setDeviceMetricsOverride",
+        Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", true));
+    send("Emulation.setTouchEmulationEnabled", Map.of("enabled", true, "maxTouchPoints", 5));
+  }
+
   void navigate(String url) throws Exception {
     send("Page.navigate", Map.of("url", url));
   }

@@ -44,9 +44,18 @@ public final class TerminalClient implements Session.Listener.AutoDemanding, Aut
   }
 
   static TerminalClient open(WebSocketClient ws, int port, String token, String origin) throws Exception {
+    return open(ws, port, token, origin, null);
+  }
+
+  /** @param acceptLanguage the browser's Accept-Language, or null for none */
+  static TerminalClient open(WebSocketClient ws, int port, String token, String origin, String acceptLanguage)
+      throws Exception {
     TerminalClient client = new TerminalClient(token, 80, 24);
     ClientUpgradeRequest request = new ClientUpgradeRequest(URI.create("ws://127.0.0.1:" + port + "/ws"));
     request.setHeader("Origin", origin);
+    if (acceptLanguage != null) {
+      request.setHeader("Accept-Language", acceptLanguage);
+    }
     ws.connect(client, request).get(10, TimeUnit.SECONDS);
     return client;
   }

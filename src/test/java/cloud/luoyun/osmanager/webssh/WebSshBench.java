@@ -534,7 +534,7 @@ public final class WebSshBench {
       }
 
       @Override
-      public void ended(String reason) {
+      public void ended(Message reason) {
       }
 
       @Override
@@ -557,6 +557,10 @@ public final class WebSshBench {
       }
 
       @Override
+      public void ask(Message prompt, boolean echo) {
+      }
+
+      @Override
       public String awaitAnswer(long timeout, TimeUnit unit) {
         return sshd.password;
       }
@@ -568,7 +572,7 @@ public final class WebSshBench {
     };
     try (MinaShellConnector connector = new MinaShellConnector(settings)) {
       Direct d = new Direct();
-      d.link = connector.open(sshd.user, password, 100, 30, d).get(30, TimeUnit.SECONDS);
+      d.link = connector.open(sshd.user, password, 100, 30, null, d).get(30, TimeUnit.SECONDS);
       try (d) {
         d.link.requestOutput();
         return measureShell("plain SSH", d);
