@@ -115,6 +115,7 @@ class ApplianceVmIT {
               .anyMatch(l -> l.startsWith("host-keys: changed")).filteredOn(l -> l.contains(": failed")).isEmpty();
           theSystemIsHealthy(b);
           theStatusScriptsChangesAreReported(b);
+          theDaemonStartsFromTheClassDataArchiveInstallMade(b);
           instanceKeys.addAll(b.hostKeys());
         });
 
@@ -141,7 +142,7 @@ class ApplianceVmIT {
           theWebTerminalLogsInAsRoot(b);
           theConfigScriptRanOnceInThisBoot(b, 3);
           theSystemIsHealthy(b);
-        });
+        }, this::thePackageIsRemovedAndPurgedAsDebianDoes);
       }
     } catch (Throwable t) {
       softly.errorsCollected().forEach(t::addSuppressed); // a timeout or a failed boot must not hide the checks that failed before
@@ -253,6 +254,41 @@ class ApplianceVmIT {
     softly.check(() -> controllerEvents.await(reportSince(after, b.instance.tag, "status=2000"), WAIT));
   }
 
+  /** The .deb's postinst made bin/osmanager.jsa for the image's Java, and the daemon maps it. */
+  private void theDaemonStartsFromTheClassDataArchiveInstallMade(Boot b) throws Exception {
+    softly.assertThat(b.shell.run("test -s /LuoYun/bin/osmanager.jsa", WAIT).ok()).as("bin/osmanager.jsa exists")
+        .isTrue();
+    softly.assertThat(b.shell.output("grep -c osmanager.jsa /proc/$(systemctl show -p MainPID --value "
+        + "osmanager.service)/maps || true").strip()).as("the daemon's mappings of bin/osmanager.jsa").isNotEqualTo("0");
+  }
+
+  /**
+   * dpkg -r on the running instance: the daemon stops, what install wrote goes (units, launcher,
+   * jar, the sshd drop-in), custom/ and conf/ stay, no unit is left failed; dpkg -P: conf/ goes too,
+   * custom/ still stays.
+   */
+  private void thePackageIsRemovedAndPurgedAsDebianDoes(Boot b) throws Exception {
+    GuestShell.Result removed = b.shell.run("dpkg -r osmanager", Duration.ofMinutes(3));
+    softly.assertThat(removed.status()).as("dpkg -r osmanager: " + removed.out() + removed.err()).isZero();
+    softly.assertThat(b.shell.run("systemctl is-active osmanager.service", WAIT).out().strip())
+        .as("osmanager.service after dpkg -r").isIn("inactive", "unknown");
+    for (String gone : List.of("/LuoYun/bin", "/lib/systemd/system/osmanager.service",
+        "/lib/systemd/system/osmanager-configure.service", "/etc/init.d/osmanager",
+        "/etc/ssh/sshd_config.d/00-osmanager-web-login.conf")) {
+      softly.assertThat(b.shell.run("test -e " + gone, WAIT).ok()).as(gone + " after dpkg -r").isFalse();
+    }
+    for (String kept : List.of("/LuoYun/conf/luoyun.conf", "/LuoYun/custom/scripts/status")) {
+      softly.assertThat(b.shell.run("test -e " + kept, WAIT).ok()).as(kept + " after dpkg -r").isTrue();
+    }
+    softly.assertThat(b.shell.output("systemctl --failed --plain --no-legend --no-pager").strip())
+        .as("systemctl --failed after dpkg -r").isEmpty();
+    GuestShell.Result purged = b.shell.run("dpkg -P osmanager", Duration.ofMinutes(2));
+    softly.assertThat(purged.status()).as("dpkg -P osmanager: " + purged.out() + purged.err()).isZero();
+    softly.assertThat(b.shell.run("test -e /LuoYun/conf", WAIT).ok()).as("/LuoYun/conf after dpkg -P").isFalse();
+    softly.assertThat(b.shell.run("test -e /LuoYun/custom/scripts/status", WAIT).ok())
+        .as("/LuoYun/custom after dpkg -P").isTrue();
+  }
+
   /** configure's step lines of this boot, as it printed them to the journal. */
   private static List<String> configureSteps(Boot b) throws IOException {
     List<String> steps = b.shell.output("journalctl -b -u osmanager-configure.service -o cat --no-pager").lines()
@@ -267,12 +303,18 @@ class ApplianceVmIT {
     void run(Boot b) throws Exception;
   }
 
+  private void boot(String name, Instance instance, Path floppy, String ending, BootChecks checks) throws Exception {
+    boot(name, instance, floppy, ending, checks, b -> { });
+  }
+
   /**
    * Powers the VM on; waits until it serves its page, registered and accepts root's key over SSH;
-   * runs the checks and prints the figures; prints diagnostics when a check of this boot failed;
+   * runs the checks and prints the figures (of the daemon as the checks left it), then the last
+   * checks (which may take the daemon away); prints diagnostics when a check of this boot failed;
    * then ends the boot with the command (reboot, poweroff). QEMU is killed at the end in any case.
    */
-  private void boot(String name, Instance instance, Path floppy, String ending, BootChecks checks) throws Exception {
+  private void boot(String name, Instance instance, Path floppy, String ending, BootChecks checks, BootChecks last)
+      throws Exception {
     progress(name + ": powering on as " + instance);
     int errorsBefore = softly.errorsCollected().size();
     try (Vm vm = Vm.powerOn(name, dir, image, floppy, instance.mac, controllerPort)) {
@@ -283,6 +325,7 @@ class ApplianceVmIT {
         progress(name + ": up");
         checks.run(b);
         b.printFigures();
+        last.run(b);
         if (softly.errorsCollected().size() > errorsBefore) {
           diagnosed = true;
           diagnose(b);

@@ -3,6 +3,7 @@ package cloud.luoyun.osmanager.webssh;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import cloud.luoyun.osmanager.Chromium;
 import cloud.luoyun.osmanager.PageContrast;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
