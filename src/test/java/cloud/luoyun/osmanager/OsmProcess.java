@@ -36,8 +36,14 @@ public final class OsmProcess implements AutoCloseable {
 
   /** Starts osmanager with args; prefix (e.g. "ip netns exec NS") goes before the java command. */
   public static OsmProcess start(List<String> prefix, String... args) throws IOException {
+    return start(prefix, List.of(), args);
+  }
+
+  /** Starts osmanager with args in a JVM given {@code jvmOptions} (e.g. {@code -verbose:class}). */
+  public static OsmProcess start(List<String> prefix, List<String> jvmOptions, String... args) throws IOException {
     List<String> command = new ArrayList<>(prefix);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add("cloud.luoyun.osmanager.cli.Main");

@@ -6,7 +6,7 @@ import cloud.luoyun.osmanager.config.Ipv4Address;
 import cloud.luoyun.osmanager.util.Logging;
 import cloud.luoyun.osmanager.web.AgentStatusSource;
 import cloud.luoyun.osmanager.web.PageServer;
-import cloud.luoyun.osmanager.web.WebServers;
+import cloud.luoyun.osmanager.web.TerminalLink;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -65,7 +65,7 @@ final class WebCommand implements Callable<Integer> {
     Logging.configure(home.home().logDir(), "web-server.log", verbose);
     InetSocketAddress socket = address == null ? new InetSocketAddress(port)
         : new InetSocketAddress(address, port);
-    PageServer pages = new PageServer(home.home(), socket, AgentStatusSource.UNKNOWN);
+    PageServer pages = new PageServer(home.home(), socket, AgentStatusSource.UNKNOWN, TerminalLink.CONFIGURED);
     try {
       pages.start();
     } catch (IOException e) {

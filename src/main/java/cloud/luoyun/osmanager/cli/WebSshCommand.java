@@ -90,7 +90,7 @@ public final class WebSshCommand implements Callable<Integer> {
       out.flush();
       return Main.EXIT_OK;
     }
-    int listen = port != null ? port : config.port().orElse(WebTerminalSettings.DEFAULT_PORT);
+    int listen = port != null ? port : config.portOrDefault();
     WebTerminalSettings settings = WebTerminalSettings.defaults(h.stateDir())
         .withBind(Optional.empty(), listen)
         .withSsh(sshHost, sshPort)

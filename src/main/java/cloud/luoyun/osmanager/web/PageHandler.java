@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.OptionalInt;
 import org.eclipse.jetty.http.DateGenerator;
 import org.eclipse.jetty.http.DateParser;
 import org.eclipse.jetty.http.HttpFields;
@@ -62,6 +63,7 @@ final class PageHandler extends Handler.Abstract {
   private final WatchedFile<SiteConfig> config;
   private final WatchedFile<VersionInfo> version;
   private final AgentStatusSource agent;
+  private final TerminalLink terminal;
   private final StatusReport statusReport;
   private final HostAddresses hostAddresses;
   private final AccessLog accessLog;
@@ -70,13 +72,14 @@ final class PageHandler extends Handler.Abstract {
   private volatile String cachedPrimaryIpv4;
   private volatile long cachedPrimaryIpv4Until;
 
-  PageHandler(Home home, AgentStatusSource agent, AccessLog accessLog, Clock clock, Path proc,
-      HostAddresses hostAddresses) {
+  PageHandler(Home home, AgentStatusSource agent, TerminalLink terminal, AccessLog accessLog, Clock clock,
+      Path proc, HostAddresses hostAddresses) {
     this.withCookie = new SiteFolder(home.wwwWithCookie());
     this.noCookie = new SiteFolder(home.wwwNoCookie());
     this.config = new WatchedFile<>(home.conf(), SiteConfig::load);
     this.version = new WatchedFile<>(home.versionFile(), PageHandler::loadVersion);
     this.agent = agent;
+    this.terminal = terminal;
     this.hostAddresses = hostAddresses;
     this.statusReport = new StatusReport(proc, hostAddresses);
     this.accessLog = accessLog;
@@ -138,9 +141,10 @@ final class PageHandler extends Handler.Abstract {
 
   private void defaultPage(Exchange x, SiteConfig site, boolean owner, String view) {
     Language language = Language.preferred(x.request.getHeaders().get(HttpHeader.ACCEPT_LANGUAGE));
-    byte[] page = DefaultPages.get().page(language, owner, site.websshEnabled());
+    OptionalInt terminalPort = terminal.port(site.webssh());
+    byte[] page = DefaultPages.get().page(language, owner, terminalPort.isPresent());
     Map<String, String> values = values(x.request, site);
-    values.put("websshport", Integer.toString(site.websshPort()));
+    terminalPort.ifPresent(port -> values.put("websshport", Integer.toString(port)));
     HttpFields.Mutable h = x.response.getHeaders();
     h.put(HttpHeader.CACHE_CONTROL, "no-store");
     h.put(HttpHeader.VARY, "Accept-Language");

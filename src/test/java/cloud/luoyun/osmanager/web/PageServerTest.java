@@ -5,6 +5,7 @@ import static cloud.luoyun.osmanager.web.TestSite.OTHER_COOKIE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cloud.luoyun.osmanager.LogCapture;
+import cloud.luoyun.osmanager.util.HttpLayer;
 import cloud.luoyun.osmanager.web.AgentStatusSource.AgentStatus;
 import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;
@@ -367,6 +368,20 @@ class PageServerTest {
   }
 
   @Test
+  void aTerminalInThisProcessIsLinkedOnItsOwnPortWhateverTheConfigSays() throws Exception {
+    Files.delete(site.home.wwwWithCookie().resolve("index.html"));
+    int[] terminalPort = {45678};
+    site.start(AgentStatusSource.UNKNOWN, HostAddresses.system(), TerminalLink.of(() -> terminalPort[0]));
+    assertThat(site.get("/?cookie=" + COOKIE).text()).contains("href=\"http://owncloud.example.com:45678/\"")
+        .doesNotContain(":8001");
+    // the config disabling the terminal does not stop one that runs here; its port is what counts
+    site.writeSettings(TestSite.SETTINGS.replace("\"status\": \"enable\"", "\"status\": \"disable\""));
+    assertThat(site.get("/?cookie=" + COOKIE).text()).contains(":45678/");
+    terminalPort[0] = -1; // not listening (yet, or any more): no link
+    assertThat(site.get("/?cookie=" + COOKIE).text()).doesNotContain("Web terminal", ":45678");
+  }
+
+  @Test
   void theBuiltInPageSpeaksChineseToBrowsersThatPreferIt() throws Exception {
     Files.delete(site.home.wwwWithCookie().resolve("index.html"));
     site.start();
@@ -384,16 +399,16 @@ class PageServerTest {
   @Test
   void oversizedRequestHeadsAreRefused() throws Exception {
     site.start();
-    String longTarget = "/" + "a".repeat(WebServers.MAX_REQUEST_HEADER_BYTES + 10);
+    String longTarget = "/" + "a".repeat(HttpLayer.MAX_REQUEST_HEADER_BYTES + 10);
     assertThat(site.get(longTarget).status()).isBetween(400, 499);
-    assertThat(site.get("/", "X-Big: " + "b".repeat(WebServers.MAX_REQUEST_HEADER_BYTES + 10)).status())
+    assertThat(site.get("/", "X-Big: " + "b".repeat(HttpLayer.MAX_REQUEST_HEADER_BYTES + 10)).status())
         .isEqualTo(431);
   }
 
   @Test
   void anIdleConnectionIsClosedByTheServer() throws Exception {
     site.server = new PageServer(site.home, new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0),
-        AgentStatusSource.UNKNOWN).idleTimeout(java.time.Duration.ofMillis(300));
+        AgentStatusSource.UNKNOWN, TerminalLink.CONFIGURED).idleTimeout(java.time.Duration.ofMillis(300));
     site.server.start();
     try (java.net.Socket s = new java.net.Socket("127.0.0.1", site.server.port())) {
       s.setSoTimeout(20_000);
