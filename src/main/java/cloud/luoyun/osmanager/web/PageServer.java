@@ -41,6 +41,7 @@ public final class PageServer implements AutoCloseable {
   private final Path proc;
   private final HostAddresses hostAddresses;
   private Duration idleTimeout = HttpLayer.DEFAULT_IDLE_TIMEOUT;
+  private long inFlightBytes = PageHandler.MAX_IN_FLIGHT_BYTES;
 
   private HttpLayer ownLayer;
   private HttpLayer.Attachment attachment;
@@ -74,6 +75,12 @@ public final class PageServer implements AutoCloseable {
     return this;
   }
 
+  /** For tests: the heap requests may hold beyond the cache (default 8 MiB). Call before start. */
+  PageServer inFlightBytes(long bytes) {
+    this.inFlightBytes = bytes;
+    return this;
+  }
+
   /** Runs alone: makes an HTTP layer of its own, attaches to it and starts it. */
   public void start() throws Exception {
     if (attachment != null) {
@@ -98,7 +105,8 @@ public final class PageServer implements AutoCloseable {
       throw new IllegalStateException("already started");
     }
     accessLog = openAccessLog(home.logDir().resolve(ACCESS_LOG_NAME));
-    PageHandler handler = new PageHandler(home, agent, terminal, accessLog, clock, proc, hostAddresses);
+    PageHandler handler = new PageHandler(home, agent, terminal, accessLog, clock, proc, hostAddresses,
+        inFlightBytes);
     attachment = http.attach(new HttpLayer.Port(CONNECTOR_NAME, bind, idleTimeout, MAX_CONNECTIONS), handler);
   }
 
