@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * {@link #MAX_REQUEST_HEADER_BYTES}; ambiguous URIs refused; idle connections closed after the
  * port's idle timeout; at most {@link Port#maxConnections()} open connections per port (beyond it
  * new ones wait in the kernel's backlog, so a flood costs no heap), each a few KiB of heap (no
- * header cache); Jetty's own error responses
- * (requests that never reach a handler) reduced to a plain status line.
+ * header cache); an accept loop that outlives its failures ({@link ResilientConnector}); Jetty's
+ * own error responses (requests that never reach a handler) reduced to a plain status line.
  *
  * <p>Lifecycle calls ({@link #attach}, {@link #start}, {@link #close}) from one thread; parts may
  * attach before or after {@link #start}.
@@ -49,8 +49,8 @@ public final class HttpLayer implements AutoCloseable {
   public static final int MAX_REQUEST_HEADER_BYTES = 8 * 1024;
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
   /**
-   * Threads of the one pool, for every port together. Each port holds one for its selector; the
-   * rest serve requests, which take microseconds (the terminal's WebSocket traffic runs on the
+   * Threads of the one pool, for every port together. Each port holds two, for its acceptor and its
+   * selector; the rest serve requests, which take microseconds (the terminal's WebSocket traffic runs on the
    * selector, and SSH on the SSH client's own threads).
    */
   static final int MAX_THREADS = 16;
@@ -128,8 +128,8 @@ public final class HttpLayer implements AutoCloseable {
     // heap per connection: 256 connections of a flood filled a 32 MiB heap with it alone. It
     // saves a few string copies per request; a small server has no use for it.
     http.setHeaderCacheSize(0);
-    // no acceptor thread: the one selector accepts too (fewer threads for a small VM)
-    ServerConnector connector = new ServerConnector(server, 0, 1, new HttpConnectionFactory(http));
+    // one acceptor thread and one selector; the acceptor's loop survives what Jetty's would not
+    ServerConnector connector = new ResilientConnector(server, new HttpConnectionFactory(http));
     connector.setName(port.name());
     InetSocketAddress bind = port.bind();
     connector.setHost(bind.getAddress() == null || bind.getAddress().isAnyLocalAddress()

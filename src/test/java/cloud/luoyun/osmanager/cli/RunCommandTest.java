@@ -105,7 +105,8 @@ class RunCommandTest {
         int termPort = port(run.lines.await(l -> l.contains("web terminal on port"), WAIT), "on port (\\d+)");
         run.lines.await(l -> l.contains("registered with"), WAIT);
 
-        assertThat(get(webPort, "/?cookie=" + COOKIE).body()).contains(":" + termPort + "/\"").doesNotContain(":8001");
+        assertThat(get(webPort, "/?cookie=" + COOKIE).body()).contains(":" + termPort + "/\"")
+            .doesNotContain(":8001");
         assertThat(get(termPort, "/").body()).contains("terminal.js");
         assertThat(loaded(run, "org.eclipse.jetty.websocket.")).as("WebSocket classes before a socket").isEmpty();
         assertThat(loaded(run, "org.apache.sshd.")).isEmpty();
