@@ -82,6 +82,14 @@ public final class OsmProcess implements AutoCloseable {
     return p.info().command().map(c -> c.endsWith(commandSuffix)).orElse(false);
   }
 
+  /** Waits for the process to end by itself and returns its exit status. */
+  public int exitStatus(Duration wait) throws InterruptedException {
+    if (!process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("still running after " + wait.toMillis() + " ms; output:\n" + lines.all());
+    }
+    return process.exitValue();
+  }
+
   @Override
   public void close() throws InterruptedException {
     process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);

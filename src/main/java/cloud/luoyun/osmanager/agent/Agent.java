@@ -2,6 +2,7 @@ package cloud.luoyun.osmanager.agent;
 
 import cloud.luoyun.osmanager.agent.AgentEvent.Kind;
 import cloud.luoyun.osmanager.util.Closeables;
+import cloud.luoyun.osmanager.util.Fatal;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -96,15 +97,41 @@ public final class Agent implements AutoCloseable {
     }
     started = true;
     long every = settings.statusInterval().toMillis();
-    statusThread.scheduleWithFixedDelay(this::probeAndReport, every, every, TimeUnit.MILLISECONDS);
+    statusThread.scheduleWithFixedDelay(Fatal.guarded(log, "status probe", this::probeAndReport), every, every,
+        TimeUnit.MILLISECONDS);
     if (settings.echoChecks()) {
       long echoEvery = settings.echoInterval().toMillis();
-      statusThread.scheduleWithFixedDelay(this::checkLiveness, echoEvery, echoEvery, TimeUnit.MILLISECONDS);
+      statusThread.scheduleWithFixedDelay(Fatal.guarded(log, "liveness check", this::checkLiveness), echoEvery,
+          echoEvery, TimeUnit.MILLISECONDS);
     }
     connectionThread.start();
   }
 
+  /**
+   * The connection thread. An exception that escapes a round (a bug: failures of the controller
+   * and the network are handled inside) starts the agent over after a back-off, and the other parts
+   * of the process never notice; an error ends the thread, and with it the daemon
+   * ({@code ServiceRunner}): an agent that stopped connecting must not look alive.
+   */
   private void connectLoop() {
+    int restarts = 0;
+    while (!closing) {
+      try {
+        connectUntilClosed();
+      } catch (RuntimeException e) {
+        restarts = registeredThisSession ? 1 : restarts + 1; // a registration since: a fresh start
+        registeredSession = null;
+        // not the jittered back-off: its randomness may be what failed
+        Duration delay = tuning.backoffInitial().multipliedBy(1L << Math.min(restarts - 1, 16));
+        delay = delay.compareTo(tuning.backoffMax()) > 0 ? tuning.backoffMax() : delay;
+        log.error("the agent failed unexpectedly; starting it over in {} ms", delay.toMillis(), e);
+        emit(Kind.RETRYING, "in " + delay.toMillis() + " ms, after an internal error: " + e);
+        pause(delay);
+      }
+    }
+  }
+
+  private void connectUntilClosed() {
     InetSocketAddress discovered = null;
     int unreachable = 0;
     while (!closing) {
@@ -245,20 +272,14 @@ public final class Agent implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt(); // closing
-    } catch (RuntimeException e) {
-      log.warn("status probe failed", e); // keep the schedule alive
     }
   }
 
   /** On the status thread: has the registered session ask a quiet controller for an ECHO. */
   private void checkLiveness() {
-    try {
-      AgentSession session = registeredSession;
-      if (session != null) {
-        session.checkLiveness();
-      }
-    } catch (RuntimeException e) {
-      log.warn("liveness check failed", e); // keep the schedule alive
+    AgentSession session = registeredSession;
+    if (session != null) {
+      session.checkLiveness();
     }
   }
 
@@ -270,13 +291,8 @@ public final class Agent implements AutoCloseable {
    */
   void echoSent(AgentSession session) {
     try {
-      statusThread.schedule(() -> {
-        try {
-          session.checkEchoDeadline();
-        } catch (RuntimeException e) {
-          log.warn("ECHO deadline check failed", e);
-        }
-      }, settings.echoTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      statusThread.schedule(Fatal.guarded(log, "ECHO deadline check", session::checkEchoDeadline),
+          settings.echoTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (RuntimeException e) {
       log.debug("status thread is stopping: {}", e.toString());
     }
@@ -289,7 +305,8 @@ public final class Agent implements AutoCloseable {
     registeredSession = session;
     emit(Kind.REGISTERED, detail); // before the status thread can report: events keep their order
     try {
-      statusThread.execute(this::probeAndReport); // the first REPORT is the script's real answer
+      // the first REPORT is the script's real answer
+      statusThread.execute(Fatal.guarded(log, "status probe", this::probeAndReport));
     } catch (RuntimeException e) {
       log.debug("status thread is stopping: {}", e.toString());
     }

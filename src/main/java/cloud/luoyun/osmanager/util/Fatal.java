@@ -1,5 +1,7 @@
 package cloud.luoyun.osmanager.util;
 
+import org.slf4j.Logger;
+
 /**
  * The one rule for errors a process must not try to survive, and the one way to report them.
  *
@@ -10,7 +12,8 @@ package cloud.luoyun.osmanager.util;
  *
  * <p>Reporting hands the error to the default uncaught-exception handler, which the daemon's
  * runner installs (it ends the process); code that catches everything (a scheduled task, an
- * accept loop) calls {@link #escalateIfFatal} first, so that nothing fatal is swallowed.
+ * accept loop) calls {@link #escalateIfFatal} first, so that nothing fatal is swallowed; a task
+ * for a scheduled executor is wrapped in {@link #guarded}.
  */
 public final class Fatal {
   private Fatal() {}
@@ -26,6 +29,24 @@ public final class Fatal {
     }
     report(t);
     return true;
+  }
+
+  /**
+   * {@code task} made safe for a scheduled executor, which would keep what it throws in a future
+   * nobody reads and, for a periodic task, silently cancel the schedule: a part half-dead. An
+   * exception is logged and the schedule goes on; an error is reported as the thread's death (the
+   * daemon ends).
+   */
+  public static Runnable guarded(Logger log, String what, Runnable task) {
+    return () -> {
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        log.warn("{} failed", what, e);
+      } catch (Error e) {
+        report(e);
+      }
+    };
   }
 
   /** Reports {@code t} to the default uncaught-exception handler, as if this thread died of it. */

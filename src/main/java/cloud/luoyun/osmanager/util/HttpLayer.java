@@ -81,7 +81,17 @@ public final class HttpLayer implements AutoCloseable {
   /** A new, unstarted server with no port yet. */
   public static HttpLayer create() {
     JettyDefaults.prepare();
-    QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, 2, 60_000);
+    QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, 2, 60_000) {
+      @Override
+      protected void runJob(Runnable job) {
+        try {
+          super.runJob(job);
+        } catch (Throwable t) {
+          Fatal.escalateIfFatal(t); // Jetty would log it and run on
+          throw t;
+        }
+      }
+    };
     pool.setName("http");
     Server server = new Server(pool);
     HttpLayer layer = new HttpLayer(server);

@@ -1,5 +1,6 @@
 package cloud.luoyun.osmanager.webssh;
 
+import cloud.luoyun.osmanager.util.Fatal;
 import cloud.luoyun.osmanager.util.HttpLayer;
 import java.time.Duration;
 import java.util.concurrent.Executor;
@@ -113,7 +114,8 @@ public final class WebTerminal implements AutoCloseable {
       });
       // a few sweeps per ping interval, at most one a second
       long period = Math.max(50, Math.min(1000, settings.pingInterval().toMillis() / 4));
-      sweeper.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
+      sweeper.scheduleWithFixedDelay(Fatal.guarded(LOG, "terminal sweep", this::sweep), period, period,
+          TimeUnit.MILLISECONDS);
     }
   }
 
@@ -123,7 +125,7 @@ public final class WebTerminal implements AutoCloseable {
       timer = sweeper;
     }
     try {
-      timer.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+      timer.schedule(Fatal.guarded(LOG, "terminal output", task), delayNanos, TimeUnit.NANOSECONDS);
     } catch (RuntimeException e) { // closing: run it now rather than lose output
       task.run();
     }

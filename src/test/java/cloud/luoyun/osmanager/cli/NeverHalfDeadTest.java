@@ -3,21 +3,29 @@ package cloud.luoyun.osmanager.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cloud.luoyun.osmanager.OsmProcess;
+import cloud.luoyun.osmanager.controller.DevController;
+import cloud.luoyun.osmanager.controller.Instances;
 import cloud.luoyun.osmanager.util.Processes;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * Issue 11, "never half-dead": the daemon's parts under faults, each in its own JVM. A fault is
@@ -27,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class NeverHalfDeadTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final String KEY = "015e33a8-787d-457e-b84d-c2a101a816e0";
   @TempDir Path dir;
 
   /**
@@ -63,6 +72,64 @@ class NeverHalfDeadTest {
           .hasSizeLessThanOrEqualTo(flood.size());
       assertThat(web.lines.all()).anyMatch(l -> l.contains("accepting connections again"));
     }
+  }
+
+  /**
+   * Issue 11: the agent's thread died (of an OutOfMemoryError) and never came back, while the
+   * page answered and {@code status} said "registered". A part's thread that dies now ends the
+   * process with status 70 for the service manager to restart it, and {@code status} then says
+   * it is not running and claims no registration.
+   */
+  @Test
+  void whenAPartsThreadDiesTheDaemonEndsWithStatus70AndStatusClaimsNothing() throws Exception {
+    try (DevController controller = new DevController(
+        DevController.Options.loopback(Instances.of(Map.of(42, KEY))), e -> { })) {
+      Path home = home(controller.start());
+      try (OsmProcess run = OsmProcess.start(List.of(), "run", "--home", home.toString(), "--web-port", "0",
+          "--status-interval", "1")) {
+        run.lines.await(l -> l.contains("registered with"), WAIT);
+        String[] shown = new String[1];
+        assertThat(status(home, shown, "--json")).isZero();
+        assertThat(shown[0]).contains("\"registered\":true");
+
+        // a thread blocked in a socket read would see its death only at the next byte; one that
+        // waits out a back-off (the controller went away) sees it at once
+        controller.close();
+        run.lines.await(l -> l.contains("retrying in"), WAIT);
+        ThreadKiller.kill(run.pid(), "osm-agent", dir);
+
+        assertThat(run.exitStatus(WAIT)).isEqualTo(Main.EXIT_FATAL);
+        assertThat(run.lines.all())
+            .anyMatch(l -> l.contains("fatal: thread osm-agent died of java.lang.ThreadDeath"));
+        assertThat(status(home, shown, "--json")).isEqualTo(StatusCommand.EXIT_NOT_RUNNING);
+        assertThat(shown[0]).contains("\"running\":false").contains("\"registered\":false")
+            .doesNotContain("\"registered\":true");
+      }
+    }
+  }
+
+  private Path home(InetSocketAddress clc) throws IOException {
+    Path home = dir.resolve("home");
+    Files.createDirectories(home.resolve("conf"));
+    Files.createDirectories(home.resolve("custom/scripts"));
+    Files.writeString(home.resolve("conf/luoyun.conf"), "CLC_IP=127.0.0.1\nCLC_PORT=" + clc.getPort()
+        + "\nTAG=42\nKEY=" + KEY + "\nJSON={\"webssh\": {\"status\": \"disable\"}}\n");
+    Path script = home.resolve("custom/scripts/status");
+    Files.writeString(script, "#!/bin/sh\nexit 0\n");
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return home;
+  }
+
+  /** Runs {@code osmanager status --home HOME [args]} in-process; its output goes to shown[0]. */
+  private static int status(Path home, String[] shown, String... args) {
+    StringWriter out = new StringWriter();
+    CommandLine cl = Main.commandLine();
+    cl.setOut(new PrintWriter(out, true));
+    List<String> all = new ArrayList<>(List.of("status", "--home", home.toString()));
+    all.addAll(List.of(args));
+    int exit = cl.execute(all.toArray(String[]::new));
+    shown[0] = out.toString();
+    return exit;
   }
 
   private static long openFiles(long pid) throws IOException {
