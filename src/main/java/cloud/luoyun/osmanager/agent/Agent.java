@@ -25,11 +25,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Two threads: the connection thread connects, runs one {@link AgentSession} at a time
  * (blocking on the socket, no polling) and waits out a jittered back-off between attempts, or
- * listens for JOIN beacons when there is no reachable controller; the status thread runs the
- * status script now and then and hands the result to the registered session. The status thread
- * also checks, every {@link AgentSettings#echoInterval()}, that a quiet controller still answers an
- * ECHO request ({@link Liveness}); one that does not within {@link AgentSettings#echoTimeout()} has
- * its connection closed, and the connection thread reconnects as after any drop. No other timer
+ * listens for JOIN beacons when there is no reachable controller; the status thread starts the
+ * status script now and then and hands its result, when it comes, to the registered session. The
+ * status thread also checks, every {@link AgentSettings#echoInterval()}, that a quiet controller
+ * still answers an ECHO request ({@link Liveness}); one that does not within
+ * {@link AgentSettings#echoTimeout()} has its connection closed, and the connection thread
+ * reconnects as after any drop. It never waits for the script ({@link StatusProbe}): a hung
+ * script does not delay noticing a dead controller. No other timer
  * wakes the agent while it is connected. {@link #close()} stops both within about two seconds.
  * Thread-safe.
  */
@@ -81,7 +83,6 @@ public final class Agent implements AutoCloseable {
     this.listener = listener;
     this.tuning = tuning;
     this.backoff = new Backoff(tuning.backoffInitial(), tuning.backoffMax(), tuning.random());
-    this.probe = new StatusProbe(settings.statusScript(), settings.statusTimeout());
     this.connectionThread = new Thread(this::connectLoop, "osm-agent");
     this.connectionThread.setDaemon(true);
     this.statusThread = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -89,6 +90,7 @@ public final class Agent implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+    this.probe = new StatusProbe(settings.statusScript(), settings.statusTimeout(), statusThread);
   }
 
   public synchronized void start() {
@@ -258,20 +260,25 @@ public final class Agent implements AutoCloseable {
     }
   }
 
-  /** On the status thread: run the script, remember the answer, report it if registered. */
+  /**
+   * On the status thread: starts the script (or joins the run under way) and returns at once;
+   * the answer comes back on this thread, where it is remembered and reported if registered.
+   */
   private void probeAndReport() {
-    try {
-      int status = probe.run();
-      if (status != latestStatus) {
-        log.info("application status {}", status);
-      }
-      latestStatus = status;
-      AgentSession session = registeredSession;
-      if (session != null) {
-        session.report(status);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt(); // closing
+    probe.run().thenAccept(status -> Fatal.guarded(log, "status report", () -> reportStatus(status)).run());
+  }
+
+  private void reportStatus(int status) {
+    if (closing) {
+      return;
+    }
+    if (status != latestStatus) {
+      log.info("application status {}", status);
+    }
+    latestStatus = status;
+    AgentSession session = registeredSession;
+    if (session != null) {
+      session.report(status);
     }
   }
 
@@ -365,7 +372,8 @@ public final class Agent implements AutoCloseable {
     if (discovery != null) {
       discovery.close();
     }
-    statusThread.shutdownNow(); // interrupts a running script: its process tree is killed
+    probe.close(); // a script under way is killed, its process group with it
+    statusThread.shutdownNow();
     try {
       if (connectionThread.isAlive()) {
         connectionThread.join(1500);

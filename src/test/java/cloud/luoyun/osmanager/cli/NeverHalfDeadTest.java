@@ -108,6 +108,69 @@ class NeverHalfDeadTest {
     }
   }
 
+  /**
+   * SIGTERM stops everything, also amid faults: a status script that hangs and ignores SIGTERM
+   * (and so does its child), a controller that accepts and never answers, page connections that
+   * never finish their request. Exit status 0, well within the unit's 10 s stop time (the daemon
+   * cuts its own close short at 1.9 s), and nothing of the script is left.
+   */
+  @Test
+  void sigtermStopsEverythingAlsoAmidFaultsAndLeavesNoProcessBehind() throws Exception {
+    String marker = "500" + ProcessHandle.current().pid();
+    try (java.net.ServerSocket blackhole = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      Thread swallow = new Thread(() -> {
+        List<Socket> held = new ArrayList<>();
+        try {
+          while (true) {
+            held.add(blackhole.accept()); // and never a byte back
+          }
+        } catch (IOException e) {
+          held.forEach(cloud.luoyun.osmanager.util.Closeables::closeQuietly);
+        }
+      });
+      swallow.start();
+      Path home = home(new InetSocketAddress(InetAddress.getLoopbackAddress(), blackhole.getLocalPort()));
+      Files.writeString(home.resolve("custom/scripts/status"), "#!/bin/sh\ntrap '' TERM\nsleep " + marker
+          + " &\nexec sleep " + marker + "\n");
+      try (OsmProcess run = OsmProcess.start(List.of(), "run", "--home", home.toString(), "--web-port", "0",
+          "--status-interval", "1")) {
+        int port = port(run.lines.await(l -> l.contains("page server on"), WAIT), "http://0\\.0\\.0\\.0:(\\d+)/");
+        run.lines.await(l -> l.contains("connecting"), WAIT);
+        awaitProcesses(marker, 2);
+        List<Socket> slow = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+          Socket s = new Socket(InetAddress.getLoopbackAddress(), port);
+          s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+          slow.add(s);
+        }
+        try {
+          assertThat(run.terminate(Duration.ofSeconds(10))).as("exit status after SIGTERM").isZero();
+        } finally {
+          slow.forEach(cloud.luoyun.osmanager.util.Closeables::closeQuietly);
+        }
+      }
+      blackhole.close();
+      swallow.join(5000);
+    }
+    awaitProcesses(marker, 0);
+  }
+
+  /** Waits until exactly {@code n} live processes run {@code sleep <marker>}. */
+  private static void awaitProcesses(String marker, long n) throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (processes(marker) != n && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(processes(marker)).as("processes 'sleep %s'", marker).isEqualTo(n);
+  }
+
+  private static long processes(String marker) {
+    return ProcessHandle.allProcesses()
+        .filter(p -> p.info().arguments().map(a -> a.length == 1 && a[0].equals(marker)).orElse(false))
+        .filter(ProcessHandle::isAlive)
+        .count();
+  }
+
   private Path home(InetSocketAddress clc) throws IOException {
     Path home = dir.resolve("home");
     Files.createDirectories(home.resolve("conf"));
