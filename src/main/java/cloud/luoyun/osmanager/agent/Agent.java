@@ -123,14 +123,21 @@ public final class Agent implements AutoCloseable {
       } catch (RuntimeException e) {
         restarts = registeredThisSession ? 1 : restarts + 1; // a registration since: a fresh start
         registeredSession = null;
-        // not the jittered back-off: its randomness may be what failed
-        Duration delay = tuning.backoffInitial().multipliedBy(1L << Math.min(restarts - 1, 16));
-        delay = delay.compareTo(tuning.backoffMax()) > 0 ? tuning.backoffMax() : delay;
+        Duration delay = restartDelay(restarts);
         log.error("the agent failed unexpectedly; starting it over in {} ms", delay.toMillis(), e);
         emit(Kind.RETRYING, "in " + delay.toMillis() + " ms, after an internal error: " + e);
         pause(delay);
       }
     }
+  }
+
+  /**
+   * The initial back-off doubled per restart in a row, capped at the maximum; not the jittered
+   * back-off, whose source of randomness may be what failed.
+   */
+  private Duration restartDelay(int restarts) {
+    Duration delay = tuning.backoffInitial().multipliedBy(1L << Math.min(restarts - 1, 16));
+    return delay.compareTo(tuning.backoffMax()) > 0 ? tuning.backoffMax() : delay;
   }
 
   private void connectUntilClosed() {

@@ -38,8 +38,9 @@ public final class WebTerminal implements AutoCloseable {
   private ShellConnector ssh; // guarded by this; created at the first login
   private ScheduledExecutorService sweeper; // guarded by this; created with the first session
   private HttpLayer ownLayer;
-  private HttpLayer.Attachment attachment;
-  private TerminalHandler handler;
+  // read on request threads (the page's link asks the port; the first /ws builds the WebSocket)
+  private volatile HttpLayer.Attachment attachment;
+  private volatile TerminalHandler handler;
   private volatile Executor executor;
   private boolean closed; // guarded by this
 
