@@ -2,6 +2,7 @@ package cloud.luoyun.osmanager.agent;
 
 import cloud.luoyun.osmanager.agent.AgentEvent.Kind;
 import cloud.luoyun.osmanager.util.Closeables;
+import cloud.luoyun.osmanager.util.Fatal;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -24,11 +25,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Two threads: the connection thread connects, runs one {@link AgentSession} at a time
  * (blocking on the socket, no polling) and waits out a jittered back-off between attempts, or
- * listens for JOIN beacons when there is no reachable controller; the status thread runs the
- * status script now and then and hands the result to the registered session. The status thread
- * also checks, every {@link AgentSettings#echoInterval()}, that a quiet controller still answers an
- * ECHO request ({@link Liveness}); one that does not within {@link AgentSettings#echoTimeout()} has
- * its connection closed, and the connection thread reconnects as after any drop. No other timer
+ * listens for JOIN beacons when there is no reachable controller; the status thread starts the
+ * status script now and then and hands its result, when it comes, to the registered session. The
+ * status thread also checks, every {@link AgentSettings#echoInterval()}, that a quiet controller
+ * still answers an ECHO request ({@link Liveness}); one that does not within
+ * {@link AgentSettings#echoTimeout()} has its connection closed, and the connection thread
+ * reconnects as after any drop. It never waits for the script ({@link StatusProbe}): a hung
+ * script does not delay noticing a dead controller. No other timer
  * wakes the agent while it is connected. {@link #close()} stops both within about two seconds.
  * Thread-safe.
  */
@@ -80,7 +83,6 @@ public final class Agent implements AutoCloseable {
     this.listener = listener;
     this.tuning = tuning;
     this.backoff = new Backoff(tuning.backoffInitial(), tuning.backoffMax(), tuning.random());
-    this.probe = new StatusProbe(settings.statusScript(), settings.statusTimeout());
     this.connectionThread = new Thread(this::connectLoop, "osm-agent");
     this.connectionThread.setDaemon(true);
     this.statusThread = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -88,6 +90,7 @@ public final class Agent implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+    this.probe = new StatusProbe(settings.statusScript(), settings.statusTimeout(), statusThread);
   }
 
   public synchronized void start() {
@@ -96,15 +99,48 @@ public final class Agent implements AutoCloseable {
     }
     started = true;
     long every = settings.statusInterval().toMillis();
-    statusThread.scheduleWithFixedDelay(this::probeAndReport, every, every, TimeUnit.MILLISECONDS);
+    statusThread.scheduleWithFixedDelay(Fatal.guarded(log, "status probe", this::probeAndReport), every, every,
+        TimeUnit.MILLISECONDS);
     if (settings.echoChecks()) {
       long echoEvery = settings.echoInterval().toMillis();
-      statusThread.scheduleWithFixedDelay(this::checkLiveness, echoEvery, echoEvery, TimeUnit.MILLISECONDS);
+      statusThread.scheduleWithFixedDelay(Fatal.guarded(log, "liveness check", this::checkLiveness), echoEvery,
+          echoEvery, TimeUnit.MILLISECONDS);
     }
     connectionThread.start();
   }
 
+  /**
+   * The connection thread. An exception that escapes a round (a bug: failures of the controller
+   * and the network are handled inside) starts the agent over after a back-off, and the other parts
+   * of the process never notice; an error ends the thread, and with it the daemon
+   * ({@code ServiceRunner}): an agent that stopped connecting must not look alive.
+   */
   private void connectLoop() {
+    int restarts = 0;
+    while (!closing) {
+      try {
+        connectUntilClosed();
+      } catch (RuntimeException e) {
+        restarts = registeredThisSession ? 1 : restarts + 1; // a registration since: a fresh start
+        registeredSession = null;
+        Duration delay = restartDelay(restarts);
+        log.error("the agent failed unexpectedly; starting it over in {} ms", delay.toMillis(), e);
+        emit(Kind.RETRYING, "in " + delay.toMillis() + " ms, after an internal error: " + e);
+        pause(delay);
+      }
+    }
+  }
+
+  /**
+   * The initial back-off doubled per restart in a row, capped at the maximum; not the jittered
+   * back-off, whose source of randomness may be what failed.
+   */
+  private Duration restartDelay(int restarts) {
+    Duration delay = tuning.backoffInitial().multipliedBy(1L << Math.min(restarts - 1, 16));
+    return delay.compareTo(tuning.backoffMax()) > 0 ? tuning.backoffMax() : delay;
+  }
+
+  private void connectUntilClosed() {
     InetSocketAddress discovered = null;
     int unreachable = 0;
     while (!closing) {
@@ -231,34 +267,33 @@ public final class Agent implements AutoCloseable {
     }
   }
 
-  /** On the status thread: run the script, remember the answer, report it if registered. */
+  /**
+   * On the status thread: starts the script (or joins the run under way) and returns at once;
+   * the answer comes back on this thread, where it is remembered and reported if registered.
+   */
   private void probeAndReport() {
-    try {
-      int status = probe.run();
-      if (status != latestStatus) {
-        log.info("application status {}", status);
-      }
-      latestStatus = status;
-      AgentSession session = registeredSession;
-      if (session != null) {
-        session.report(status);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt(); // closing
-    } catch (RuntimeException e) {
-      log.warn("status probe failed", e); // keep the schedule alive
+    probe.run().thenAccept(status -> Fatal.guarded(log, "status report", () -> reportStatus(status)).run());
+  }
+
+  private void reportStatus(int status) {
+    if (closing) {
+      return;
+    }
+    if (status != latestStatus) {
+      log.info("application status {}", status);
+    }
+    latestStatus = status;
+    AgentSession session = registeredSession;
+    if (session != null) {
+      session.report(status);
     }
   }
 
   /** On the status thread: has the registered session ask a quiet controller for an ECHO. */
   private void checkLiveness() {
-    try {
-      AgentSession session = registeredSession;
-      if (session != null) {
-        session.checkLiveness();
-      }
-    } catch (RuntimeException e) {
-      log.warn("liveness check failed", e); // keep the schedule alive
+    AgentSession session = registeredSession;
+    if (session != null) {
+      session.checkLiveness();
     }
   }
 
@@ -270,13 +305,8 @@ public final class Agent implements AutoCloseable {
    */
   void echoSent(AgentSession session) {
     try {
-      statusThread.schedule(() -> {
-        try {
-          session.checkEchoDeadline();
-        } catch (RuntimeException e) {
-          log.warn("ECHO deadline check failed", e);
-        }
-      }, settings.echoTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      statusThread.schedule(Fatal.guarded(log, "ECHO deadline check", session::checkEchoDeadline),
+          settings.echoTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (RuntimeException e) {
       log.debug("status thread is stopping: {}", e.toString());
     }
@@ -289,7 +319,8 @@ public final class Agent implements AutoCloseable {
     registeredSession = session;
     emit(Kind.REGISTERED, detail); // before the status thread can report: events keep their order
     try {
-      statusThread.execute(this::probeAndReport); // the first REPORT is the script's real answer
+      // the first REPORT is the script's real answer
+      statusThread.execute(Fatal.guarded(log, "status probe", this::probeAndReport));
     } catch (RuntimeException e) {
       log.debug("status thread is stopping: {}", e.toString());
     }
@@ -348,7 +379,8 @@ public final class Agent implements AutoCloseable {
     if (discovery != null) {
       discovery.close();
     }
-    statusThread.shutdownNow(); // interrupts a running script: its process tree is killed
+    probe.close(); // a script under way is killed, its process group with it
+    statusThread.shutdownNow();
     try {
       if (connectionThread.isAlive()) {
         connectionThread.join(1500);

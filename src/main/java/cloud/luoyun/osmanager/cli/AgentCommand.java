@@ -31,8 +31,9 @@ final class AgentCommand implements Callable<Integer> {
   long statusInterval;
 
   @Option(names = "--status-timeout", paramLabel = "SEC", defaultValue = "30",
-      description = "Time limit of one run of the status script; on expiry it is killed and the state is "
-          + "reported as unknown (2128). Default: ${DEFAULT-VALUE}.")
+      description = "Time limit of one run of the status script; on expiry it is killed, with everything it "
+          + "started, and the state is reported as unknown (2128). The script runs in a process group of its "
+          + "own, which is killed when it exits too; its output is discarded. Default: ${DEFAULT-VALUE}.")
   long statusTimeout;
 
   @Option(names = {"-v", "--verbose"}, description = "Log debugging detail too.")

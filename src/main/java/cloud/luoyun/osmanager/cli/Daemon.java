@@ -7,24 +7,23 @@ import cloud.luoyun.osmanager.config.Home;
 import cloud.luoyun.osmanager.config.InstanceConfig;
 import cloud.luoyun.osmanager.config.WebSsh;
 import cloud.luoyun.osmanager.util.Closeables;
+import cloud.luoyun.osmanager.util.HttpLayer;
 import cloud.luoyun.osmanager.web.AgentStatusSource;
 import cloud.luoyun.osmanager.web.AgentStatusSource.AgentStatus;
 import cloud.luoyun.osmanager.web.PageServer;
-import cloud.luoyun.osmanager.web.WebServers;
+import cloud.luoyun.osmanager.web.TerminalLink;
 import cloud.luoyun.osmanager.webssh.WebTerminal;
 import cloud.luoyun.osmanager.webssh.WebTerminalSettings;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.slf4j.Logger;
 
 /**
  * The long-running parts of an instance in one process ({@code osmanager run}, and the demo): the
  * agent, the page server and, unless the config disables it, the web terminal, the two web parts
- * on one Jetty server and thread pool. Started in order, closed in reverse. Not thread-safe: one
+ * attached to one {@link HttpLayer} (one Jetty server and thread pool). Started in order, closed in reverse. Not thread-safe: one
  * thread starts it, one (the shutdown hook) closes it.
  */
 final class Daemon implements AutoCloseable {
@@ -33,7 +32,7 @@ final class Daemon implements AutoCloseable {
   private final AgentListener agentListener;
   private final Duration statusInterval;
   private Agent agent;
-  private Server server;
+  private HttpLayer http;
   private PageServer pages;
   private WebTerminal terminal;
 
@@ -67,21 +66,23 @@ final class Daemon implements AutoCloseable {
     Agent a = agent;
     AgentStatusSource agentStatus = () -> AgentStatus.of(a.isRegistered(), a.applicationStatus());
 
-    server = WebServers.newServer(2 * WebServers.DEFAULT_MAX_THREADS);
-    pages = new PageServer(home, pagesAt, agentStatus);
-    pages.attach(server);
+    http = HttpLayer.create();
     WebSsh webssh = config.settings().webssh();
     if (webssh.enabled()) {
-      int port = terminalPort != null ? terminalPort : webssh.port().orElse(WebTerminalSettings.DEFAULT_PORT);
+      int port = terminalPort != null ? terminalPort : webssh.portOrDefault();
       Optional<String> host = pagesAt.getAddress() == null || pagesAt.getAddress().isAnyLocalAddress()
           ? Optional.empty() : Optional.of(pagesAt.getAddress().getHostAddress());
       terminal = new WebTerminal(WebTerminalSettings.defaults(home.stateDir())
           .withBind(host, port)
           .withSsh(WebTerminalSettings.DEFAULT_SSH_HOST, sshPort)
           .withSshHostKeys(sshHostKeys));
-      ((ContextHandlerCollection) server.getHandler()).addHandler(terminal.attach(server));
+      terminal.attach(http);
     }
-    server.start();
+    // the owner's page links to the terminal where it really listens (an option or port 0 may move it)
+    WebTerminal t = terminal;
+    pages = new PageServer(home, pagesAt, agentStatus, t == null ? TerminalLink.NONE : TerminalLink.of(t::port));
+    pages.attach(http);
+    http.start();
     log.info("page server on {}", pages.describe());
     if (terminal != null) {
       log.info("web terminal on port {} -> ssh {}:{}", terminal.port(), WebTerminalSettings.DEFAULT_SSH_HOST, sshPort);
@@ -104,7 +105,6 @@ final class Daemon implements AutoCloseable {
   @Override
   public void close() throws Exception {
     // Every part is closed even when one fails; the first failure is the one reported.
-    Server s = server;
-    Closeables.closeAll(agent, terminal, pages, s == null ? null : s::stop);
+    Closeables.closeAll(agent, terminal, pages, http);
   }
 }

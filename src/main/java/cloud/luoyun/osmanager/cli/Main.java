@@ -15,7 +15,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 /**
  * The {@code osmanager} command. Exit status of every subcommand: 0 done; 1 failed while applying
  * or running; 2 bad input (bad option, unreadable or invalid config), with one line on stderr
- * naming what is wrong.
+ * naming what is wrong; 70 a long-running command ended by a fatal error (for the service manager
+ * to restart it).
  */
 @Command(name = "osmanager", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "The LuoYun instance agent: applies the cloud's config, keeps the instance registered "
@@ -25,6 +26,8 @@ public final class Main implements Runnable {
   public static final int EXIT_OK = 0;
   public static final int EXIT_FAILED = 1;
   public static final int EXIT_BAD_INPUT = 2;
+  /** A daemon ended by a fatal error ({@code EX_SOFTWARE}); never 2, which systemd does not restart. */
+  public static final int EXIT_FATAL = 70;
 
   @Spec CommandSpec spec;
 

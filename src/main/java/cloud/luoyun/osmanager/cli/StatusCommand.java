@@ -71,6 +71,11 @@ final class StatusCommand implements Callable<Integer> {
       throw new ConfigException(file.toString(), "unreadable: " + Errors.reason(e));
     }
     boolean running = isRunning(state);
+    if (!running) {
+      // what the file says the daemon did, it no longer does (it may have died without a word)
+      state.put("registered", false);
+      state.put("applicationStatus", null);
+    }
     if (json) {
       state.put("running", running);
       out.println(JSON.std.asString(state));

@@ -6,7 +6,7 @@ import cloud.luoyun.osmanager.config.Ipv4Address;
 import cloud.luoyun.osmanager.util.Logging;
 import cloud.luoyun.osmanager.web.AgentStatusSource;
 import cloud.luoyun.osmanager.web.PageServer;
-import cloud.luoyun.osmanager.web.WebServers;
+import cloud.luoyun.osmanager.web.TerminalLink;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -65,9 +65,10 @@ final class WebCommand implements Callable<Integer> {
     Logging.configure(home.home().logDir(), "web-server.log", verbose);
     InetSocketAddress socket = address == null ? new InetSocketAddress(port)
         : new InetSocketAddress(address, port);
-    PageServer pages = new PageServer(home.home(), socket, AgentStatusSource.UNKNOWN);
+    PageServer pages = new PageServer(home.home(), socket, AgentStatusSource.UNKNOWN, TerminalLink.CONFIGURED);
     try {
-      pages.start();
+      // PageServer logs "serving ... on http://ADDR:PORT/" (stdout and log/web-server.log)
+      return ServiceRunner.runUntilSignalled("osmanager web", pages::start, pages);
     } catch (IOException e) {
       Throwable root = e;
       while (root.getCause() != null && root.getCause() != root) {
@@ -77,10 +78,6 @@ final class WebCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("osmanager web: cannot listen on " + pages.describe() + ": " + why);
       return Main.EXIT_FAILED;
     }
-    // PageServer logs "serving ... on http://ADDR:PORT/" (stdout and log/web-server.log)
-    Runtime.getRuntime().addShutdownHook(new Thread(pages::close, "web-shutdown"));
-    pages.join();
-    return Main.EXIT_OK;
   }
 
   /**

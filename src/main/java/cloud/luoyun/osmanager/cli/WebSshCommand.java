@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -90,7 +89,7 @@ public final class WebSshCommand implements Callable<Integer> {
       out.flush();
       return Main.EXIT_OK;
     }
-    int listen = port != null ? port : config.port().orElse(WebTerminalSettings.DEFAULT_PORT);
+    int listen = port != null ? port : config.portOrDefault();
     WebTerminalSettings settings = WebTerminalSettings.defaults(h.stateDir())
         .withBind(Optional.empty(), listen)
         .withSsh(sshHost, sshPort)
@@ -100,21 +99,16 @@ public final class WebSshCommand implements Callable<Integer> {
 
     WebTerminal terminal = new WebTerminal(settings);
     try {
-      terminal.start();
+      return ServiceRunner.runUntilSignalled("osmanager webssh", () -> {
+        terminal.start();
+        out.println("web terminal on http://0.0.0.0:" + terminal.port() + "/ -> ssh " + sshHost + ":" + sshPort);
+        out.flush();
+      }, terminal);
     } catch (IOException e) {
       terminal.close();
       err.println("osmanager webssh: cannot listen on port " + listen + ": " + e.getMessage());
       return Main.EXIT_FAILED;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      terminal.close();
-      stopped.countDown();
-    }, "webssh-shutdown"));
-    out.println("web terminal on http://0.0.0.0:" + terminal.port() + "/ -> ssh " + sshHost + ":" + sshPort);
-    out.flush();
-    stopped.await();
-    return Main.EXIT_OK;
   }
 
   private static String checkRange(String name, int value, int min, int max) {

@@ -16,14 +16,25 @@ import java.util.Map;
  * Small files kept in memory, each with its last templated form, so that a page asked for again
  * costs no read and, within the same minute, no templating. An entry is used only while the
  * file's inode, size and modification time (from the stat the lookup already made) are unchanged.
- * Bounded: files up to {@link #MAX_FILE_BYTES}, {@link #MAX_TOTAL_BYTES} in all, least recently
- * used first out.
+ *
+ * <p>Bounded twice, least recently used first out: at most {@link #MAX_ENTRIES} files, and at most
+ * {@link #MAX_TOTAL_BYTES} of heap, counting for each entry its bytes, its templated form and
+ * {@link #ENTRY_OVERHEAD} for the objects around them. Bytes alone were not enough: a folder of
+ * 40 000 small pages cost ~0.8 KiB of heap each beyond their content, and filled a 32 MiB heap.
+ * Files over {@link #MAX_FILE_BYTES} are never kept.
  *
  * <p>Thread-safe.
  */
 final class FileCache {
   static final int MAX_FILE_BYTES = 256 * 1024;
   static final long MAX_TOTAL_BYTES = 4L * 1024 * 1024;
+  /** More pages than an appliance's site has; a crawl of a bigger folder just cycles through. */
+  static final int MAX_ENTRIES = 512;
+  /**
+   * Heap of one entry beyond its content: its path, stamp, file key and times, the map node, the
+   * entry and its templated form with the values' map (measured: ~0.8 KiB), rounded up.
+   */
+  static final int ENTRY_OVERHEAD = 1024;
 
   private record Stamp(Path file, Object fileKey, long size, FileTime modified) {
     static Stamp of(Path file, BasicFileAttributes a) {
@@ -32,10 +43,11 @@ final class FileCache {
   }
 
   /** One file's bytes and its most recent templated form. */
-  static final class Entry {
+  final class Entry {
     private final Stamp stamp;
     final byte[] bytes;
     private volatile Rendered rendered;
+    private long charged; // guarded by FileCache.this: what this entry counts in total, 0 when not kept
 
     private Entry(Stamp stamp, byte[] bytes) {
       this.stamp = stamp;
@@ -50,7 +62,13 @@ final class FileCache {
       }
       byte[] out = PageTemplate.fill(bytes, values);
       rendered = new Rendered(Map.copyOf(values), out);
+      recharge(this);
       return out;
+    }
+
+    private long cost() {
+      Rendered r = rendered;
+      return ENTRY_OVERHEAD + bytes.length + (r == null ? 0 : r.bytes.length);
     }
   }
 
@@ -81,13 +99,33 @@ final class FileCache {
   private synchronized void put(Path file, Entry e) {
     Entry old = entries.put(file, e);
     if (old != null) {
-      total -= old.bytes.length;
+      total -= old.charged;
+      old.charged = 0;
     }
-    total += e.bytes.length;
-    for (Iterator<Entry> it = entries.values().iterator(); total > MAX_TOTAL_BYTES && it.hasNext(); ) {
+    e.charged = e.cost();
+    total += e.charged;
+    trim(e);
+  }
+
+  /** An entry's templated form changed: count its new size, if it is still kept. */
+  private synchronized void recharge(Entry e) {
+    if (entries.get(e.stamp.file()) != e) {
+      return; // replaced or evicted meanwhile: it counts for nothing
+    }
+    total -= e.charged;
+    e.charged = e.cost();
+    total += e.charged;
+    trim(e);
+  }
+
+  /** Evicts the least recently used entries, never {@code keep}, until both bounds hold. */
+  private void trim(Entry keep) {
+    for (Iterator<Entry> it = entries.values().iterator();
+        (total > MAX_TOTAL_BYTES || entries.size() > MAX_ENTRIES) && it.hasNext(); ) {
       Entry eldest = it.next();
-      if (eldest != e) {
-        total -= eldest.bytes.length;
+      if (eldest != keep) {
+        total -= eldest.charged;
+        eldest.charged = 0;
         it.remove();
       }
     }
@@ -95,6 +133,11 @@ final class FileCache {
 
   synchronized int size() {
     return entries.size();
+  }
+
+  /** Heap counted for the kept entries, in bytes (content, templated forms and overhead). */
+  synchronized long heapBytes() {
+    return total;
   }
 
   /** Reads at most {@code expected} bytes (the size at stat time; never more than the in-memory cap). */

@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.OptionalInt;
 import org.eclipse.jetty.http.DateGenerator;
 import org.eclipse.jetty.http.DateParser;
 import org.eclipse.jetty.http.HttpFields;
@@ -54,6 +55,14 @@ final class PageHandler extends Handler.Abstract {
   static final String STATUS_PATH = "/status.json";
   /** HTML pages up to this size are templated in memory; static files up to it are sent in one write. */
   static final int MAX_IN_MEMORY_BYTES = 1024 * 1024;
+  /**
+   * Heap that requests may hold beyond the {@link FileCache}'s own bound, all together: files too
+   * big for the cache read (and templated) for one response, and the chunk of each streamed file.
+   * Beyond it a request is answered 503 at once, so a burst of them cannot exhaust the heap.
+   */
+  static final long MAX_IN_FLIGHT_BYTES = 8L * 1024 * 1024;
+  /** What one streamed response holds at a time: the chunk being sent. */
+  static final int STREAM_CHUNK_BYTES = 32 * 1024;
   private static final long HOST_ADDRESS_CACHE_NANOS = 10_000_000_000L;
   private static final String HTML_UTF8 = "text/html;charset=utf-8";
 
@@ -62,21 +71,25 @@ final class PageHandler extends Handler.Abstract {
   private final WatchedFile<SiteConfig> config;
   private final WatchedFile<VersionInfo> version;
   private final AgentStatusSource agent;
+  private final TerminalLink terminal;
   private final StatusReport statusReport;
   private final HostAddresses hostAddresses;
   private final AccessLog accessLog;
   private final Clock clock;
   private final FileCache files = new FileCache();
+  private final ResponseBudget inFlight;
   private volatile String cachedPrimaryIpv4;
   private volatile long cachedPrimaryIpv4Until;
 
-  PageHandler(Home home, AgentStatusSource agent, AccessLog accessLog, Clock clock, Path proc,
-      HostAddresses hostAddresses) {
+  PageHandler(Home home, AgentStatusSource agent, TerminalLink terminal, AccessLog accessLog, Clock clock,
+      Path proc, HostAddresses hostAddresses, long inFlightBytes) {
+    this.inFlight = new ResponseBudget(inFlightBytes);
     this.withCookie = new SiteFolder(home.wwwWithCookie());
     this.noCookie = new SiteFolder(home.wwwNoCookie());
     this.config = new WatchedFile<>(home.conf(), SiteConfig::load);
     this.version = new WatchedFile<>(home.versionFile(), PageHandler::loadVersion);
     this.agent = agent;
+    this.terminal = terminal;
     this.hostAddresses = hostAddresses;
     this.statusReport = new StatusReport(proc, hostAddresses);
     this.accessLog = accessLog;
@@ -138,9 +151,10 @@ final class PageHandler extends Handler.Abstract {
 
   private void defaultPage(Exchange x, SiteConfig site, boolean owner, String view) {
     Language language = Language.preferred(x.request.getHeaders().get(HttpHeader.ACCEPT_LANGUAGE));
-    byte[] page = DefaultPages.get().page(language, owner, site.websshEnabled());
+    OptionalInt terminalPort = terminal.port(site.webssh());
+    byte[] page = DefaultPages.get().page(language, owner, terminalPort.isPresent());
     Map<String, String> values = values(x.request, site);
-    values.put("websshport", Integer.toString(site.websshPort()));
+    terminalPort.ifPresent(port -> values.put("websshport", Integer.toString(port)));
     HttpFields.Mutable h = x.response.getHeaders();
     h.put(HttpHeader.CACHE_CONTROL, "no-store");
     h.put(HttpHeader.VARY, "Accept-Language");
@@ -154,6 +168,12 @@ final class PageHandler extends Handler.Abstract {
   private void file(Exchange x, SiteConfig site, Found found, boolean owner, String view) {
     long size = found.attributes().size();
     HttpFields.Mutable h = x.response.getHeaders();
+    boolean uncacheable = size > FileCache.MAX_FILE_BYTES && size <= MAX_IN_MEMORY_BYTES;
+    // read for this response alone (and, for a page, templated: about twice its size)
+    if (uncacheable && !x.hold(found.isHtml() ? 2 * size : size)) {
+      x.unavailable(view);
+      return;
+    }
     if (found.isHtml() && size <= MAX_IN_MEMORY_BYTES) {
       FileCache.Entry page;
       try {
@@ -184,6 +204,10 @@ final class PageHandler extends Handler.Abstract {
         LOG.debug("cannot read {}", found.file(), e);
         x.plain(HttpStatus.NOT_FOUND_404, view);
       }
+      return;
+    }
+    if (!x.hold(STREAM_CHUNK_BYTES)) {
+      x.unavailable(view);
       return;
     }
     x.stream(found.file(), size, type, view);
@@ -334,16 +358,35 @@ final class PageHandler extends Handler.Abstract {
     });
   }
 
-  /** One request and its response; writes the response and the access log line. */
+  /**
+   * One request and its response; writes the response and the access log line. What it
+   * {@link #hold}s of the in-flight budget goes back when the response is written, however that ends.
+   */
   private final class Exchange {
     final Request request;
     final Response response;
     final Callback callback;
+    private long held;
 
     Exchange(Request request, Response response, Callback callback) {
       this.request = request;
       this.response = response;
       this.callback = callback;
+    }
+
+    /** Takes {@code bytes} of the in-flight budget until the response is written; false when full. */
+    boolean hold(long bytes) {
+      if (!inFlight.tryAcquire(bytes)) {
+        return false;
+      }
+      held += bytes;
+      return true;
+    }
+
+    /** Too much heap in flight already: come back in a second. */
+    void unavailable(String view) {
+      response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+      plain(HttpStatus.SERVICE_UNAVAILABLE_503, view);
     }
 
     /** A plain-text status page that says nothing but the status. */
@@ -357,24 +400,54 @@ final class PageHandler extends Handler.Abstract {
     }
 
     void send(int status, String contentType, byte[] body, String view) {
+      boolean head = HttpMethod.HEAD.is(request.getMethod());
+      long length = body == null ? 0 : body.length;
       response.setStatus(status);
       HttpFields.Mutable h = response.getHeaders();
       common(h, contentType);
-      long length = body == null ? 0 : body.length;
       if (status != HttpStatus.NOT_MODIFIED_304) {
         h.put(HttpHeader.CONTENT_LENGTH, length);
       }
-      boolean head = HttpMethod.HEAD.is(request.getMethod());
       log(status, head || body == null ? 0 : length, view);
+      Callback done = releasing();
       if (head || body == null || body.length == 0) {
-        response.write(true, null, callback);
+        response.write(true, null, done);
       } else {
-        response.write(true, ByteBuffer.wrap(body), callback);
+        response.write(true, ByteBuffer.wrap(body), done);
       }
+    }
+
+    /** The request's callback, after giving back what this exchange holds, however the write ends. */
+    private Callback releasing() {
+      long bytes = held;
+      held = 0;
+      Callback next = callback;
+      if (bytes == 0) {
+        return next;
+      }
+      return new Callback() {
+        @Override
+        public void succeeded() {
+          inFlight.release(bytes);
+          next.succeeded();
+        }
+
+        @Override
+        public void failed(Throwable failure) {
+          inFlight.release(bytes);
+          next.failed(failure);
+        }
+
+        @Override
+        public InvocationType getInvocationType() {
+          return next.getInvocationType();
+        }
+      };
     }
 
     /** A large static file, streamed from disk in pooled buffers. */
     void stream(Path file, long size, String contentType, String view) {
+      boolean head = HttpMethod.HEAD.is(request.getMethod());
       SeekableByteChannel ch;
       try {
         ch = Files.newByteChannel(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
@@ -385,27 +458,27 @@ final class PageHandler extends Handler.Abstract {
       response.setStatus(HttpStatus.OK_200);
       common(response.getHeaders(), contentType);
       response.getHeaders().put(HttpHeader.CONTENT_LENGTH, size);
-      boolean head = HttpMethod.HEAD.is(request.getMethod());
       log(HttpStatus.OK_200, head ? 0 : size, view);
+      Callback done = releasing();
       if (head) {
         Closeables.closeQuietly(ch);
-        response.write(true, null, callback);
+        response.write(true, null, done);
         return;
       }
       ByteBufferPool.Sized pool = new ByteBufferPool.Sized(
-          request.getComponents().getByteBufferPool(), false, 32 * 1024);
+          request.getComponents().getByteBufferPool(), false, STREAM_CHUNK_BYTES);
       Content.Source source = Content.Source.from(pool, ch, 0, size);
       Content.copy(source, response, new Callback() {
         @Override
         public void succeeded() {
           Closeables.closeQuietly(ch);
-          callback.succeeded();
+          done.succeeded();
         }
 
         @Override
         public void failed(Throwable failure) {
           Closeables.closeQuietly(ch);
-          callback.failed(failure);
+          done.failed(failure);
         }
       });
     }

@@ -1,14 +1,12 @@
 package cloud.luoyun.osmanager.web;
 
 import cloud.luoyun.osmanager.config.Home;
+import cloud.luoyun.osmanager.util.HttpLayer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.handler.ContextHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,53 +16,54 @@ import org.slf4j.LoggerFactory;
  * cookie, everyone else's from {@code custom/www/nocookie/}, built-in pages when the appliance has
  * none, and the owner's {@code /status.json}.
  *
- * <p>Two ways to run:
- * <ul>
- *   <li>alone ({@code osmanager web}): {@link #start()} makes and owns a small Jetty server;</li>
- *   <li>in a shared server ({@code osmanager run}): {@link #attach(Server)} adds this service's
- *       connector and handler to a server made by {@link WebServers#newServer}; the caller starts
- *       and stops that server. {@link #close()} then detaches only what was added.</li>
- * </ul>
+ * <p>A part of the process's {@link HttpLayer}: {@link #attach} adds its port and handler to it
+ * ({@code osmanager run}, beside the web terminal); {@link #start()} makes a layer of its own and
+ * attaches to that ({@code osmanager web}). {@link #close()} detaches, and stops the layer only if
+ * it made it.
  *
  * <p>Not thread-safe for its lifecycle calls (call start/attach and close from one thread); the
- * requests it serves run on the server's pool.
+ * requests it serves run on the layer's pool.
  */
 public final class PageServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PageServer.class);
   public static final int DEFAULT_PORT = 8080;
-  /** The connector name; requests on other connectors of a shared server never reach the pages. */
+  /** The connector name; requests on other ports of a shared server never reach the pages. */
   public static final String CONNECTOR_NAME = "pages";
+  /** Open connections at once; with the layer's per-connection limits, a few MiB of heap at most. */
+  static final int MAX_CONNECTIONS = 256;
   static final String ACCESS_LOG_NAME = "web.log";
 
   private final Home home;
   private final InetSocketAddress bind;
   private final AgentStatusSource agent;
+  private final TerminalLink terminal;
   private final Clock clock;
   private final Path proc;
   private final HostAddresses hostAddresses;
-  private Duration idleTimeout = WebServers.DEFAULT_IDLE_TIMEOUT;
+  private Duration idleTimeout = HttpLayer.DEFAULT_IDLE_TIMEOUT;
+  private long inFlightBytes = PageHandler.MAX_IN_FLIGHT_BYTES;
 
-  private Server ownServer;
-  private Server server;
-  private ServerConnector connector;
-  private ContextHandler context;
+  private HttpLayer ownLayer;
+  private HttpLayer.Attachment attachment;
   private AccessLog accessLog;
 
   /**
-   * @param bind  address and port to listen on; a wildcard address listens on all, port 0 on any
-   *              free port ({@link #port()} tells which)
-   * @param agent the agent's state for {@code /status.json}; {@link AgentStatusSource#UNKNOWN} when
-   *              the agent does not run in this process
+   * @param bind     address and port to listen on; a wildcard address listens on all, port 0 on any
+   *                 free port ({@link #port()} tells which)
+   * @param agent    the agent's state for {@code /status.json}; {@link AgentStatusSource#UNKNOWN} when
+   *                 the agent does not run in this process
+   * @param terminal where the owner's built-in page links to the web terminal
    */
-  public PageServer(Home home, InetSocketAddress bind, AgentStatusSource agent) {
-    this(home, bind, agent, Clock.systemDefaultZone(), Path.of("/proc"), HostAddresses.system());
+  public PageServer(Home home, InetSocketAddress bind, AgentStatusSource agent, TerminalLink terminal) {
+    this(home, bind, agent, terminal, Clock.systemDefaultZone(), Path.of("/proc"), HostAddresses.system());
   }
 
-  PageServer(Home home, InetSocketAddress bind, AgentStatusSource agent, Clock clock, Path proc,
-      HostAddresses hostAddresses) {
+  PageServer(Home home, InetSocketAddress bind, AgentStatusSource agent, TerminalLink terminal, Clock clock,
+      Path proc, HostAddresses hostAddresses) {
     this.home = home;
     this.bind = bind;
     this.agent = agent;
+    this.terminal = terminal;
     this.clock = clock;
     this.proc = proc;
     this.hostAddresses = hostAddresses;
@@ -76,16 +75,21 @@ public final class PageServer implements AutoCloseable {
     return this;
   }
 
-  /** Runs alone: makes a Jetty server with its own small thread pool and starts it. */
+  /** For tests: the heap requests may hold beyond the cache (default 8 MiB). Call before start. */
+  PageServer inFlightBytes(long bytes) {
+    this.inFlightBytes = bytes;
+    return this;
+  }
+
+  /** Runs alone: makes an HTTP layer of its own, attaches to it and starts it. */
   public void start() throws Exception {
-    if (server != null) {
+    if (attachment != null) {
       throw new IllegalStateException("already started");
     }
-    Server s = WebServers.newServer(WebServers.DEFAULT_MAX_THREADS);
-    ownServer = s;
+    ownLayer = HttpLayer.create();
     try {
-      attach(s);
-      s.start();
+      attach(ownLayer);
+      ownLayer.start();
     } catch (Exception e) {
       close();
       throw e;
@@ -95,27 +99,23 @@ public final class PageServer implements AutoCloseable {
             ? "" : " (built-in pages: the appliance has no custom/www/*/index.html)");
   }
 
-  /**
-   * Joins a server made by {@link WebServers#newServer} (before or after it was started): adds a
-   * connector on this service's address and the page handler behind it.
-   */
-  public void attach(Server shared) throws Exception {
-    if (server != null) {
+  /** Adds this service's port and the page handler behind it to {@code http}, started or not. */
+  public void attach(HttpLayer http) throws Exception {
+    if (attachment != null) {
       throw new IllegalStateException("already started");
     }
-    server = shared;
     accessLog = openAccessLog(home.logDir().resolve(ACCESS_LOG_NAME));
-    PageHandler handler = new PageHandler(home, agent, accessLog, clock, proc, hostAddresses);
-    connector = WebServers.addConnector(shared, CONNECTOR_NAME, bind, idleTimeout);
-    context = WebServers.mount(shared, CONNECTOR_NAME, handler);
+    PageHandler handler = new PageHandler(home, agent, terminal, accessLog, clock, proc, hostAddresses,
+        inFlightBytes);
+    attachment = http.attach(new HttpLayer.Port(CONNECTOR_NAME, bind, idleTimeout, MAX_CONNECTIONS), handler);
   }
 
   /** The port listened on; meaningful once the server is started. */
   public int port() {
-    if (connector == null) {
+    if (attachment == null) {
       throw new IllegalStateException("not started");
     }
-    return connector.getLocalPort();
+    return attachment.port();
   }
 
   /** E.g. {@code http://0.0.0.0:8080/}. */
@@ -124,30 +124,27 @@ public final class PageServer implements AutoCloseable {
     if (host.indexOf(':') >= 0) {
       host = "[" + host + "]";
     }
-    int port = connector == null || connector.getLocalPort() <= 0 ? bind.getPort() : connector.getLocalPort();
+    int port = attachment == null || attachment.port() <= 0 ? bind.getPort() : attachment.port();
     return "http://" + host + ":" + port + "/";
   }
 
   /** Blocks until the server stops (by {@link #close()} from another thread or a shutdown hook). */
   public void join() throws InterruptedException {
-    if (ownServer != null) {
-      ownServer.join();
+    if (ownLayer != null) {
+      ownLayer.join();
     }
   }
 
   @Override
   public void close() {
-    if (ownServer != null) {
-      try {
-        ownServer.stop();
-      } catch (Exception e) {
-        LOG.warn("stopping the page server: {}", e.toString());
-      }
-      ownServer = null;
-    } else if (server != null && connector != null) {
-      WebServers.unmount(server, connector, context);
+    if (attachment != null) {
+      attachment.close();
+      attachment = null;
     }
-    server = null;
+    if (ownLayer != null) {
+      ownLayer.close();
+      ownLayer = null;
+    }
     if (accessLog != null) {
       accessLog.close();
       accessLog = null;

@@ -4,6 +4,7 @@ import cloud.luoyun.osmanager.config.ConfigException;
 import cloud.luoyun.osmanager.config.Domain;
 import cloud.luoyun.osmanager.config.InstanceConfig;
 import cloud.luoyun.osmanager.config.InstanceSettings;
+import cloud.luoyun.osmanager.config.WebSsh;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -14,26 +15,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the page server takes from {@code conf/luoyun.conf}: the owner's cookie, the name to show
- * as {@code $hostname}, and where the web terminal listens. Immutable and thread-safe.
+ * as {@code $hostname}, and what it says of the web terminal. Immutable and thread-safe.
  *
  * <p>Without a usable config (none yet, or one that does not parse) nobody is the owner: every
  * request gets the public pages. Failing closed matters more than showing the owner page.
  */
 final class SiteConfig {
   private static final Logger LOG = LoggerFactory.getLogger(SiteConfig.class);
-  static final int DEFAULT_WEBSSH_PORT = 8001;
-  static final SiteConfig NONE = new SiteConfig(null, Optional.empty(), true, DEFAULT_WEBSSH_PORT);
+  static final SiteConfig NONE = new SiteConfig(null, Optional.empty(), WebSsh.DEFAULT);
 
   private final byte[] cookie; // null: no owner view
   private final Optional<String> hostname;
-  private final boolean websshEnabled;
-  private final int websshPort;
+  private final WebSsh webssh;
 
-  private SiteConfig(byte[] cookie, Optional<String> hostname, boolean websshEnabled, int websshPort) {
+  private SiteConfig(byte[] cookie, Optional<String> hostname, WebSsh webssh) {
     this.cookie = cookie;
     this.hostname = hostname;
-    this.websshEnabled = websshEnabled;
-    this.websshPort = websshPort;
+    this.webssh = webssh;
   }
 
   static SiteConfig of(InstanceSettings s) {
@@ -43,8 +41,7 @@ final class SiteConfig {
     if (hostname.isEmpty() && !s.network().isEmpty()) {
       hostname = s.network().get(0).ip().map(Object::toString);
     }
-    return new SiteConfig(cookie, hostname, s.webssh().enabled(),
-        s.webssh().port().orElse(DEFAULT_WEBSSH_PORT));
+    return new SiteConfig(cookie, hostname, s.webssh());
   }
 
   /** The {@link WatchedFile} loader for {@code luoyun.conf}; logs once per change of the file. */
@@ -57,7 +54,7 @@ final class SiteConfig {
       SiteConfig c = of(InstanceConfig.load(conf).settings());
       LOG.info("read {}: owner pages {}, web terminal {}", conf,
           c.cookie == null ? "off (no cookie in the config)" : "on",
-          c.websshEnabled ? "on port " + c.websshPort : "disabled");
+          c.webssh.enabled() ? "on port " + c.webssh.portOrDefault() : "disabled");
       return c;
     } catch (ConfigException e) {
       LOG.warn("{} is not valid ({}): serving the public pages to everyone", conf, e.getMessage());
@@ -84,17 +81,14 @@ final class SiteConfig {
     return hostname;
   }
 
-  boolean websshEnabled() {
-    return websshEnabled;
-  }
-
-  int websshPort() {
-    return websshPort;
+  /** The config's {@code webssh} setting (the default when the config has none or is unusable). */
+  WebSsh webssh() {
+    return webssh;
   }
 
   @Override
   public String toString() {
     return "SiteConfig[cookie=" + (cookie == null ? "none" : "****") + ", hostname=" + hostname
-        + ", webssh=" + (websshEnabled ? websshPort : "disabled") + "]";
+        + ", webssh=" + (webssh.enabled() ? webssh.portOrDefault() : "disabled") + "]";
   }
 }

@@ -1,6 +1,8 @@
 package cloud.luoyun.osmanager.webssh;
 
+import cloud.luoyun.osmanager.config.WebSsh;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,7 +32,6 @@ import java.util.Optional;
 public record WebTerminalSettings(Optional<String> bindHost, int port, String sshHost, int sshPort,
     Path sshHostKeyDir, Path stateDir, int maxSessions, Duration idleTimeout, Duration gracePeriod,
     Duration pingInterval, int replayBytes) {
-  public static final int DEFAULT_PORT = 8001;
   public static final String DEFAULT_SSH_HOST = "127.0.0.1";
   public static final int DEFAULT_SSH_PORT = 22;
   public static final String DEFAULT_SSH_HOST_KEYS = "/etc/ssh";
@@ -59,7 +60,7 @@ public record WebTerminalSettings(Optional<String> bindHost, int port, String ss
    * idle, 60 s grace.
    */
   public static WebTerminalSettings defaults(Path stateDir) {
-    return new WebTerminalSettings(Optional.empty(), DEFAULT_PORT, DEFAULT_SSH_HOST, DEFAULT_SSH_PORT,
+    return new WebTerminalSettings(Optional.empty(), WebSsh.DEFAULT_PORT, DEFAULT_SSH_HOST, DEFAULT_SSH_PORT,
         Path.of(DEFAULT_SSH_HOST_KEYS), stateDir, 8, Duration.ofMinutes(30), Duration.ofSeconds(60),
         Duration.ofSeconds(20), 256 * 1024);
   }
@@ -106,6 +107,11 @@ public record WebTerminalSettings(Optional<String> bindHost, int port, String ss
       }
     }
     return false; // a name: never looked up here
+  }
+
+  /** Where to listen: {@link #bindHost()} (an address literal, never looked up) or all addresses. */
+  InetSocketAddress bindAddress() {
+    return bindHost.map(h -> new InetSocketAddress(h, port)).orElseGet(() -> new InetSocketAddress(port));
   }
 
   /** The pinned host keys of the SSH servers this terminal logs into. */

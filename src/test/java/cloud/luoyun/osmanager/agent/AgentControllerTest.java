@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -124,6 +125,45 @@ class AgentControllerTest {
       assertThat(attempts.get(i) - attempts.get(i - 1)).as("gap before attempt %d, in ns", i + 1)
           .isGreaterThanOrEqualTo(least);
     }
+  }
+
+  /**
+   * Issue 11, never half-dead: the agent's thread once died of the unexpected and never came
+   * back. An exception that escapes a round of the connection loop (here: the back-off's source of
+   * randomness, once, after the first session) now starts the agent over after a pause, and it
+   * registers again.
+   */
+  @Test
+  void anUnexpectedExceptionInTheAgentStartsItOverAndItRegistersAgain() throws Exception {
+    controller = AgentFixture.controller(0, controllerEvents);
+    InetSocketAddress clc = controller.start();
+    AtomicBoolean failOnce = new AtomicBoolean(true);
+    Random failing = new Random(42) {
+      @Override
+      public double nextDouble() {
+        if (Thread.currentThread().getName().equals("osm-agent") && failOnce.getAndSet(false)) {
+          throw new IllegalStateException("a bug in the back-off");
+        }
+        return super.nextDouble();
+      }
+    };
+    Agent.Tuning tuning = new Agent.Tuning(Duration.ofMillis(20), Duration.ofMillis(200), Duration.ofSeconds(60),
+        Duration.ofSeconds(2), Duration.ofSeconds(2), 3, failing, System::nanoTime);
+    agent = new Agent(fixture.settings(Optional.of(clc), Duration.ofSeconds(60)), agentEvents::accept, tuning);
+    try (LogCapture log = LogCapture.of(Agent.class)) {
+      agent.start();
+      agentEvents.await(kind(Kind.REGISTERED), WAIT);
+      controller.close(); // the session ends; the back-off that follows fails
+      controller = AgentFixture.controller(clc.getPort(), controllerEvents);
+      controller.start();
+
+      agentEvents.await(kind(Kind.REGISTERED), 2, WAIT);
+      assertThat(failOnce).isFalse();
+      assertThat(agentEvents.all())
+          .anyMatch(e -> e.kind() == Kind.RETRYING && e.detail().contains("a bug in the back-off"));
+      assertThat(log.messages()).anyMatch(m -> m.contains("the agent failed unexpectedly; starting it over"));
+    }
+    assertThat(agent.isRegistered()).isTrue();
   }
 
   @Test

@@ -67,8 +67,10 @@ class AgentLivenessTest {
   }
 
   void startAgent(InetSocketAddress controller) {
-    AgentSettings settings = fixture.settings(Optional.of(controller), Duration.ofSeconds(60))
-        .withEcho(TICK, ECHO_TIMEOUT);
+    startAgent(fixture.settings(Optional.of(controller), Duration.ofSeconds(60)).withEcho(TICK, ECHO_TIMEOUT));
+  }
+
+  void startAgent(AgentSettings settings) {
     Agent.Tuning tuning = new Agent.Tuning(Duration.ofMillis(20), Duration.ofMillis(200), Duration.ofSeconds(60),
         Duration.ofSeconds(2), Duration.ofSeconds(2), 3, new Random(42), clock::get);
     agent = new Agent(settings, events::accept, tuning);
@@ -129,6 +131,38 @@ class AgentLivenessTest {
       assertThat(silent.readExpecting(OsmProtocol.REPORT).int32Value()).isEqualTo(2000);
       assertThat(silent.readExpecting(OsmProtocol.ECHO_REQUEST).length()).isEqualTo(Liveness.ECHO_LENGTH);
       assertThat(silent.read()).as("the agent closed the connection").isNull();
+    }
+  }
+
+  /**
+   * Issue 11: a hung status script delayed noticing a dead controller (105 s instead of 75 s; with
+   * --status-timeout 120 not noticed in 200 s): the ECHO checks waited on the same thread. The
+   * script now runs without anyone waiting for it: here it hangs for the whole test (an hour's
+   * time limit) and the silent controller is left all the same.
+   */
+  @Test
+  void aHungStatusScriptDoesNotDelayNoticingASilentController() throws Exception {
+    String marker = "400" + ProcessHandle.current().pid();
+    fixture.writeScript("#!/bin/sh\nexec sleep " + marker + "\n");
+    rawController = new RawController();
+    AgentSettings settings = fixture.settings(Optional.of(rawController.address()), Duration.ofSeconds(1));
+    startAgent(new AgentSettings(settings.tag(), settings.key(), settings.controller(), settings.discoveryGroup(),
+        settings.statusScript(), settings.statusInterval(), Duration.ofHours(1), TICK, ECHO_TIMEOUT));
+    try (RawController.Connection silent = rawController.accept()) {
+      silent.register();
+      events.await(kind(Kind.REGISTERED), WAIT);
+      // the first status run (right after registering) hangs; the controller goes silent too
+
+      advance(STEP);
+      events.await(kind(Kind.ECHO_SENT), WAIT);
+      advance(STEP);
+
+      try (RawController.Connection healthy = rawController.accept()) {
+        healthy.register();
+        events.await(kind(Kind.REGISTERED), 2, WAIT);
+      }
+      assertThat(events.await(kind(Kind.DISCONNECTED), WAIT).detail()).contains("stopped answering");
+      assertThat(events.count(kind(Kind.REPORTED))).as("the script never answered").isZero();
     }
   }
 

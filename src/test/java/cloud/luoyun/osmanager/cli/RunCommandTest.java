@@ -84,6 +84,56 @@ class RunCommandTest {
     }
   }
 
+  /**
+   * Issue 9: the web terminal costs nothing until it is used. Jetty's WebSocket machinery loads at
+   * the first WebSocket (not at start, not for the page), MINA SSHD at the first login; watched
+   * with -verbose:class. And the owner's page links to the terminal where it really listens.
+   */
+  @Test
+  void theTerminalLoadsItsWebSocketAndSshOnlyWhenTheFirstSessionNeedsThemAndThePageLinksToItsRealPort()
+      throws Exception {
+    try (DevController controller = new DevController(
+        DevController.Options.loopback(Instances.of(Map.of(42, KEY))), e -> { })) {
+      Path home = home(controller.start(), "{\"cookie\": \"" + COOKIE + "\", \"webssh\": {\"port\": 8001}}");
+      int closedPort;
+      try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        closedPort = s.getLocalPort(); // nothing listens there once closed: the login fails fast
+      }
+      try (OsmProcess run = OsmProcess.start(List.of(), List.of("-verbose:class"), "run", "--home", home.toString(),
+          "--web-port", "0", "--webssh-port", "0", "--ssh-port", Integer.toString(closedPort))) {
+        int webPort = port(run.lines.await(l -> l.contains("page server on"), WAIT), "http://0\\.0\\.0\\.0:(\\d+)/");
+        int termPort = port(run.lines.await(l -> l.contains("web terminal on port"), WAIT), "on port (\\d+)");
+        run.lines.await(l -> l.contains("registered with"), WAIT);
+
+        assertThat(get(webPort, "/?cookie=" + COOKIE).body()).contains(":" + termPort + "/\"")
+            .doesNotContain(":8001");
+        assertThat(get(termPort, "/").body()).contains("terminal.js");
+        assertThat(loaded(run, "org.eclipse.jetty.websocket.")).as("WebSocket classes before a socket").isEmpty();
+        assertThat(loaded(run, "org.apache.sshd.")).isEmpty();
+
+        org.eclipse.jetty.websocket.client.WebSocketClient ws = new org.eclipse.jetty.websocket.client.WebSocketClient();
+        ws.start();
+        try {
+          var page = cloud.luoyun.osmanager.webssh.WebSshTestAccess.open(ws, termPort);
+          page.awaitText("login: ");
+          assertThat(loaded(run, "org.eclipse.jetty.websocket.")).isNotEmpty();
+          assertThat(loaded(run, "org.apache.sshd.")).as("SSH classes before a login").isEmpty();
+          page.type("someone\r");
+          page.awaitText("Cannot reach the SSH server");
+          run.lines.await(l -> l.contains("org.apache.sshd.client.SshClient"), WAIT);
+        } finally {
+          ws.stop();
+        }
+        assertThat(run.terminate(WAIT)).isZero();
+      }
+    }
+  }
+
+  /** The classes of a package the JVM has loaded so far (from -verbose:class). */
+  private static List<String> loaded(OsmProcess run, String packagePrefix) {
+    return run.lines.all().stream().filter(l -> l.contains("[class,load] " + packagePrefix)).toList();
+  }
+
   @Test
   void anInvalidConfigIsOneLineAndExitTwo() throws Exception {
     Path home = dir.resolve("bad");

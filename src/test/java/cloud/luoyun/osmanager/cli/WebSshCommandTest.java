@@ -121,6 +121,8 @@ class WebSshCommandTest {
           .build(), HttpResponse.BodyHandlers.ofString());
       assertThat(page.statusCode()).isEqualTo(200);
       assertThat(page.body()).contains("terminal.js");
+      assertThat(output.toString()).as("the page needs no WebSocket machinery")
+          .doesNotContain("org.eclipse.jetty.websocket");
 
       org.eclipse.jetty.websocket.client.WebSocketClient ws = new org.eclipse.jetty.websocket.client.WebSocketClient();
       ws.start();

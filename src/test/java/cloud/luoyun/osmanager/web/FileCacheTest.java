@@ -53,4 +53,31 @@ class FileCacheTest {
     TestSite.write(huge, new byte[FileCache.MAX_FILE_BYTES + 1]);
     assertThat(get(huge)).isNotSameAs(get(huge)); // too big to keep: read each time
   }
+
+  /** Issue 11: 40 000 small pages filled a 32 MiB heap, ~0.8 KiB each beyond their bytes. */
+  @Test
+  void aCrawlOfAFolderOfManySmallPagesKeepsNoMoreThanTheEntryBound() throws Exception {
+    for (int i = 0; i < FileCache.MAX_ENTRIES * 4; i++) {
+      Path f = dir.resolve("p" + i + ".html");
+      TestSite.write(f, "<p>page " + i + " $hostname</p>");
+      get(f).templated(Map.of("hostname", "h.example.com"));
+    }
+    assertThat(cache.size()).isEqualTo(FileCache.MAX_ENTRIES);
+    assertThat(cache.heapBytes()).isLessThanOrEqualTo(FileCache.MAX_TOTAL_BYTES)
+        .isGreaterThanOrEqualTo((long) FileCache.MAX_ENTRIES * FileCache.ENTRY_OVERHEAD);
+  }
+
+  @Test
+  void templatedFormsCountTowardsTheByteBound() throws Exception {
+    byte[] page = ("$hostname " + "x".repeat(FileCache.MAX_FILE_BYTES - 10)).getBytes(StandardCharsets.US_ASCII);
+    int files = (int) (FileCache.MAX_TOTAL_BYTES / page.length) + 5;
+    for (int i = 0; i < files; i++) {
+      Path f = dir.resolve("big" + i + ".html");
+      TestSite.write(f, page);
+      get(f).templated(Map.of("hostname", "h.example.com"));
+      assertThat(cache.heapBytes()).isLessThanOrEqualTo(FileCache.MAX_TOTAL_BYTES);
+    }
+    // each kept page holds its bytes and its templated form: half as many fit as untemplated
+    assertThat(cache.size()).isLessThanOrEqualTo((int) (FileCache.MAX_TOTAL_BYTES / (2L * page.length)));
+  }
 }

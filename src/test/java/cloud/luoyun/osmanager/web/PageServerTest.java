@@ -5,6 +5,7 @@ import static cloud.luoyun.osmanager.web.TestSite.OTHER_COOKIE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cloud.luoyun.osmanager.LogCapture;
+import cloud.luoyun.osmanager.util.HttpLayer;
 import cloud.luoyun.osmanager.web.AgentStatusSource.AgentStatus;
 import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;
@@ -368,6 +369,20 @@ class PageServerTest {
   }
 
   @Test
+  void aTerminalInThisProcessIsLinkedOnItsOwnPortWhateverTheConfigSays() throws Exception {
+    Files.delete(site.home.wwwWithCookie().resolve("index.html"));
+    int[] terminalPort = {45678};
+    site.start(AgentStatusSource.UNKNOWN, HostAddresses.system(), TerminalLink.of(() -> terminalPort[0]));
+    assertThat(site.get("/?cookie=" + COOKIE).text()).contains("href=\"http://owncloud.example.com:45678/\"")
+        .doesNotContain(":8001");
+    // the config disabling the terminal does not stop one that runs here; its port is what counts
+    site.writeSettings(TestSite.SETTINGS.replace("\"status\": \"enable\"", "\"status\": \"disable\""));
+    assertThat(site.get("/?cookie=" + COOKIE).text()).contains(":45678/");
+    terminalPort[0] = -1; // not listening (yet, or any more): no link
+    assertThat(site.get("/?cookie=" + COOKIE).text()).doesNotContain("Web terminal", ":45678");
+  }
+
+  @Test
   void theBuiltInPageSpeaksChineseToBrowsersThatPreferIt() throws Exception {
     Files.delete(site.home.wwwWithCookie().resolve("index.html"));
     site.start();
@@ -385,16 +400,81 @@ class PageServerTest {
   @Test
   void oversizedRequestHeadsAreRefused() throws Exception {
     site.start();
-    String longTarget = "/" + "a".repeat(WebServers.MAX_REQUEST_HEADER_BYTES + 10);
+    String longTarget = "/" + "a".repeat(HttpLayer.MAX_REQUEST_HEADER_BYTES + 10);
     assertThat(site.get(longTarget).status()).isBetween(400, 499);
-    assertThat(site.get("/", "X-Big: " + "b".repeat(WebServers.MAX_REQUEST_HEADER_BYTES + 10)).status())
+    assertThat(site.get("/", "X-Big: " + "b".repeat(HttpLayer.MAX_REQUEST_HEADER_BYTES + 10)).status())
         .isEqualTo(431);
+  }
+
+  /**
+   * Issue 11: a client that reads slowly keeps its response's buffers in the heap until the last
+   * byte is sent. Beyond the page server's in-flight budget a request is refused (503, come back
+   * in a second) instead of growing the heap; small cached pages are still served, and once the
+   * slow readers go the big file is again. (Here a budget of four chunks, and files bigger than
+   * what the kernel's socket buffers absorb, ~4 MB on loopback.)
+   */
+  @Test
+  void slowReadersOfABigFileAreTurnedAwayBeforeTheyFillTheHeap() throws Exception {
+    Path big = site.home.wwwNoCookie().resolve("big.bin");
+    TestSite.write(big, new byte[12 * 1024 * 1024]);
+    site.server = new PageServer(site.home, new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0),
+        AgentStatusSource.UNKNOWN, TerminalLink.CONFIGURED).inFlightBytes(4L * PageHandler.STREAM_CHUNK_BYTES);
+    site.server.start();
+    RawHttp http = new RawHttp(site.server.port());
+    List<java.net.Socket> readers = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 4; i++) {
+        java.net.Socket s = new java.net.Socket();
+        s.setReceiveBufferSize(4096); // and never read: the server's writes stay pending
+        s.connect(new java.net.InetSocketAddress("127.0.0.1", site.server.port()));
+        readers.add(s);
+        s.getOutputStream().write("GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        assertThat(readHead(s)).startsWith("HTTP/1.1 200 "); // its response is under way; then it stops reading
+      }
+      RawHttp.Response refused = awaitStatus(http, "/big.bin", 503);
+      assertThat(refused.header("Retry-After")).isEqualTo("1");
+      assertThat(http.get("/index.html").status()).as("a small page meanwhile").isEqualTo(200);
+    } finally {
+      for (java.net.Socket s : readers) {
+        s.setSoLinger(true, 0); // a reset: the server's pending writes fail at once
+        s.close();
+      }
+    }
+    assertThat(awaitStatus(http, "/big.bin", 200).body()).hasSize(12 * 1024 * 1024);
+  }
+
+  /** Reads a response's status line and headers, and not a byte more. */
+  private static String readHead(java.net.Socket s) throws IOException {
+    s.setSoTimeout(20_000);
+    StringBuilder head = new StringBuilder();
+    java.io.InputStream in = s.getInputStream();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int c = in.read();
+      if (c < 0) {
+        break;
+      }
+      head.append((char) c);
+    }
+    return head.toString();
+  }
+
+  /** Asks until the answer has that status (the server sees sockets come and go asynchronously). */
+  private static RawHttp.Response awaitStatus(RawHttp http, String target, int status) throws Exception {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+    while (true) {
+      RawHttp.Response r = http.get(target);
+      if (r.status() == status || System.nanoTime() > deadline) {
+        assertThat(r.status()).as(target).isEqualTo(status);
+        return r;
+      }
+      Thread.sleep(50);
+    }
   }
 
   @Test
   void anIdleConnectionIsClosedByTheServer() throws Exception {
     site.server = new PageServer(site.home, new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0),
-        AgentStatusSource.UNKNOWN).idleTimeout(java.time.Duration.ofMillis(300));
+        AgentStatusSource.UNKNOWN, TerminalLink.CONFIGURED).idleTimeout(java.time.Duration.ofMillis(300));
     site.server.start();
     try (java.net.Socket s = new java.net.Socket("127.0.0.1", site.server.port())) {
       s.setSoTimeout(20_000);

@@ -74,7 +74,11 @@ final class TestSite implements AutoCloseable {
   }
 
   TestSite start(AgentStatusSource agent, HostAddresses addresses) throws Exception {
-    server = new PageServer(home, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), agent,
+    return start(agent, addresses, TerminalLink.CONFIGURED);
+  }
+
+  TestSite start(AgentStatusSource agent, HostAddresses addresses, TerminalLink terminal) throws Exception {
+    server = new PageServer(home, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), agent, terminal,
         CLOCK, Path.of("/proc"), addresses);
     server.start();
     http = new RawHttp(server.port());

@@ -1,9 +1,11 @@
 package cloud.luoyun.osmanager.webssh;
 
-import cloud.luoyun.osmanager.util.JettyDefaults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import cloud.luoyun.osmanager.util.HttpLayer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,68 +13,85 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
+import java.time.Duration;
 import java.util.Optional;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.handler.ContextHandler;
-import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** How `osmanager run` will host it: one Jetty server and pool, one connector per part. */
+/** How {@code osmanager run} hosts it: one {@link HttpLayer}, one port per part. */
 class SharedServerTest {
   @TempDir
   Path dir;
 
   @Test
   void theTerminalSharesOneServerWithAnotherPartEachOnItsOwnPort() throws Exception {
-    JettyDefaults.prepare();
-    Server server = new Server(new QueuedThreadPool(24, 2));
-    ServerConnector pages = new ServerConnector(server, 1, 1);
-    pages.setName("web");
-    pages.setHost("127.0.0.1");
-    server.addConnector(pages);
-    ContextHandler other = new ContextHandler("/");
-    other.setVirtualHosts(List.of("@web"));
-    other.setHandler(new Handler.Abstract.NonBlocking() {
-      @Override
-      public boolean handle(Request request, Response response, Callback callback) {
-        response.write(true, ByteBuffer.wrap("the pages".getBytes(StandardCharsets.UTF_8)), callback);
-        return true;
-      }
-    });
+    HttpLayer http = HttpLayer.create();
+    HttpLayer.Attachment pages = http.attach(new HttpLayer.Port("web",
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), Duration.ofSeconds(5), 16),
+        new Handler.Abstract.NonBlocking() {
+          @Override
+          public boolean handle(Request request, Response response, Callback callback) {
+            response.write(true, ByteBuffer.wrap("the pages".getBytes(StandardCharsets.UTF_8)), callback);
+            return true;
+          }
+        });
     WebTerminal terminal = new WebTerminal(WebTerminalSettings.defaults(dir).withBind(Optional.of("127.0.0.1"), 0));
-    server.setHandler(new ContextHandlerCollection(other, terminal.attach(server)));
-    server.start();
+    terminal.attach(http);
+    http.start();
     WebSocketClient ws = new WebSocketClient();
     ws.start();
     try {
-      HttpClient http = HttpClient.newHttpClient();
-      assertThat(get(http, terminal.port())).contains("terminal.js");
-      assertThat(get(http, pages.getLocalPort())).isEqualTo("the pages");
+      HttpClient client = HttpClient.newHttpClient();
+      assertThat(get(client, terminal.port())).contains("terminal.js");
+      assertThat(get(client, pages.port())).isEqualTo("the pages");
+      assertThat(terminal.webSocketStarted()).as("the page alone needs no WebSocket machinery").isFalse();
 
       TerminalClient page = TerminalClient.open(ws, terminal.port(), "");
       page.awaitText("login: ");
+      assertThat(terminal.webSocketStarted()).isTrue();
       page.close();
       // the terminal's WebSocket is not reachable through the other part's port
-      assertThatThrownBy(() -> TerminalClient.open(ws, pages.getLocalPort(), "")).isNotNull();
+      assertThatThrownBy(() -> TerminalClient.open(ws, pages.port(), "")).isNotNull();
     } finally {
       ws.stop();
       terminal.close();
-      server.stop();
+      http.close();
     }
-    assertThat(server.isStopped()).isTrue();
+    assertThat(http.isStarted()).isFalse();
+  }
+
+  @Test
+  void aTerminalJoiningARunningServerBuildsItsWebSocketAtTheFirstSocket() throws Exception {
+    HttpLayer http = HttpLayer.create();
+    http.start();
+    WebTerminal terminal = new WebTerminal(WebTerminalSettings.defaults(dir).withBind(Optional.of("127.0.0.1"), 0));
+    WebSocketClient ws = new WebSocketClient();
+    ws.start();
+    try {
+      terminal.attach(http);
+      TerminalClient page = TerminalClient.open(ws, terminal.port(), "");
+      page.awaitText("login: ");
+      page.close();
+      assertThat(get(HttpClient.newHttpClient(), terminal.port(), "/ws")).as("/ws without an upgrade").isEqualTo(404);
+    } finally {
+      ws.stop();
+      terminal.close();
+      http.close();
+    }
   }
 
   private static String get(HttpClient http, int port) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
         HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  private static int get(HttpClient http, int port, String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        HttpResponse.BodyHandlers.ofString()).statusCode();
   }
 }
