@@ -408,6 +408,24 @@ class ConfiguratorTest {
     assertThat(mode(tree.home.conf())).isEqualTo("rw-------");
   }
 
+  /** A link is refused before anything is done to it: not narrowed, not read into a comparison, not replaced. */
+  @Test
+  void aConfThatIsASymbolicLinkIsRefusedAndItsTargetKeepsItsModeAndContent() throws Exception {
+    Path target = tmp.resolve("elsewhere.conf");
+    Files.writeString(target, "TAG=1\nKEY=old\n");
+    Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-r--r--"));
+    Files.createDirectories(tree.home.confDir());
+    Files.createSymbolicLink(tree.home.conf(), target);
+
+    Report r = runVector();
+
+    assertThat(r.step("config").get().line()).startsWith("config: failed: cannot write ")
+        .contains("symbolic link").endsWith("; applying the config from " + ImageTree.vectorFloppy());
+    assertThat(mode(target)).isEqualTo("rw-r--r--");
+    assertThat(target).hasContent("TAG=1\nKEY=old\n");
+    assertThat(Files.isSymbolicLink(tree.home.conf())).isTrue();
+  }
+
   static String mode(Path p) throws IOException {
     return PosixFilePermissions.toString(Files.getPosixFilePermissions(p, java.nio.file.LinkOption.NOFOLLOW_LINKS));
   }
