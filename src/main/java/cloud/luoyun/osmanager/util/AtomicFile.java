@@ -42,8 +42,7 @@ public final class AtomicFile {
       throw new IOException(target + " is a symbolic link; refusing to replace it");
     }
     Set<PosixFilePermission> mode = old != null ? old.permissions() : modeIfNew;
-    Path claimed = OwnTemps.claim(target);
-    Path tmp = claimed;
+    Path tmp = OwnTemps.claim(target);
     try {
       try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
           PosixFilePermissions.asFileAttribute(mode))) {
@@ -59,12 +58,8 @@ public final class AtomicFile {
         keepOwner(view, old.owner(), old.group());
       }
       moveInto(tmp, target);
-      tmp = null;
     } finally {
-      if (tmp != null) {
-        Files.deleteIfExists(tmp);
-      }
-      OwnTemps.release(claimed);
+      OwnTemps.remove(tmp); // after the rename, nothing is left under its name
     }
   }
 

@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * {@link #claim} for the same target removes it, because its process is gone.
  *
  * <p>A temp is stale, and removed, when it has our naming for that target and: its PID is not
- * a live process; or its PID is ours but no thread of this process has it claimed (a process
+ * a running process (none, or a zombie); or its PID is ours but no thread of this process has it claimed (a process
  * of an earlier boot that had our PID); or it has the naming of versions before the PID was in
  * it ({@code .NAME.osm-RANDOM}). A temp of a live writer, in this process or another, is never
  * touched; a dead writer's PID taken by a new process keeps its temp until a later claim (the
@@ -41,8 +41,8 @@ public final class OwnTemps {
 
   /**
    * Removes the stale temps of {@code target} and returns a fresh temp name beside it, claimed
-   * for the caller until {@link #release}. The caller creates the file or folder there (with
-   * CREATE_NEW semantics) and renames or deletes it before releasing the name.
+   * for the caller until {@link #remove}. The caller creates the file or folder there (with
+   * CREATE_NEW semantics), and ends with {@link #remove} whether or not it renamed it away.
    */
   public static Path claim(Path target) {
     Path abs = target.toAbsolutePath();
@@ -52,9 +52,15 @@ public final class OwnTemps {
     return temp;
   }
 
-  /** The caller is done with {@code temp}: renamed over its target, or deleted. */
-  public static void release(Path temp) {
-    CLAIMED.remove(temp.toAbsolutePath());
+  /**
+   * The caller is done with {@code temp}: deletes what is still there under its name (a file, or
+   * a folder and everything in it; nothing after a rename took it away) and releases the name.
+   * Quiet: what cannot be deleted is left for a later claim to remove.
+   */
+  public static void remove(Path temp) {
+    Path abs = temp.toAbsolutePath();
+    removeQuietly(abs);
+    CLAIMED.remove(abs);
   }
 
   private static String prefix(Path target) {
@@ -88,7 +94,7 @@ public final class OwnTemps {
       return true; // the naming before the PID was in it: no writer of it runs any more
     }
     long pid = Long.parseLong(m.group(1));
-    return pid == PID ? !CLAIMED.contains(temp) : ProcessHandle.of(pid).isEmpty();
+    return pid == PID ? !CLAIMED.contains(temp) : !Processes.isRunning(pid);
   }
 
   /** Deletes a file, a link (not what it names) or a folder tree (never following a link in it). */
