@@ -245,6 +245,31 @@ class ConfiguratorTest {
     assertThat(tree.sys("etc/ssh/ssh_host_ed25519_key.pub")).hasBinaryContent(second);
   }
 
+  /**
+   * A new instance must share no host key with its image: keys of types ssh-keygen no longer
+   * makes by default go too. A staging folder a cut run left is removed.
+   */
+  @Test
+  void aNewTagRemovesOldKeysOfOtherTypesAndTheFolderACutRunLeft() throws Exception {
+    Files.writeString(tree.sys("etc/ssh/ssh_host_dsa_key"), "the image's own\n");
+    Files.writeString(tree.sys("etc/ssh/ssh_host_dsa_key.pub"), "ssh-dss AAAA the image's own\n");
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    Path left = Files.createDirectory(tree.sys("etc/ssh/.ssh_host_keys.osm-" + gone.pid() + "-0123456789abcdef"));
+    Files.writeString(left.resolve("ssh_host_rsa_key"), "half made\n");
+
+    Report r = runVector();
+
+    assertThat(r.step("host-keys").get().line())
+        .isEqualTo("host-keys: changed: new instance (TAG 7, last applied none): 1 old host key(s) replaced by 3 new");
+    try (var names = Files.list(tree.sys("etc/ssh"))) {
+      assertThat(names.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("ssh_host_") || n.startsWith(".")))
+          .containsExactlyInAnyOrder("ssh_host_rsa_key", "ssh_host_rsa_key.pub", "ssh_host_ecdsa_key",
+              "ssh_host_ecdsa_key.pub", "ssh_host_ed25519_key", "ssh_host_ed25519_key.pub");
+    }
+    assertThat(HostKeySet.of(tree.sys("etc/ssh")).matching).hasSize(3);
+  }
+
   /** An image's absolute link means a path in the image, but on the build host it leads to the host's own. */
   @Test
   void foldersOfAnImageThatLinkOutsideItsRootAreNeverWrittenThrough() throws Exception {
