@@ -101,18 +101,30 @@ final class HostKeyStep implements Step {
       if (!r.ok()) {
         return Optional.of("ssh-keygen -t " + type + " " + failure(r));
       }
-      Processes.Result derived = c.runner.run(List.of("ssh-keygen", "-y", "-f", key.toString()), TIMEOUT, Map.of());
-      String fromKey = derived.ok() ? keyOnly(derived.output()) : "";
-      if (fromKey.isEmpty() || !Files.isRegularFile(pub)
-          || !fromKey.equals(keyOnly(Files.readString(pub, StandardCharsets.US_ASCII)))) {
-        return Optional.of("the new " + type + " key does not match its .pub"
-            + (derived.ok() ? "" : " (ssh-keygen -y " + failure(derived) + ")"));
+      Optional<String> mismatch = mismatch(c, key, pub);
+      if (mismatch.isPresent()) {
+        return Optional.of("the new " + type + " key " + mismatch.get());
       }
       AtomicFile.fsync(key);
       AtomicFile.fsync(pub);
     }
     AtomicFile.fsyncDirectory(staging);
     return Optional.empty();
+  }
+
+  /**
+   * What is wrong with a pair, if anything: the public key {@code ssh-keygen -y} derives from the
+   * private key, as sshd would load it, must be the one in the .pub (a full disk can leave an
+   * empty .pub beside a good private key; {@code ssh-keygen -A} even exits 0 after that).
+   */
+  private static Optional<String> mismatch(Context c, Path key, Path pub) throws IOException, InterruptedException {
+    Processes.Result derived = c.runner.run(List.of("ssh-keygen", "-y", "-f", key.toString()), TIMEOUT, Map.of());
+    if (!derived.ok()) {
+      return Optional.of("cannot be read: ssh-keygen -y " + failure(derived));
+    }
+    String stored = Files.isRegularFile(pub) ? keyOnly(Files.readString(pub, StandardCharsets.US_ASCII)) : "";
+    boolean same = !stored.isEmpty() && derived.output().lines().map(HostKeyStep::keyOnly).anyMatch(stored::equals);
+    return same ? Optional.empty() : Optional.of("does not match its .pub");
   }
 
   /**

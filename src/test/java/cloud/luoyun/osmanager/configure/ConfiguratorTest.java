@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import cloud.luoyun.osmanager.TestFiles;
 import cloud.luoyun.osmanager.config.FloppyWriter;
+import cloud.luoyun.osmanager.util.Processes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -268,6 +269,31 @@ class ConfiguratorTest {
               "ssh_host_ecdsa_key.pub", "ssh_host_ed25519_key", "ssh_host_ed25519_key.pub");
     }
     assertThat(HostKeySet.of(tree.sys("etc/ssh")).matching).hasSize(3);
+  }
+
+  /** As a full disk can leave it: ssh-keygen says all went well, and the .pub is empty. */
+  @Test
+  void aNewPairWhosePubDoesNotMatchItsPrivateKeyChangesNoKeyAndLeavesTheTagUnapplied() throws Exception {
+    runVector();
+    Map<String, String> before = tree.snapshot();
+    CommandRunner emptiesEcdsaPub = (argv, timeout, env) -> {
+      Processes.Result r = runner.run(argv, timeout, env);
+      if (argv.get(0).equals("ssh-keygen") && argv.contains("ecdsa")) {
+        Files.write(Path.of(argv.get(argv.size() - 1) + ".pub"), new byte[0]);
+      }
+      return r;
+    };
+
+    Report r = new Configurator(tree.options(floppyWith("TAG=7", "TAG=8"), ns), emptiesEcdsaPub, ImageTree.CLOCK).run();
+
+    assertThat(r.step("host-keys").get().line()).isEqualTo("host-keys: failed: new instance (TAG 8, last applied 7): "
+        + "the new ecdsa key does not match its .pub; the old host keys are kept");
+    Map<String, String> after = tree.snapshot();
+    // the files of the image tree; etc/ssh/ itself has a new mtime: the temp folder came and went
+    after.keySet().removeIf(k -> k.contains("/LuoYun/") || k.endsWith("/"));
+    before.keySet().removeIf(k -> k.contains("/LuoYun/") || k.endsWith("/"));
+    assertThat(after).as("the image tree: the keys and nothing else left there").isEqualTo(before);
+    assertThat(tree.home.stateDir().resolve("applied-tag")).hasContent("7\n");
   }
 
   /** An image's absolute link means a path in the image, but on the build host it leads to the host's own. */
