@@ -33,7 +33,8 @@ import java.util.regex.Pattern;
  */
 public final class OwnTemps {
   private static final long PID = ProcessHandle.current().pid();
-  private static final Pattern SUFFIX = Pattern.compile("(?:([0-9]{1,10})-)?[0-9a-f]{16}");
+  /** PID-RANDOM, or the naming before the PID was in it: Long.toHexString of a random long. */
+  private static final Pattern SUFFIX = Pattern.compile("([0-9]{1,10})-[0-9a-f]{16}|[0-9a-f]{1,16}");
   /** Temps claimed by threads of this process and not yet released. */
   private static final Set<Path> CLAIMED = ConcurrentHashMap.newKeySet();
 

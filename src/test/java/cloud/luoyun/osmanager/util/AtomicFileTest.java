@@ -121,10 +121,12 @@ class AtomicFileTest {
   void aTempOfTheNamingBeforeThePidWasInItIsRemovedToo() throws Exception {
     Path f = dir.resolve("daemon.json");
     Path old = Files.writeString(dir.resolve(".daemon.json.osm-1f3a9c0d5e7b2468"), "{\"half\":");
+    Path shorter = Files.writeString(dir.resolve(".daemon.json.osm-3a9c0d5e7b2468"), "{\"half\":"); // leading zeros
 
     AtomicFile.write(f, "{}".getBytes(StandardCharsets.US_ASCII), Set.of());
 
     assertThat(old).doesNotExist();
+    assertThat(shorter).doesNotExist();
   }
 
   @Test
