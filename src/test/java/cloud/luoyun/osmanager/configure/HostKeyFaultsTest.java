@@ -76,7 +76,9 @@ class HostKeyFaultsTest {
   @Test
   @Timeout(value = 20, unit = TimeUnit.MINUTES) // a hang is the bug; never a timing assertion
   void aPowerCutAnywhereInTheStepLeavesASetSshdStartsWithAndTheNextBootMakesThemAnew() throws Exception {
-    assumeTrue(Files.isExecutable(Path.of("/usr/bin/strace")), "needs strace");
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/strace"))
+        && Processes.run(List.of("strace", "-f", "-qq", "-o", "/dev/null", "--", "true"), WAIT).ok(),
+        "needs strace, allowed to trace (ptrace) here");
     long seed = Long.getLong("osm.powercut.seed", 20261201L);
     Random random = new Random(seed);
     int tag = 100;
