@@ -146,6 +146,28 @@ class RunCommandTest {
     }
   }
 
+  /** Issue 11: a daemon killed while it rewrote state/daemon.json left its temp file there for good. */
+  @Test
+  void theTempFileOfADaemonKilledWhileItWroteItsStateIsRemovedByTheNextDaemon() throws Exception {
+    try (DevController controller = new DevController(
+        DevController.Options.loopback(Instances.of(Map.of(42, KEY))), e -> { })) {
+      Path home = home(controller.start(), "{\"webssh\": {\"status\": \"disable\"}}");
+      Process gone = new ProcessBuilder("true").start();
+      gone.waitFor();
+      Path left = home.resolve("state/.daemon.json.osm-" + gone.pid() + "-5ee1d0a4e8b7f6a3");
+      Files.createDirectories(left.getParent());
+      Files.writeString(left, "{\"command\":\"ru");
+
+      try (OsmProcess run = OsmProcess.start(List.of(), "run", "--home", home.toString(), "--web-port", "0")) {
+        run.lines.await(l -> l.contains("registered with"), WAIT);
+
+        assertThat(left).doesNotExist();
+        assertThat(home.resolve("state/daemon.json")).exists();
+        assertThat(run.terminate(WAIT)).isZero();
+      }
+    }
+  }
+
   private Path home(InetSocketAddress clc, String json) throws Exception {
     Path home = dir.resolve("home");
     Files.createDirectories(home.resolve("conf"));
