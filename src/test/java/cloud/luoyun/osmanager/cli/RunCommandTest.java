@@ -146,6 +146,29 @@ class RunCommandTest {
     }
   }
 
+  @Test
+  void aPortInUseIsOneLineNamingThePartThatCannotListenAndWhy() throws Exception {
+    try (DevController controller = new DevController(
+        DevController.Options.loopback(Instances.of(Map.of(42, KEY))), e -> { });
+        java.net.ServerSocket taken = new java.net.ServerSocket(0)) {
+      Path home = home(controller.start(), "{}");
+      String port = Integer.toString(taken.getLocalPort());
+
+      for (List<String> ports : List.of(List.of("--web-port", port, "--webssh-port", "0"),
+          List.of("--web-port", "0", "--webssh-port", port))) {
+        List<String> args = new java.util.ArrayList<>(List.of("run", "--home", home.toString()));
+        args.addAll(ports);
+        String part = ports.get(1).equals(port) ? "page server" : "web terminal";
+        try (OsmProcess run = OsmProcess.start(List.of(), args.toArray(String[]::new))) {
+          assertThat(run.lines.await(l -> l.startsWith("osmanager run:"), WAIT))
+              .isEqualTo("osmanager run: " + part + ": cannot listen on 0.0.0.0:" + port + ": address already in use");
+          assertThat(run.exitStatus(WAIT)).isEqualTo(1);
+          assertThat(run.lines.all()).noneMatch(l -> l.contains("Exception") || l.contains("\tat "));
+        }
+      }
+    }
+  }
+
   private Path home(InetSocketAddress clc, String json) throws Exception {
     Path home = dir.resolve("home");
     Files.createDirectories(home.resolve("conf"));
