@@ -59,7 +59,11 @@ class RunCommandTest {
             .contains("controller:   registered").contains("application:  2000 (serving)")
             .contains("page server:  port " + webPort).contains("web terminal: port " + termPort);
 
+        assertThat(run.lines.await(l -> l.contains("osmanager run started (osmanager "), WAIT))
+            .endsWith(", pid " + run.pid() + ")");
+
         assertThat(run.terminate(WAIT)).as("exit status after SIGTERM").isZero();
+        run.lines.await(l -> l.endsWith("INFO  cli.ServiceRunner: osmanager run stopping on SIGTERM"), WAIT);
       }
       String[] shown = new String[1];
       assertThat(status(home, shown, "--json")).as("status exit once stopped").isEqualTo(3);
