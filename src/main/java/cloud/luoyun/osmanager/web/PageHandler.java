@@ -496,8 +496,8 @@ final class PageHandler extends Handler.Abstract {
       String uri = request.getHttpURI().getPathQuery();
       accessLog.log(Instant.ofEpochMilli(Request.getTimeStamp(request)), Request.getRemoteAddr(request),
           request.getMethod(), uri == null ? "-" : uri,
-          request.getConnectionMetaData().getProtocol(), status, bytes, view,
-          request.getHeaders().get(HttpHeader.USER_AGENT));
+          request.getConnectionMetaData().getProtocol(), status, bytes, "owner".equals(view),
+          request.getHeaders().get(HttpHeader.REFERER), request.getHeaders().get(HttpHeader.USER_AGENT));
     }
   }
 }
