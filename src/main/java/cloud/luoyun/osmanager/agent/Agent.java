@@ -374,7 +374,7 @@ public final class Agent implements AutoCloseable {
     try {
       listener.onEvent(event);
     } catch (RuntimeException e) {
-      log.warn("event listener failed on {}", kind, e);
+      log.error("event listener failed on {}", kind, e);
     }
   }
 

@@ -1,5 +1,6 @@
 package cloud.luoyun.osmanager.cli;
 
+import cloud.luoyun.osmanager.util.Errors;
 import cloud.luoyun.osmanager.agent.AgentEvent;
 import cloud.luoyun.osmanager.agent.AgentListener;
 import cloud.luoyun.osmanager.config.Home;
@@ -85,7 +86,7 @@ final class DaemonStatus implements AgentListener {
     } catch (IOException e) {
       if (!warned) { // once: a read-only state/ must not flood the log
         warned = true;
-        log.warn("cannot write {} ({}); 'osmanager status' will not know this daemon", file, e.getMessage());
+        log.error("cannot write {} ({}); 'osmanager status' will not know this daemon", file, Errors.reason(e));
       }
     }
   }

@@ -1,5 +1,6 @@
 package cloud.luoyun.osmanager.web;
 
+import cloud.luoyun.osmanager.util.Errors;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -149,7 +150,7 @@ final class AccessLog implements AutoCloseable {
       }
     } catch (IOException e) {
       failed = true;
-      LOG.warn("access log {} stopped: {}", file, e.toString());
+      LOG.error("access log {} stopped: {}", file, Errors.describe(e));
     }
   }
 

@@ -220,7 +220,7 @@ final class PageHandler extends Handler.Abstract {
     try {
       json = JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT, JSON.Feature.WRITE_NULL_PROPERTIES).asBytes(report);
     } catch (IOException e) {
-      LOG.warn("cannot write status.json: {}", e.toString());
+      LOG.error("cannot write status.json: {}", e.toString());
       x.plain(HttpStatus.INTERNAL_SERVER_ERROR_500, "owner");
       return;
     }

@@ -69,7 +69,7 @@ class BootCommandTest {
         String refused = boot.lines.await(l -> l.contains("not applied"), WAIT);
         events.await(e -> e.line().startsWith("registered tag=42"), WAIT);
 
-        assertThat(refused).contains("passwd_hash: contains ':'");
+        assertThat(refused).contains("WARN  cli.BootCommand: config from").contains("passwd_hash: contains ':'");
         assertThat(Files.readString(image.resolve("etc/shadow"))).isEqualTo(shadowBefore);
         assertThat(Files.readString(home.resolve("conf/luoyun.conf"))).contains("JSON={}");
         assertThat(boot.terminate(WAIT)).isZero();
