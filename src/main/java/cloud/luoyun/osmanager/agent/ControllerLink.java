@@ -1,6 +1,7 @@
 package cloud.luoyun.osmanager.agent;
 
 import cloud.luoyun.osmanager.agent.AgentEvent.Kind;
+import cloud.luoyun.osmanager.util.HumanTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -114,7 +115,7 @@ final class ControllerLink {
       return;
     }
     log.info("{}, after {} without the controller ({})", event.line(),
-        describe(Duration.ofNanos(nanoClock.getAsLong() - troubleStart)), failedAttempts());
+        HumanTime.span(Duration.ofNanos(nanoClock.getAsLong() - troubleStart)), failedAttempts());
     trouble = null;
     troubleSince = null;
     warned.clear();
@@ -141,7 +142,7 @@ final class ControllerLink {
     Duration lasted = Duration.ofNanos(nanoClock.getAsLong() - troubleStart);
     if (lasted.compareTo(nextReminder()) >= 0) {
       remindersGiven++;
-      log.warn("still not registered after {} ({}); latest: {}", describe(lasted), failedAttempts(), line);
+      log.warn("still not registered after {} ({}); latest: {}", HumanTime.span(lasted), failedAttempts(), line);
     } else {
       log.debug("{}", line);
     }
@@ -168,19 +169,5 @@ final class ControllerLink {
 
   private String failedAttempts() {
     return attempts == 1 ? "1 failed attempt" : attempts + " failed attempts";
-  }
-
-  /** {@code 45 s}, {@code 7 min}, {@code 2 h 5 min}: as precise as a person needs. */
-  static String describe(Duration d) {
-    long s = Math.max(0, d.toSeconds());
-    if (s < 60) {
-      return s + " s";
-    }
-    if (s < 3600) {
-      return s / 60 + " min";
-    }
-    long h = s / 3600;
-    long m = s % 3600 / 60;
-    return m == 0 ? h + " h" : h + " h " + m + " min";
   }
 }

@@ -133,12 +133,4 @@ class ControllerLinkTest {
     assertThat(registered.trouble()).isEmpty();
     assertThat(registered.troubleSince()).isEmpty();
   }
-
-  @Test
-  void durationsAreAsPreciseAsAPersonNeeds() {
-    assertThat(ControllerLink.describe(Duration.ofSeconds(45))).isEqualTo("45 s");
-    assertThat(ControllerLink.describe(Duration.ofSeconds(7 * 60 + 59))).isEqualTo("7 min");
-    assertThat(ControllerLink.describe(Duration.ofMinutes(125))).isEqualTo("2 h 5 min");
-    assertThat(ControllerLink.describe(Duration.ofHours(3))).isEqualTo("3 h");
-  }
 }
