@@ -285,10 +285,11 @@ public final class Agent implements AutoCloseable {
     if (closing) {
       return;
     }
-    if (status != latestStatus) {
-      log.info("application status {}", status);
-    }
+    boolean changed = status != latestStatus;
     latestStatus = status;
+    if (changed) {
+      emit(Kind.APPLICATION_STATUS, Integer.toString(status));
+    }
     AgentSession session = registeredSession;
     if (session != null) {
       session.report(status);

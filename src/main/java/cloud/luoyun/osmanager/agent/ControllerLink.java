@@ -70,6 +70,7 @@ final class ControllerLink {
       }
       case REGISTERED -> registered(event);
       case DISCOVERED -> log.info("{}", event.line());
+      case APPLICATION_STATUS -> log.info("application status {}", event.detail());
       case DISCOVERING -> discovering(event);
       case UNREACHABLE -> trouble(event.kind(), "controller unreachable: " + event.detail());
       case DISCONNECTED -> trouble(event.kind(), "connection to the controller lost: " + event.detail());

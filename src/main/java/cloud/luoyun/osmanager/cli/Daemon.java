@@ -98,7 +98,9 @@ final class Daemon implements AutoCloseable {
     } else {
       log.info("web terminal disabled by the instance config");
     }
-    status.started(a::isRegistered, a::applicationStatus, pages.port(), terminalPort());
+    // the terminal listens on the page server's address (see WebTerminalSettings.withBind above)
+    status.started(a::controllerState, a::applicationStatus, new InetSocketAddress(pagesAt.getAddress(), pages.port()),
+        terminal == null ? null : new InetSocketAddress(pagesAt.getAddress(), terminal.port()));
     agent.start();
   }
 

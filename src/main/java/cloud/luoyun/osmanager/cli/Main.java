@@ -59,7 +59,7 @@ public final class Main implements Runnable {
     command("webssh", WebSshCommand::new, "Serve a terminal in the browser (port 8001).");
     command("run", RunCommand::new, "The daemon: agent, page and terminal in one process.");
     command("boot", BootCommand::new, "configure, then run, in one process.");
-    command("status", StatusCommand::new, "Say what the daemon is doing (exit 0 running, 3 not).");
+    command("status", StatusCommand::new, "Say what the daemon and the last configure did.");
     command("controller", ControllerCommand::new, "A development controller, for tests and image builders.");
     command("floppy", FloppyCommand::new, "Write a config floppy image, as a compute node does.");
     command("install", InstallCommand::new, "Put OS Manager into this system or an image tree.");

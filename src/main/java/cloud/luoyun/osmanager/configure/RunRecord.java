@@ -48,11 +48,17 @@ public record RunRecord(Instant at, String source, int exitStatus, Optional<Stri
     } catch (IOException e) {
       changed = Optional.empty(); // no config at all: the steps say so
     }
-    return new RunRecord(at, o.source().toString(), report.exitCode(), report.badInput(), conf.toString(), changed,
+    return new RunRecord(at, o.source().toAbsolutePath().toString(), report.exitCode(), report.badInput(), conf.toString(), changed,
         report.steps());
   }
 
   void write(Path file) throws IOException {
+    Files.createDirectories(file.getParent());
+    AtomicFile.writeIfChanged(file, JSON.std.asBytes(toMap()), PosixFilePermissions.fromString("rw-r--r--"));
+  }
+
+  /** The record as JSON values, as {@code state/configure.json} and {@code status --json} show it. */
+  public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("at", HumanTime.iso(at));
     m.put("source", source);
@@ -71,8 +77,7 @@ public record RunRecord(Instant at, String source, int exitStatus, Optional<Stri
       lines.add(step);
     }
     m.put("steps", lines);
-    Files.createDirectories(file.getParent());
-    AtomicFile.writeIfChanged(file, JSON.std.asBytes(m), PosixFilePermissions.fromString("rw-r--r--"));
+    return m;
   }
 
   /**

@@ -56,8 +56,15 @@ class RunCommandTest {
         String[] shown = new String[1];
         assertThat(status(home, shown)).as("status exit while running").isZero();
         assertThat(shown[0]).contains("osmanager run (pid " + run.pid() + ") running since")
-            .contains("controller:   registered").contains("application:  2000 (serving)")
-            .contains("page server:  port " + webPort).contains("web terminal: port " + termPort);
+            .containsPattern(" ago\\): healthy\n")
+            .contains("controller:   registered with 127.0.0.1:" + clc.getPort() + " since ")
+            .contains("last report:  2000 (serving) at ").contains("application:  2000 (serving)")
+            .contains("page server:  port " + webPort + ", listening")
+            .contains("web terminal: port " + termPort + ", listening");
+        assertThat(status(home, shown, "--json")).isZero();
+        assertThat(shown[0]).contains("\"running\":true,\"health\":\"healthy\",\"exitStatus\":0,\"problems\":[]")
+            .containsPattern("\"registeredSince\":\"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d[+-]\\d\\d:\\d\\d\"")
+            .contains("\"pageServer\":{\"port\":" + webPort + ",\"listening\":true}");
 
         assertThat(run.lines.await(l -> l.contains("osmanager run started (osmanager "), WAIT))
             .endsWith(", pid " + run.pid() + ")");
@@ -67,7 +74,8 @@ class RunCommandTest {
       }
       String[] shown = new String[1];
       assertThat(status(home, shown, "--json")).as("status exit once stopped").isEqualTo(3);
-      assertThat(shown[0]).contains("\"running\":false").contains("\"command\":\"run\"");
+      assertThat(shown[0]).contains("\"running\":false").contains("\"command\":\"run\"")
+          .contains("\"lastStartedAt\":\"").doesNotContain("registered").doesNotContain("\"pid\"");
       events.await(e -> e.line().startsWith("disconnected tag=42"), WAIT);
     }
   }

@@ -139,7 +139,7 @@ class ConfiguratorTest {
 
     RunRecord record = RunRecord.read(tree.home.stateDir().resolve(RunRecord.FILE)).orElseThrow();
     assertThat(record.at()).isEqualTo(ImageTree.CLOCK.instant());
-    assertThat(record.source()).isEqualTo(ImageTree.vectorFloppy().toString());
+    assertThat(record.source()).isEqualTo(ImageTree.vectorFloppy().toAbsolutePath().toString());
     assertThat(record.exitStatus()).isZero();
     assertThat(record.refused()).isEmpty();
     assertThat(record.configFile()).isEqualTo(tree.home.conf().toString());
