@@ -39,7 +39,7 @@ final class WebCommand implements Callable<Integer> {
       description = "Address to listen on. Default: all addresses.")
   String bind;
 
-  @Option(names = {"-v", "--verbose"}, description = "Log more.")
+  @Option(names = {"-v", "--verbose"}, description = "Log debugging detail too.")
   boolean verbose;
 
   @Spec

@@ -55,6 +55,9 @@ public final class WebSshCommand implements Callable<Integer> {
       description = "Terminal sessions at once (including those waiting for a reloaded page). Default: ${DEFAULT-VALUE}.")
   int maxSessions;
 
+  @Option(names = {"-v", "--verbose"}, description = "Log debugging detail too.")
+  boolean verbose;
+
   @Spec
   CommandSpec spec;
 
@@ -73,7 +76,7 @@ public final class WebSshCommand implements Callable<Integer> {
       return Main.EXIT_BAD_INPUT;
     }
     Home h = home.home();
-    Logging.configure(Files.isDirectory(h.dir()) ? h.logDir() : null, "webssh.log", false);
+    Logging.configure(Files.isDirectory(h.dir()) ? h.logDir() : null, "webssh.log", verbose);
 
     WebSsh config;
     if (!Files.exists(h.conf())) {
