@@ -1,13 +1,13 @@
 package cloud.luoyun.osmanager.cli;
 
-import cloud.luoyun.osmanager.util.JettyDefaults;
 import cloud.luoyun.osmanager.config.Home;
 import cloud.luoyun.osmanager.config.InstanceConfig;
 import cloud.luoyun.osmanager.config.WebSsh;
+import cloud.luoyun.osmanager.util.HttpLayer;
+import cloud.luoyun.osmanager.util.JettyDefaults;
 import cloud.luoyun.osmanager.util.Logging;
 import cloud.luoyun.osmanager.webssh.WebTerminal;
 import cloud.luoyun.osmanager.webssh.WebTerminalSettings;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,6 +55,9 @@ public final class WebSshCommand implements Callable<Integer> {
       description = "Terminal sessions at once (including those waiting for a reloaded page). Default: ${DEFAULT-VALUE}.")
   int maxSessions;
 
+  @Option(names = {"-v", "--verbose"}, description = "Log debugging detail too.")
+  boolean verbose;
+
   @Spec
   CommandSpec spec;
 
@@ -73,7 +76,7 @@ public final class WebSshCommand implements Callable<Integer> {
       return Main.EXIT_BAD_INPUT;
     }
     Home h = home.home();
-    Logging.configure(Files.isDirectory(h.dir()) ? h.logDir() : null, "webssh.log", false);
+    Logging.configure(Files.isDirectory(h.dir()) ? h.logDir() : null, "webssh.log", verbose);
 
     WebSsh config;
     if (!Files.exists(h.conf())) {
@@ -104,10 +107,8 @@ public final class WebSshCommand implements Callable<Integer> {
         out.println("web terminal on http://0.0.0.0:" + terminal.port() + "/ -> ssh " + sshHost + ":" + sshPort);
         out.flush();
       }, terminal);
-    } catch (IOException e) {
-      terminal.close();
-      err.println("osmanager webssh: cannot listen on port " + listen + ": " + e.getMessage());
-      return Main.EXIT_FAILED;
+    } catch (HttpLayer.ListenException e) {
+      throw Daemon.named(Daemon.WEB_TERMINAL, e); // Main prints it: one line, exit status 1
     }
   }
 

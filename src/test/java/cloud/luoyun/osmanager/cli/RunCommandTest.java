@@ -56,14 +56,26 @@ class RunCommandTest {
         String[] shown = new String[1];
         assertThat(status(home, shown)).as("status exit while running").isZero();
         assertThat(shown[0]).contains("osmanager run (pid " + run.pid() + ") running since")
-            .contains("controller:   registered").contains("application:  2000 (serving)")
-            .contains("page server:  port " + webPort).contains("web terminal: port " + termPort);
+            .containsPattern(" ago\\): healthy\n")
+            .contains("controller:   registered with 127.0.0.1:" + clc.getPort() + " since ")
+            .contains("last report:  2000 (serving) at ").contains("application:  2000 (serving)")
+            .contains("page server:  port " + webPort + ", listening")
+            .contains("web terminal: port " + termPort + ", listening");
+        assertThat(status(home, shown, "--json")).isZero();
+        assertThat(shown[0]).contains("\"running\":true,\"health\":\"healthy\",\"exitStatus\":0,\"problems\":[]")
+            .containsPattern("\"registeredSince\":\"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d[+-]\\d\\d:\\d\\d\"")
+            .contains("\"pageServer\":{\"port\":" + webPort + ",\"listening\":true}");
+
+        assertThat(run.lines.await(l -> l.contains("osmanager run started (osmanager "), WAIT))
+            .endsWith(", pid " + run.pid() + ")");
 
         assertThat(run.terminate(WAIT)).as("exit status after SIGTERM").isZero();
+        run.lines.await(l -> l.endsWith("INFO  cli.ServiceRunner: osmanager run stopping on SIGTERM"), WAIT);
       }
       String[] shown = new String[1];
       assertThat(status(home, shown, "--json")).as("status exit once stopped").isEqualTo(3);
-      assertThat(shown[0]).contains("\"running\":false").contains("\"command\":\"run\"");
+      assertThat(shown[0]).contains("\"running\":false").contains("\"command\":\"run\"")
+          .contains("\"lastStartedAt\":\"").doesNotContain("registered").doesNotContain("\"pid\"");
       events.await(e -> e.line().startsWith("disconnected tag=42"), WAIT);
     }
   }
@@ -164,6 +176,29 @@ class RunCommandTest {
         assertThat(left).doesNotExist();
         assertThat(home.resolve("state/daemon.json")).exists();
         assertThat(run.terminate(WAIT)).isZero();
+      }
+    }
+  }
+
+  @Test
+  void aPortInUseIsOneLineNamingThePartThatCannotListenAndWhy() throws Exception {
+    try (DevController controller = new DevController(
+        DevController.Options.loopback(Instances.of(Map.of(42, KEY))), e -> { });
+        java.net.ServerSocket taken = new java.net.ServerSocket(0)) {
+      Path home = home(controller.start(), "{}");
+      String port = Integer.toString(taken.getLocalPort());
+
+      for (List<String> ports : List.of(List.of("--web-port", port, "--webssh-port", "0"),
+          List.of("--web-port", "0", "--webssh-port", port))) {
+        List<String> args = new java.util.ArrayList<>(List.of("run", "--home", home.toString()));
+        args.addAll(ports);
+        String part = ports.get(1).equals(port) ? "page server" : "web terminal";
+        try (OsmProcess run = OsmProcess.start(List.of(), args.toArray(String[]::new))) {
+          assertThat(run.lines.await(l -> l.startsWith("osmanager run:"), WAIT))
+              .isEqualTo("osmanager run: " + part + ": cannot listen on 0.0.0.0:" + port + ": address already in use");
+          assertThat(run.exitStatus(WAIT)).isEqualTo(1);
+          assertThat(run.lines.all()).noneMatch(l -> l.contains("Exception") || l.contains("\tat "));
+        }
       }
     }
   }

@@ -135,6 +135,40 @@ class ConfiguratorTest {
   }
 
   @Test
+  void eachRunIsRecordedForStatusWithItsSourceAndEveryStepsLine() throws Exception {
+    Report r = runVector();
+
+    RunRecord record = RunRecord.read(tree.home.stateDir().resolve(RunRecord.FILE)).orElseThrow();
+    assertThat(record.at()).isEqualTo(ImageTree.CLOCK.instant());
+    assertThat(record.source()).isEqualTo(ImageTree.vectorFloppy().toAbsolutePath().toString());
+    assertThat(record.exitStatus()).isZero();
+    assertThat(record.refused()).isEmpty();
+    assertThat(record.configFile()).isEqualTo(tree.home.conf().toString());
+    assertThat(record.configChangedAt()).contains(Files.getLastModifiedTime(tree.home.conf()).toInstant()
+        .truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    assertThat(record.steps()).isEqualTo(r.steps());
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(
+        tree.home.stateDir().resolve(RunRecord.FILE)))).isEqualTo("rw-r--r--");
+    String json = Files.readString(tree.home.stateDir().resolve(RunRecord.FILE));
+    assertThat(json).doesNotContain(HASH).doesNotContain(ImageTree.vectorIni().lines()
+        .filter(l -> l.startsWith("KEY=")).findFirst().orElseThrow().substring(4));
+  }
+
+  @Test
+  void aRefusedConfigIsRecordedWithWhyAndADryRunNotAtAll() throws Exception {
+    Path bad = floppyWith(HASH, "x:0:0::/root:/bin/sh");
+    run(tree.options(bad, ns).withDryRun(true));
+    assertThat(tree.home.stateDir().resolve(RunRecord.FILE)).doesNotExist();
+
+    run(tree.options(bad, ns));
+
+    RunRecord record = RunRecord.read(tree.home.stateDir().resolve(RunRecord.FILE)).orElseThrow();
+    assertThat(record.exitStatus()).isEqualTo(2);
+    assertThat(record.refused()).hasValueSatisfying(m -> assertThat(m).startsWith("passwd_hash: contains ':'"));
+    assertThat(record.steps()).isEmpty();
+  }
+
+  @Test
   void aDryRunSaysWhatWouldChangeAndChangesNothing() throws Exception {
     Map<String, String> before = tree.snapshot();
 
