@@ -208,9 +208,11 @@ final class TerminalSession implements ShellConnector.Prompter, ShellConnector.S
       editor.activate(true);
       return;
     }
-    Duration wait = registry.limiter().waitBeforeLogin(client);
+    LoginLimiter.Wait wait = registry.limiter().waitBeforeLogin(client);
     if (!wait.isZero()) {
-      sayLine(Message.of(Phrase.TOO_MANY_FAILURES_WAIT, Math.max(1, wait.toSeconds())));
+      long seconds = Math.max(1, wait.duration().toSeconds());
+      sayLine(Message.of(wait.overall() ? Phrase.TOO_MANY_FAILURES_OVERALL_WAIT : Phrase.TOO_MANY_FAILURES_WAIT,
+          seconds));
       say(Phrase.LOGIN_PROMPT);
       editor.activate(true);
       return;
@@ -261,6 +263,7 @@ final class TerminalSession implements ShellConnector.Prompter, ShellConnector.S
       state = State.SHELL;
       outputRequested = false;
       LOG.info("terminal session {}: {} logged in from {}", shortToken(), user, client.getHostAddress());
+      registry.limiter().recordSuccess(client);
       byte[] typedAhead = editor.takePending(); // typed after the password: for the shell
       editor.reset();
       if (typedAhead.length > 0) {

@@ -32,6 +32,10 @@ public final class WebTerminal implements AutoCloseable {
    * Kept apart from the page server's, so a flood of page requests never takes the terminal's.
    */
   static final int MAX_CONNECTIONS = 64;
+  /** Failed logins per client address: 5, then one more every 30 s. */
+  static final LoginLimiter.Rate PER_ADDRESS_FAILURES = new LoginLimiter.Rate(5, Duration.ofSeconds(30));
+  /** Failed logins from all addresses together: 10, then one more every 10 s (see {@link LoginLimiter}). */
+  static final LoginLimiter.Rate OVERALL_FAILURES = new LoginLimiter.Rate(10, Duration.ofSeconds(10));
 
   private final WebTerminalSettings settings;
   private final SessionRegistry registry;
@@ -46,7 +50,7 @@ public final class WebTerminal implements AutoCloseable {
 
   public WebTerminal(WebTerminalSettings settings) {
     this.settings = settings;
-    LoginLimiter limiter = new LoginLimiter(5, Duration.ofSeconds(30), 4096, System::nanoTime);
+    LoginLimiter limiter = new LoginLimiter(PER_ADDRESS_FAILURES, OVERALL_FAILURES, 4096, System::nanoTime);
     this.registry = new SessionRegistry(settings, limiter, this::ssh, command -> executor.execute(command),
         this::schedule, System::nanoTime);
   }
