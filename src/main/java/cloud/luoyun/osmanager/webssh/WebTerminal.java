@@ -2,7 +2,11 @@ package cloud.luoyun.osmanager.webssh;
 
 import cloud.luoyun.osmanager.util.Fatal;
 import cloud.luoyun.osmanager.util.HttpLayer;
+import cloud.luoyun.osmanager.util.TlsIdentity;
+import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -12,8 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The web terminal: a page with xterm.js on its own port, whose WebSocket ({@code /ws}, format in
- * {@link TerminalProtocol}) logs into the instance's sshd and carries a login shell.
+ * The web terminal: a page with xterm.js on its own port, over TLS, whose WebSocket ({@code /ws},
+ * format in {@link TerminalProtocol}) logs into the instance's sshd and carries a login shell.
  *
  * <p>A part of the process's {@link HttpLayer}: {@link #attach} adds its port and handler to it
  * ({@code osmanager run}, beside the page server); {@link #start()} makes a layer of its own and
@@ -39,6 +43,7 @@ public final class WebTerminal implements AutoCloseable {
 
   private final WebTerminalSettings settings;
   private final SessionRegistry registry;
+  private final OriginCheck names;
   private ShellConnector ssh; // guarded by this; created at the first login
   private ScheduledExecutorService sweeper; // guarded by this; created with the first session
   private HttpLayer ownLayer;
@@ -46,10 +51,12 @@ public final class WebTerminal implements AutoCloseable {
   private volatile HttpLayer.Attachment attachment;
   private volatile TerminalHandler handler;
   private volatile Executor executor;
+  private volatile TlsIdentity identity;
   private boolean closed; // guarded by this
 
   public WebTerminal(WebTerminalSettings settings) {
     this.settings = settings;
+    this.names = new OriginCheck(settings.instance().names());
     LoginLimiter limiter = new LoginLimiter(PER_ADDRESS_FAILURES, OVERALL_FAILURES, 4096, System::nanoTime);
     this.registry = new SessionRegistry(settings, limiter, this::ssh, command -> executor.execute(command),
         this::schedule, System::nanoTime);
@@ -68,23 +75,46 @@ public final class WebTerminal implements AutoCloseable {
       close();
       throw e;
     }
-    LOG.info("web terminal listening on port {} (SSH to {}:{})", port(), settings.sshHost(), settings.sshPort());
+    LOG.info("web terminal listening on port {} (TLS, certificate SHA-256 {}; SSH to {}:{})", port(),
+        identity.fingerprint(), settings.sshHost(), settings.sshPort());
   }
 
-  /** Adds this terminal's port and handler to {@code http}, started or not. */
+  /**
+   * Adds this terminal's port and handler to {@code http}, started or not. The port speaks TLS
+   * with the operator's certificate or the terminal's own, made now if needed
+   * ({@link TerminalCertificate}); plain HTTP on it is redirected to HTTPS.
+   *
+   * @throws IOException when the terminal's own certificate can be neither read nor made
+   */
   public synchronized void attach(HttpLayer http) throws Exception {
     if (attachment != null) {
       throw new IllegalStateException("already attached");
     }
+    identity = TerminalCertificate.choose(settings, Clock.systemUTC());
     executor = http.server().getThreadPool();
     HttpLayer.Port port = new HttpLayer.Port(CONNECTOR_NAME, settings.bindAddress(), HttpLayer.DEFAULT_IDLE_TIMEOUT,
-        MAX_CONNECTIONS);
-    handler = new TerminalHandler(new StaticPages(settings), this::startWebSocket);
+        MAX_CONNECTIONS, Optional.of(identity));
+    handler = new TerminalHandler(new StaticPages(settings), names, this::startWebSocket);
     attachment = http.attach(port, handler);
   }
 
   private Handler startWebSocket() {
-    return TerminalWebSocket.start(attachment.context(), settings, registry, this::ensureSweeper);
+    return TerminalWebSocket.start(attachment.context(), settings, names, registry, this::ensureSweeper);
+  }
+
+  /**
+   * The SHA-256 fingerprint of the certificate the terminal serves ({@link TlsIdentity#fingerprint()}),
+   * which the owner's page shows; empty before {@link #attach}.
+   */
+  public Optional<String> fingerprint() {
+    TlsIdentity id = identity;
+    return id == null ? Optional.empty() : Optional.of(id.fingerprint());
+  }
+
+  /** Whether that certificate is the terminal's own, self-signed one, which browsers warn about. */
+  public boolean selfSigned() {
+    TlsIdentity id = identity;
+    return id != null && id.isSelfSigned();
   }
 
   /** The port listened on (the real one when the settings said 0); -1 before the server started. */

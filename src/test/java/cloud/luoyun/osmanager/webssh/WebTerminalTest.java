@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import cloud.luoyun.osmanager.TestTls;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,8 +37,7 @@ class WebTerminalTest {
   static void startSshd() throws Exception {
     assumeTrue(SshServerFixture.available(), "needs root and openssh-server");
     sshd = new SshServerFixture(Path.of("target", "webssh-test-sshd").toAbsolutePath());
-    ws = new WebSocketClient();
-    ws.start();
+    ws = TestTls.webSocketClient();
   }
 
   @AfterAll
