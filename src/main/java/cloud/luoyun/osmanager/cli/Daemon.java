@@ -73,10 +73,11 @@ final class Daemon implements AutoCloseable {
           .withTls(terminalOptions.tls()));
       terminal.attach(http); // makes the terminal's own certificate, when it has none for this instance
     }
-    // the owner's page links to the terminal where it really listens (an option or port 0 may move it)
+    // the owner's page links to the terminal where it really listens (an option or port 0 may move it),
+    // and shows the fingerprint of the certificate it serves
     WebTerminal t = terminal;
     pages = new PageServer(home, pagesAt, agentStatus,
-        t == null ? TerminalLink.NONE : TerminalLink.of(t::port));
+        t == null ? TerminalLink.NONE : TerminalLink.of(t::port, t::fingerprint));
     pages.attach(http);
     http.start();
     log.info("page server on {}", pages.describe());

@@ -56,9 +56,10 @@ class RunCommandTest {
         HttpResponse<String> terminal = getOverTls(termPort, "/");
         assertThat(terminal.statusCode()).isEqualTo(200);
         assertThat(terminal.body()).contains("xterm");
-        // the terminal serves its own certificate, made for TAG 42
+        // the owner's page shows the fingerprint of the certificate the terminal serves, its own for TAG 42
         X509Certificate served = TestTls.servedCertificate("127.0.0.1", termPort);
         assertThat(served.getSubjectX500Principal().getName()).isEqualTo("CN=LuoYun instance 42");
+        assertThat(get(webPort, "/?cookie=" + COOKIE).body()).contains(TlsIdentity.fingerprint(served));
         assertThat(home.resolve("state/webssh-tls.key")).exists();
         String[] shown = new String[1];
         assertThat(status(home, shown)).as("status exit while running").isZero();
