@@ -6,6 +6,7 @@ import cloud.luoyun.osmanager.util.Fatal;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -61,6 +62,7 @@ public final class Agent implements AutoCloseable {
   private final Tuning tuning;
   private final Backoff backoff;
   private final StatusProbe probe;
+  private final ControllerLink link;
   private final CountDownLatch closed = new CountDownLatch(1);
   private final Thread connectionThread;
   private final ScheduledExecutorService statusThread;
@@ -91,6 +93,7 @@ public final class Agent implements AutoCloseable {
       return t;
     });
     this.probe = new StatusProbe(settings.statusScript(), settings.statusTimeout(), statusThread);
+    this.link = new ControllerLink(tuning.nanoClock(), Clock.systemUTC());
   }
 
   public synchronized void start() {
@@ -214,8 +217,11 @@ public final class Agent implements AutoCloseable {
           settings.echoTimeout());
       return new AgentSession(socket, settings, this, tuning.handshakeTimeout(), liveness).run();
     } catch (IOException e) {
-      log.warn("socket to {} failed: {}", hostPort(target), e.getMessage());
-      return closing ? SessionEnd.CLOSED : SessionEnd.DROPPED;
+      if (closing) {
+        return SessionEnd.CLOSED;
+      }
+      emit(Kind.DISCONNECTED, hostPort(target) + ": " + e.getMessage());
+      return SessionEnd.DROPPED;
     } catch (RuntimeException e) {
       // a bug, not the peer's fault; the agent must keep running all the same
       log.error("session with {} failed unexpectedly", hostPort(target), e);
@@ -250,7 +256,7 @@ public final class Agent implements AutoCloseable {
       return found;
     } catch (IOException e) {
       if (!closing) {
-        log.warn("cannot listen for JOIN beacons on {}: {}", hostPort(settings.discoveryGroup()), e.getMessage());
+        link.discoveryFailed(hostPort(settings.discoveryGroup()) + ": " + e.getMessage());
       }
       return Optional.empty();
     } finally {
@@ -279,10 +285,11 @@ public final class Agent implements AutoCloseable {
     if (closing) {
       return;
     }
-    if (status != latestStatus) {
-      log.info("application status {}", status);
-    }
+    boolean changed = status != latestStatus;
     latestStatus = status;
+    if (changed) {
+      emit(Kind.APPLICATION_STATUS, Integer.toString(status));
+    }
     AgentSession session = registeredSession;
     if (session != null) {
       session.report(status);
@@ -336,6 +343,17 @@ public final class Agent implements AutoCloseable {
     return latestStatus;
   }
 
+  /** A session reported {@code status} to the controller at {@code peer}. */
+  void reported(int status, String peer) {
+    link.reported(status);
+    emit(Kind.REPORTED, status + " to " + peer);
+  }
+
+  /** What the agent knows of its controller now, for {@code osmanager status}. Thread-safe. */
+  public ControllerState controllerState() {
+    return link.snapshot(isRegistered());
+  }
+
   /** Whether a controller has accepted this agent and the connection is still up. Thread-safe. */
   public boolean isRegistered() {
     return registeredSession != null;
@@ -353,15 +371,11 @@ public final class Agent implements AutoCloseable {
 
   void emit(Kind kind, String detail) {
     AgentEvent event = new AgentEvent(kind, detail);
-    if (kind.isRoutine()) {
-      log.debug("{}", event.line()); // the controller's business: keep the log for state changes
-    } else {
-      log.info("{}", event.line());
-    }
+    link.onEvent(event); // logs it, at the level its news deserves
     try {
       listener.onEvent(event);
     } catch (RuntimeException e) {
-      log.warn("event listener failed on {}", kind, e);
+      log.error("event listener failed on {}", kind, e);
     }
   }
 

@@ -24,7 +24,9 @@ public record AgentEvent(Kind kind, String detail) {
     DISCONNECTED,
     DISCOVERING,
     DISCOVERED,
-    RETRYING;
+    RETRYING,
+    /** The status script's answer changed (the detail is the new value), registered or not. */
+    APPLICATION_STATUS;
 
     /**
      * Whether this is routine traffic that changes nothing: the controller's ECHO and QUERY

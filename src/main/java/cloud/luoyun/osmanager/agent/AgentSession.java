@@ -98,7 +98,6 @@ final class AgentSession {
       return end(SessionEnd.DROPPED, Kind.DISCONNECTED, peer + " closed the connection during the handshake");
     }
     if (!Handshake.isControllerAnswerRight(settings.tag(), challenge, answer)) {
-      log.warn("controller failed authentication: {} could not decrypt our challenge; not registering", peer);
       return end(SessionEnd.IMPOSTOR, Kind.CONTROLLER_FAILED_AUTHENTICATION, peer);
     }
     state = State.AWAITING_CONTROLLER_CHALLENGE;
@@ -204,10 +203,8 @@ final class AgentSession {
     if (stoppedAnswering) {
       return;
     }
-    stoppedAnswering = true;
-    Duration limit = settings.echoTimeout();
-    log.warn("controller {} stopped answering; reconnecting (no ECHO reply within {})", peer,
-        limit.toMillis() % 1000 == 0 ? limit.toSeconds() + " s" : limit.toMillis() + " ms");
+    stoppedAnswering = true; // the session thread says so when the closed socket ends it
+    log.debug("controller {} stopped answering; closing the connection", peer);
     try {
       socket.close();
     } catch (IOException e) {
@@ -217,7 +214,9 @@ final class AgentSession {
 
   private SessionEnd dropped(String detail) {
     if (stoppedAnswering) {
-      return end(SessionEnd.DROPPED, Kind.DISCONNECTED, "controller " + peer + " stopped answering");
+      Duration limit = settings.echoTimeout();
+      return end(SessionEnd.DROPPED, Kind.DISCONNECTED, "controller " + peer + " stopped answering (no ECHO reply within "
+          + (limit.toMillis() % 1000 == 0 ? limit.toSeconds() + " s" : limit.toMillis() + " ms") + ")");
     }
     return end(SessionEnd.DROPPED, Kind.DISCONNECTED, detail);
   }
@@ -282,7 +281,7 @@ final class AgentSession {
     try {
       writer.write(Frame.int32(OsmProtocol.REPORT, status));
       lastReported = status;
-      agent.emit(Kind.REPORTED, status + " to " + peer);
+      agent.reported(status, peer);
     } catch (IOException e) {
       log.debug("REPORT {} to {} failed: {}", status, peer, e.getMessage());
     }

@@ -37,6 +37,8 @@ final class StatusProbe implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private Run current; // guarded by this: the run under way, null when none
   private boolean missingLogged; // guarded by this
+  /** A run hung or could not start, and was warned of: later ones are not, until one answers. */
+  private boolean failureLogged; // guarded by this
   private boolean closed; // guarded by this
 
   /** One run of the script; its fields are guarded by the probe. */
@@ -84,7 +86,7 @@ final class StatusProbe implements AutoCloseable {
     try {
       process = Processes.startInOwnGroup(List.of(script.toString()));
     } catch (IOException e) {
-      log.warn("status script {} could not run: {}; reporting {}", script, e.getMessage(), OsmProtocol.REPORT_UNKNOWN);
+      failed("status script {} could not run: {}; reporting {}", script, e.getMessage(), OsmProtocol.REPORT_UNKNOWN);
       return CompletableFuture.completedFuture(OsmProtocol.REPORT_UNKNOWN);
     }
     Run run = new Run(process);
@@ -100,7 +102,7 @@ final class StatusProbe implements AutoCloseable {
       return;
     }
     run.timedOut = true;
-    log.warn("status script {} ran longer than {} s and was killed; reporting {}", script, timeout.toSeconds(),
+    failed("status script {} ran longer than {} s and was killed; reporting {}", script, timeout.toSeconds(),
         OsmProtocol.REPORT_UNKNOWN);
     kill(run);
   }
@@ -116,8 +118,22 @@ final class StatusProbe implements AutoCloseable {
       run.deadline.cancel(false);
       kill(run);
       report = run.timedOut ? OsmProtocol.REPORT_UNKNOWN : toReport(run.process.exitValue());
+      if (!run.timedOut && failureLogged) {
+        failureLogged = false;
+        log.info("status script {} answers again: exit status {}", script, run.process.exitValue());
+      }
     }
     run.result.complete(report);
+  }
+
+  /** A warning for the first run that hangs or cannot start; the runs after it, every minute, at debug. */
+  private void failed(String format, Object... args) {
+    if (failureLogged) {
+      log.debug(format, args);
+    } else {
+      failureLogged = true;
+      log.warn(format, args);
+    }
   }
 
   private static void kill(Run run) {

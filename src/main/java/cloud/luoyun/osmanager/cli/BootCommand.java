@@ -50,7 +50,7 @@ final class BootCommand implements Callable<Integer> {
     Logger log = LoggerFactory.getLogger(BootCommand.class);
     Report report = new Configurator(Configurator.Options.of(h).withRoot(root).withSource(source))
         .run(step -> { }); // the Configurator logs each step's line itself
-    report.badInput().ifPresent(m -> log.error("config from {} not applied: {}", source, m));
+    report.badInput().ifPresent(m -> log.warn("config from {} refused, not applied: {}", source, m));
     if (report.exitCode() == Report.EXIT_FAILED) {
       log.warn("configure: a step failed (see the lines above); starting the daemon all the same");
     }

@@ -23,7 +23,9 @@ import picocli.CommandLine.Option;
             + "builders without a LuoYun cloud. Authenticates agents of the instances in FILE as the real "
             + "controller does (an unknown tag or a wrong answer closes the connection; a REGISTER before "
             + "authentication or with a status other than 7 gets 1022), registers them, then sends each one "
-            + "ECHO and one QUERY and says whether the answers were right.",
+            + "ECHO and one QUERY and says whether the answers were right. A connection has 10 s to "
+            + "authenticate, and at most 256 may be doing so at once (one more closes the oldest), so idle "
+            + "connections cannot lock agents out.",
         "Prints one line per event on stdout (JSON lines with --json); runs until SIGTERM or SIGINT (exit 0)."})
 final class ControllerCommand implements Callable<Integer> {
   @Option(names = "--port", paramLabel = "N", defaultValue = "1369",

@@ -14,6 +14,7 @@ import cloud.luoyun.osmanager.web.PageServer;
 import cloud.luoyun.osmanager.web.TerminalLink;
 import cloud.luoyun.osmanager.webssh.WebTerminal;
 import cloud.luoyun.osmanager.webssh.WebTerminalSettings;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -25,6 +26,10 @@ import org.slf4j.Logger;
  * thread starts it, one (the shutdown hook) closes it.
  */
 final class Daemon implements AutoCloseable {
+  /** The parts as messages name them. */
+  static final String PAGE_SERVER = "page server";
+  static final String WEB_TERMINAL = "web terminal";
+
   private final Home home;
   private final InstanceConfig config;
   private final AgentListener agentListener;
@@ -79,7 +84,11 @@ final class Daemon implements AutoCloseable {
     pages = new PageServer(home, pagesAt, agentStatus,
         t == null ? TerminalLink.NONE : TerminalLink.of(t::port, t::fingerprint));
     pages.attach(http);
-    http.start();
+    try {
+      http.start();
+    } catch (HttpLayer.ListenException e) {
+      throw named(PageServer.CONNECTOR_NAME.equals(e.portName()) ? PAGE_SERVER : WEB_TERMINAL, e);
+    }
     log.info("page server on {}", pages.describe());
     if (terminal != null) {
       log.info("web terminal on port {} (https; certificate SHA-256 {}) -> ssh {}:{}", terminal.port(),
@@ -87,8 +96,18 @@ final class Daemon implements AutoCloseable {
     } else {
       log.info("web terminal disabled by the instance config");
     }
-    status.started(a::isRegistered, a::applicationStatus, pages.port(), terminalPort());
+    // the terminal listens on the page server's address (see WebTerminalSettings.withBind above)
+    status.started(a::controllerState, a::applicationStatus, new InetSocketAddress(pagesAt.getAddress(), pages.port()),
+        terminal == null ? null : new InetSocketAddress(pagesAt.getAddress(), terminal.port()));
     agent.start();
+  }
+
+  /**
+   * {@code page server: cannot listen on 0.0.0.0:8080}, the system's reason kept as the cause: which
+   * part failed, for the one line the command prints ({@code util/Errors}).
+   */
+  static IOException named(String part, HttpLayer.ListenException e) {
+    return new IOException(part + ": " + e.getMessage(), e.getCause());
   }
 
   int pagePort() {

@@ -2,10 +2,12 @@ package cloud.luoyun.osmanager.cli;
 
 import cloud.luoyun.osmanager.config.ConfigException;
 import cloud.luoyun.osmanager.util.Errors;
+import cloud.luoyun.osmanager.util.Logging;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.logging.Level;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -57,7 +59,7 @@ public final class Main implements Runnable {
     command("webssh", WebSshCommand::new, "Serve a terminal in the browser (port 8001).");
     command("run", RunCommand::new, "The daemon: agent, page and terminal in one process.");
     command("boot", BootCommand::new, "configure, then run, in one process.");
-    command("status", StatusCommand::new, "Say what the daemon is doing (exit 0 running, 3 not).");
+    command("status", StatusCommand::new, "Say what the daemon and the last configure did.");
     command("controller", ControllerCommand::new, "A development controller, for tests and image builders.");
     command("floppy", FloppyCommand::new, "Write a config floppy image, as a compute node does.");
     command("install", InstallCommand::new, "Put OS Manager into this system or an image tree.");
@@ -98,12 +100,13 @@ public final class Main implements Runnable {
       }
       return EXIT_BAD_INPUT;
     });
+    // Under systemd the line carries its priority: refused input is a warning, a failure an error.
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
       if (e instanceof ConfigException) {
-        cmd.getErr().println(e.getMessage());
+        cmd.getErr().println(Logging.line(Level.WARNING, e.getMessage()));
         return EXIT_BAD_INPUT;
       }
-      cmd.getErr().println("osmanager " + cmd.getCommandName() + ": " + Errors.describe(e));
+      cmd.getErr().println(Logging.line(Level.SEVERE, "osmanager " + cmd.getCommandName() + ": " + Errors.describe(e)));
       return EXIT_FAILED;
     });
     return cl;

@@ -1,9 +1,9 @@
 package cloud.luoyun.osmanager.cli;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Handler;
-import java.util.logging.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -19,6 +19,10 @@ import org.slf4j.LoggerFactory;
  *   <li>either way within {@link #STOP_DEADLINE}: a close that hangs (a part stuck after a fault)
  *       is cut short.</li>
  * </ul>
+ * Start and stop are logged, the stop with its signal: {@code osmanager run stopping on SIGTERM},
+ * written before the shutdown hooks start (the JDK's own hook resets the logging at the same time
+ * as ours run). The signals are taken over from the JVM only to learn their names; they end the
+ * process as the JVM's own handlers would, through the same hooks.
  * Out of memory, the launcher's {@code -XX:+ExitOnOutOfMemoryError} ends the JVM before any of
  * this, with status 3.
  */
@@ -30,6 +34,7 @@ final class ServiceRunner {
   private static volatile int exitStatus = Main.EXIT_OK;
   private static volatile boolean stopping;
   private static volatile boolean failed;
+  private static final List<String> STOP_SIGNALS = List.of("TERM", "INT", "HUP");
 
   private ServiceRunner() {}
 
@@ -54,8 +59,31 @@ final class ServiceRunner {
     // Two hooks, which the JVM runs at the same time: one closes the service, one cuts it short.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(service), "osm-shutdown"));
     Runtime.getRuntime().addShutdownHook(new Thread(ServiceRunner::deadline, "osm-shutdown-deadline"));
+    nameStopSignals();
+    String version = Main.class.getPackage().getImplementationVersion();
+    LoggerFactory.getLogger(ServiceRunner.class).info("{} started (osmanager {}, pid {})", name,
+        version == null ? "dev" : version, ProcessHandle.current().pid());
     new CountDownLatch(1).await();
     return Main.EXIT_OK;
+  }
+
+  /**
+   * Takes SIGTERM, SIGINT and SIGHUP over from the JVM to remember which one came; each then ends
+   * the process as the JVM's handler would, by {@link System#exit} and so the shutdown hooks. Where
+   * the JVM refuses (run with {@code -Xrs}, say), its own handlers stay, and the stop is logged
+   * without the signal's name.
+   */
+  private static void nameStopSignals() {
+    for (String name : STOP_SIGNALS) {
+      try {
+        sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
+          LoggerFactory.getLogger(ServiceRunner.class).info("{} stopping on SIG{}", serviceName, signal.getName());
+          System.exit(Main.EXIT_OK); // the hook ends it with exitStatus: 0, or 70 after a fatal error
+        });
+      } catch (IllegalArgumentException | UnsupportedOperationException e) {
+        LoggerFactory.getLogger(ServiceRunner.class).debug("SIG{} stays the JVM's: {}", name, e.getMessage());
+      }
+    }
   }
 
   /** The default uncaught-exception handler: a thread died of {@code e}; the process ends. */
@@ -102,7 +130,7 @@ final class ServiceRunner {
 
   private static void halt() {
     try {
-      for (Handler h : Logger.getLogger("").getHandlers()) {
+      for (Handler h : java.util.logging.Logger.getLogger("").getHandlers()) {
         h.flush();
       }
       System.out.flush();

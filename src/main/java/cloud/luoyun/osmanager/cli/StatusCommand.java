@@ -5,18 +5,8 @@ import cloud.luoyun.osmanager.config.Home;
 import cloud.luoyun.osmanager.util.Errors;
 import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,103 +16,81 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code osmanager status}: what the daemon ({@code run}, {@code boot} or {@code demo}) under a home
- * is doing, read from the {@code state/daemon.json} it keeps. Exit status as an init script's
- * status action: 0 running, 3 not running.
+ * is doing and what the last configure did ({@link StatusView}); {@code --wait} until the daemon
+ * is registered with its controller. Exit status as an init script's status action (LSB): 0
+ * running and healthy, 3 not running, 4 unknown; and 150 running but degraded.
  */
-@Command(name = "status", mixinStandardHelpOptions = true,
+@Command(name = "status", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
-        "Says what the daemon ('osmanager run' or 'boot') under the home is doing: whether it runs, since when, "
-            + "whether the agent is registered with the controller, the application's status, the ports, and "
-            + "the agent's last event. Read from state/daemon.json, which the daemon keeps up to date.",
-        "Exit status: 0 running; 3 not running (or never ran under this home); 2 the state file is unreadable."})
+        "Says what the daemon ('osmanager run' or 'boot') under the home is doing: since when it runs, the "
+            + "controller it is registered with and since when (or what keeps it from registering, and since "
+            + "when), its last report, the application's status, its ports and whether they accept connections; "
+            + "and what the last configure (or boot) did, step by step, with the config's source and time.",
+        "Read from state/daemon.json, which the daemon keeps up to date, and state/configure.json; the ports "
+            + "are tried on this host.",
+        "Exit status (LSB, as an init script's status action): 0 running and healthy; 150 running but degraded "
+            + "(not registered, a port not accepting connections, or the last configure refused the config or "
+            + "had a step fail: each is said); 3 not running (or never ran under this home); 4 the state cannot "
+            + "be read; 2 a bad option."})
 final class StatusCommand implements Callable<Integer> {
-  static final int EXIT_NOT_RUNNING = 3;
-  private static final DateTimeFormatter TIME =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
+  static final int EXIT_NOT_RUNNING = StatusView.EXIT_NOT_RUNNING;
+  static final int EXIT_DEGRADED = StatusView.EXIT_DEGRADED;
+  /** How often --wait reads the daemon's state file again. */
+  private static final Duration POLL = Duration.ofMillis(250);
 
   @Spec CommandSpec spec;
 
   @Mixin HomeOption home;
 
-  @Option(names = "--json", description = "Print the state as one JSON object (with \"running\": true|false).")
+  @Option(names = "--json", description = "Print one JSON object (running, health, exitStatus, problems, daemon, "
+      + "controller, application, ports, configure); times in ISO 8601 with the offset. A daemon that is not "
+      + "running claims nothing: no controller, application or ports.")
   boolean json;
+
+  @Option(names = "--wait", description = "Wait until the daemon runs and is registered with its controller "
+      + "(for image tests and scripts), then say as without it.")
+  boolean await;
+
+  @Option(names = "--timeout", paramLabel = "SEC", defaultValue = "120",
+      description = "With --wait: give up after SEC seconds (0: never), and say what there is. Default: ${DEFAULT-VALUE}.")
+  long timeout;
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
+    if (timeout < 0) {
+      throw new ConfigException("--timeout", "must be 0 or more seconds: " + timeout);
+    }
+    if (!await && spec.commandLine().getParseResult().hasMatchedOption("--timeout")) {
+      throw new ConfigException("--timeout", "only with --wait");
+    }
     Home h = home.home();
-    Path file = DaemonStatus.file(h);
-    Map<String, Object> state;
-    try (InputStream in = Files.newInputStream(file)) {
-      Object parsed = JSON.std.anyFrom(in.readNBytes(64 * 1024));
-      if (!(parsed instanceof Map<?, ?> m)) {
-        throw new ConfigException(file.toString(), "not a JSON object");
-      }
-      state = new LinkedHashMap<>();
-      m.forEach((k, v) -> state.put(String.valueOf(k), v));
-    } catch (NoSuchFileException e) {
-      if (json) {
-        out.println("{\"running\":false}");
-      } else {
-        out.println("no osmanager daemon has run with home " + h.dir());
-      }
-      return EXIT_NOT_RUNNING;
+    StatusView view;
+    try {
+      view = await ? waitForRegistration(h) : StatusView.read(h);
     } catch (IOException e) {
-      throw new ConfigException(file.toString(), "unreadable: " + Errors.reason(e));
+      spec.commandLine().getErr().println("osmanager status: cannot tell: " + DaemonStatus.file(h) + ": "
+          + Errors.reason(e).lines().findFirst().orElse("")); // a JSON parser's message spans lines
+      return StatusView.EXIT_UNKNOWN;
     }
-    boolean running = isRunning(state);
-    if (!running) {
-      // what the file says the daemon did, it no longer does (it may have died without a word)
-      state.put("registered", false);
-      state.put("applicationStatus", null);
-    }
+    PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      state.put("running", running);
-      out.println(JSON.std.asString(state));
-      return running ? Main.EXIT_OK : EXIT_NOT_RUNNING;
+      out.println(JSON.std.asString(view.toMap()));
+    } else {
+      view.print(out);
     }
-    long started = number(state, "startedAt");
-    String since = TIME.format(Instant.ofEpochMilli(started));
-    if (!running) {
-      out.println("osmanager " + state.get("command") + " is not running (last started " + since + ")");
-      return EXIT_NOT_RUNNING;
-    }
-    Duration up = Duration.ofMillis(Math.max(0, System.currentTimeMillis() - started));
-    out.printf("osmanager %s (pid %d) running since %s (up %dd %dh %dm)%n", state.get("command"), number(state, "pid"),
-        since, up.toDays(), up.toHoursPart(), up.toMinutesPart());
-    out.println("controller:   " + (Boolean.TRUE.equals(state.get("registered")) ? "registered" : "not registered"));
-    Object app = state.get("applicationStatus");
-    out.println("application:  " + (app instanceof Number n ? n + " (" + describe(n.intValue()) + ")" : "not probed yet"));
-    out.println("page server:  port " + number(state, "pagesPort"));
-    long terminal = number(state, "terminalPort");
-    out.println("web terminal: " + (terminal > 0 ? "port " + terminal : "disabled"));
-    long at = number(state, "lastEventAt");
-    if (at > 0) {
-      out.println("last event:   " + TIME.format(Instant.ofEpochMilli(at)) + " " + state.get("lastEvent"));
-    }
-    return Main.EXIT_OK;
+    out.flush();
+    return view.exitStatus();
   }
 
-  /** The pid is alive and is the process that wrote the file (not a later one given the same pid). */
-  private static boolean isRunning(Map<String, Object> state) {
-    Optional<ProcessHandle> p = ProcessHandle.of(number(state, "pid"));
-    if (p.isEmpty() || !p.get().isAlive()) {
-      return false;
+  /** Reads the state again and again until the daemon is registered or the time is up. */
+  private StatusView waitForRegistration(Home h) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(timeout).toNanos();
+    while (true) {
+      StatusView view = StatusView.read(h);
+      if (view.registered() || (timeout > 0 && System.nanoTime() - deadline >= 0)) {
+        return view;
+      }
+      Thread.sleep(POLL.toMillis());
     }
-    Optional<Instant> start = p.get().info().startInstant();
-    long written = number(state, "startedAt");
-    return start.isEmpty() || start.get().toEpochMilli() <= written + 60_000;
-  }
-
-  private static String describe(int status) {
-    if (status == 2000) {
-      return "serving";
-    }
-    return status == 2128 ? "unknown: no status script, or it hung" : "running, not ready: status script exit "
-        + (status - 2000);
-  }
-
-  private static long number(Map<String, Object> state, String key) {
-    return state.get(key) instanceof Number n ? n.longValue() : -1;
   }
 }

@@ -1,14 +1,13 @@
 package cloud.luoyun.osmanager.cli;
 
-import cloud.luoyun.osmanager.util.JettyDefaults;
 import cloud.luoyun.osmanager.config.ConfigException;
 import cloud.luoyun.osmanager.config.Ipv4Address;
+import cloud.luoyun.osmanager.util.HttpLayer;
+import cloud.luoyun.osmanager.util.JettyDefaults;
 import cloud.luoyun.osmanager.util.Logging;
 import cloud.luoyun.osmanager.web.AgentStatusSource;
 import cloud.luoyun.osmanager.web.PageServer;
 import cloud.luoyun.osmanager.web.TerminalLink;
-import java.io.IOException;
-import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -40,7 +39,7 @@ final class WebCommand implements Callable<Integer> {
       description = "Address to listen on. Default: all addresses.")
   String bind;
 
-  @Option(names = {"-v", "--verbose"}, description = "Log more.")
+  @Option(names = {"-v", "--verbose"}, description = "Log debugging detail too.")
   boolean verbose;
 
   @Spec
@@ -70,14 +69,8 @@ final class WebCommand implements Callable<Integer> {
     try {
       // PageServer logs "serving ... on http://ADDR:PORT/" (stdout and log/web-server.log)
       return ServiceRunner.runUntilSignalled("osmanager web", pages::start, pages);
-    } catch (IOException e) {
-      Throwable root = e;
-      while (root.getCause() != null && root.getCause() != root) {
-        root = root.getCause();
-      }
-      String why = root instanceof BindException ? root.getMessage() : root.toString();
-      spec.commandLine().getErr().println("osmanager web: cannot listen on " + pages.describe() + ": " + why);
-      return Main.EXIT_FAILED;
+    } catch (HttpLayer.ListenException e) {
+      throw Daemon.named(Daemon.PAGE_SERVER, e); // Main prints it: one line, exit status 1
     }
   }
 

@@ -1,15 +1,14 @@
 package cloud.luoyun.osmanager.cli;
 
-import cloud.luoyun.osmanager.util.JettyDefaults;
 import cloud.luoyun.osmanager.config.Home;
 import cloud.luoyun.osmanager.config.InstanceConfig;
 import cloud.luoyun.osmanager.config.WebSsh;
-import cloud.luoyun.osmanager.util.Errors;
+import cloud.luoyun.osmanager.util.HttpLayer;
+import cloud.luoyun.osmanager.util.JettyDefaults;
 import cloud.luoyun.osmanager.util.Logging;
 import cloud.luoyun.osmanager.util.TlsIdentity;
 import cloud.luoyun.osmanager.webssh.WebTerminal;
 import cloud.luoyun.osmanager.webssh.WebTerminalSettings;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,6 +75,9 @@ public final class WebSshCommand implements Callable<Integer> {
           + "the login prompt do not count. Default: ${DEFAULT-VALUE}.")
   int maxSessions;
 
+  @Option(names = {"-v", "--verbose"}, description = "Log debugging detail too.")
+  boolean verbose;
+
   @Spec
   CommandSpec spec;
 
@@ -96,7 +98,7 @@ public final class WebSshCommand implements Callable<Integer> {
     Optional<String> bindHost = TerminalOptions.bind("--bind", bind); // bad input: ConfigException, exit 2
     Optional<TlsIdentity> tls = TerminalOptions.tls("--tls-cert", tlsCert, "--tls-key", tlsKey);
     Home h = home.home();
-    Logging.configure(Files.isDirectory(h.dir()) ? h.logDir() : null, "webssh.log", false);
+    Logging.configure(Files.isDirectory(h.dir()) ? h.logDir() : null, "webssh.log", verbose);
 
     WebSsh config;
     WebTerminalSettings.Instance instance;
@@ -134,11 +136,8 @@ public final class WebSshCommand implements Callable<Integer> {
             + terminal.fingerprint().orElse("?") + ") -> ssh " + sshHost + ":" + sshPort);
         out.flush();
       }, terminal);
-    } catch (IOException e) {
-      terminal.close();
-      // a port in use, or a certificate of its own that can be neither read nor made in state/
-      err.println("osmanager webssh: cannot start on port " + listen + ": " + Errors.describe(e));
-      return Main.EXIT_FAILED;
+    } catch (HttpLayer.ListenException e) {
+      throw Daemon.named(Daemon.WEB_TERMINAL, e); // Main prints it: one line, exit status 1
     }
   }
 

@@ -13,8 +13,8 @@ import java.util.Arrays;
 
 /**
  * Reads {@code luoyun.ini} from where the cloud put it: a floppy device such as {@code /dev/fd0},
- * a floppy image (also the compute node's truncated one, SPEC §3), or a plain {@code luoyun.ini}
- * text file. The kind is told by content, not by name: a FAT boot sector means a volume, anything
+ * a floppy image (also the compute node's truncated one, SPEC §3, which ends where luoyun.ini's
+ * data ends; an image that ends sooner is refused), or a plain {@code luoyun.ini} text file. The kind is told by content, not by name: a FAT boot sector means a volume, anything
  * else is taken as the text itself. The volume is read directly (fat32-lib), never mounted, so it
  * works in guests and containers without a vfat module.
  *
@@ -43,8 +43,9 @@ public final class FloppyReader {
    *
    * @throws java.nio.file.NoSuchFileException when {@code source} does not exist
    * @throws NoMediumException when the device has no disk in it
-   * @throws IOException when the source is unreadable, not a usable FAT volume, has no
-   *     luoyun.ini, or holds one larger than {@link #MAX_CONFIG_BYTES}
+   * @throws IOException when the source is unreadable, not a usable FAT volume, ends before
+   *     the bytes of luoyun.ini or of the tables that lead to it, has no luoyun.ini, or holds one
+   *     larger than {@link #MAX_CONFIG_BYTES}
    */
   public static byte[] read(Path source) throws IOException {
     try (FileChannel channel = open(source)) {
@@ -104,7 +105,7 @@ public final class FloppyReader {
   private static byte[] readFromVolume(FileChannel channel, FatGeometry geometry, Path source)
       throws IOException {
     VolumeDevice device =
-        new VolumeDevice(channel, geometry.volumeBytes(), geometry.bytesPerSector());
+        new VolumeDevice(channel, source, geometry.volumeBytes(), geometry.bytesPerSector());
     try {
       geometry.checkChainsTerminate(device);
       FatFileSystem fs = FatFileSystem.read(device, true);

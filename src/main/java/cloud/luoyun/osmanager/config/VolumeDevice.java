@@ -5,22 +5,30 @@ import de.waldheinz.fs.ReadOnlyException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Path;
 
 /**
  * A read-only {@link BlockDevice} over a floppy device or image whose size comes from its boot
  * sector, not from the file: Java reports length 0 for {@code /dev/fd0}, and the compute node's
- * image is shorter than the volume it describes. Bytes past the end of what is there read as
- * zeros, which is what the missing tail of such an image holds. Not thread-safe.
+ * image is shorter than the volume it describes. That image ends where luoyun.ini's data ends,
+ * so every byte a reader asks for (the boot sector, the FATs, the root folder, the file's data)
+ * must be there: a read that runs past the end is refused as a truncated image, never padded
+ * with zeros (a missing last byte of luoyun.ini would become a NUL). Not thread-safe.
  */
 final class VolumeDevice implements BlockDevice {
   private final FileChannel channel;
+  private final Path source;
   private final long size;
   private final int sectorSize;
   private boolean closed;
 
-  /** Does not take ownership of {@code channel}; the caller closes it. */
-  VolumeDevice(FileChannel channel, long size, int sectorSize) {
+  /**
+   * Does not take ownership of {@code channel}; the caller closes it. {@code source} names it in
+   * messages.
+   */
+  VolumeDevice(FileChannel channel, Path source, long size, int sectorSize) {
     this.channel = channel;
+    this.source = source;
     this.size = size;
     this.sectorSize = sectorSize;
   }
@@ -37,17 +45,21 @@ final class VolumeDevice implements BlockDevice {
           + " is outside the volume (" + size + " bytes)");
     }
     long position = offset;
+    long end = offset + dest.remaining();
     while (dest.hasRemaining()) {
       int n = channel.read(dest, position);
       if (n < 0) {
-        // End of the (truncated) image: the rest of the volume is zeros.
-        while (dest.hasRemaining()) {
-          dest.put((byte) 0);
-        }
-        return;
+        throw truncated(position, end);
       }
       position += n;
     }
+  }
+
+  private IOException truncated(long missing, long neededTo) throws IOException {
+    long length = channel.size(); // 0 for a block device
+    String end = length > 0 ? "the image ends at byte " + length : "the device ends before byte " + missing;
+    return new IOException(source + ": truncated: " + end + ", but the volume's tables and "
+        + FloppyReader.FILE_NAME + " need bytes up to " + neededTo);
   }
 
   @Override

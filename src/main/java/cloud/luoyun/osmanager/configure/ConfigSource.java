@@ -94,7 +94,13 @@ final class ConfigSource {
     }
   }
 
+  /**
+   * Replaces the conf with the floppy's bytes, narrowing its mode to 0600 first. A symbolic link
+   * is refused before anything is read or changed through it: chmod follows links, so narrowing
+   * first would change the mode of whatever file the link names.
+   */
   private static StepResult store(Configurator.Options o, Path conf, byte[] ini, Path src) throws IOException {
+    SysFiles.requireNoLink(conf, conf.toString());
     boolean same = Files.isRegularFile(conf) && Arrays.equals(Files.readAllBytes(conf), ini);
     boolean modeOk = !Files.isRegularFile(conf) || SysFiles.mode(conf).equals(SysFiles.RW_OWNER);
     if (same && modeOk) {

@@ -2,9 +2,11 @@ package cloud.luoyun.osmanager.configure;
 
 import cloud.luoyun.osmanager.config.Home;
 import cloud.luoyun.osmanager.util.Errors;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -109,12 +111,28 @@ public final class Configurator {
     return run(step -> {});
   }
 
-  /** Runs every step; {@code onStep} sees each line as soon as its step is done. */
+  /**
+   * Runs every step; {@code onStep} sees each line as soon as its step is done. Unless a dry run,
+   * the run is recorded in {@code state/configure.json} ({@link RunRecord}) for {@code osmanager status}.
+   */
   public Report run(Consumer<StepResult> onStep) throws InterruptedException {
     long start = System.nanoTime();
+    Instant at = clock.instant();
     Report report = runSteps(onStep);
     log.info("configure run took {} ms (exit status {})", (System.nanoTime() - start) / 1_000_000, report.exitCode());
+    if (!options.dryRun()) {
+      record(RunRecord.of(options, report, at));
+    }
     return report;
+  }
+
+  private void record(RunRecord run) {
+    Path file = options.home().stateDir().resolve(RunRecord.FILE);
+    try {
+      run.write(file);
+    } catch (IOException | RuntimeException e) {
+      log.warn("cannot record this run in {} ({}): 'osmanager status' will not show it", file, Errors.reason(e));
+    }
   }
 
   private Report runSteps(Consumer<StepResult> onStep) throws InterruptedException {

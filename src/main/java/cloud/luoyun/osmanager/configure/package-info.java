@@ -31,7 +31,16 @@
  *     starts after configure and fails on addresses that already exist.
  * <li>{@code network-files}: NetworkManager keyfile, systemd-networkd .network file, or ifupdown
  *     {@code interfaces.d/osmanager}, for the backend that brings the NICs up.
- * <li>{@code nameservers}, {@code host-keys}, {@code custom-script}.
+ * <li>{@code nameservers}.
+ * <li>{@code host-keys}: a new TAG gets new SSH host keys (rsa, ecdsa, ed25519), made with
+ *     {@code ssh-keygen -t} in a temp folder inside etc/ssh, each pair checked with
+ *     {@code ssh-keygen -y} and fsynced, then renamed into place one type at a time (the old
+ *     private key first out, the new one last in); old keys of other types go last. At every
+ *     instant each private key matches its .pub and at least two types are complete, so a power
+ *     cut never leaves sshd without keys; a full disk or a failing ssh-keygen leaves the old set
+ *     as it was. {@code state/applied-tag} is written after the whole set is in place: a cut
+ *     before means the next boot makes them again.
+ * <li>{@code custom-script}.
  * </ul>
  * At boot the NICs the config names by MAC are waited for first (up to 10 s), until they exist
  * and udev has named them ({@code /run/udev/data/n<ifindex>}), so the names written are the final

@@ -6,6 +6,7 @@ import cloud.luoyun.osmanager.agent.wire.FrameWriter;
 import cloud.luoyun.osmanager.agent.wire.Handshake;
 import cloud.luoyun.osmanager.agent.wire.OsmProtocol;
 import cloud.luoyun.osmanager.controller.ControllerEvent.Kind;
+import cloud.luoyun.osmanager.util.Closeables;
 import java.io.IOException;
 import java.net.ProtocolException;
 import java.net.Socket;
@@ -16,11 +17,11 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The controller's side of one agent's connection (SPEC §4.2), run on its own thread. Bad input
- * ends this connection only; it never reaches the accept loop.
+ * ends this connection only; it never reaches the accept loop. Until the agent has authenticated
+ * it counts among the controller's {@link Unauthenticated} connections, which may close it
+ * ({@link #closeFor}) from another thread.
  */
 final class ControllerConnection implements Runnable {
-  /** How long an agent may stay silent before it has registered. */
-  private static final int HANDSHAKE_TIMEOUT_MILLIS = 30_000;
   private static final byte[] IMPOSTOR_KEY = "not-the-instance-key".getBytes(StandardCharsets.US_ASCII);
 
   enum State { AWAITING_AGENT_CHALLENGE, AWAITING_AGENT_ANSWER, AUTHENTICATED, REGISTERED }
@@ -37,6 +38,8 @@ final class ControllerConnection implements Runnable {
   private String registeredIp;
   private byte[] pendingEcho;
   private int pendingQuery;
+  /** Why another thread closed the socket, for the DISCONNECTED event; null when it did not. */
+  private volatile String closedBecause;
 
   ControllerConnection(Socket socket, Instances instances, DevController controller) {
     this.socket = socket;
@@ -49,7 +52,8 @@ final class ControllerConnection implements Runnable {
   public void run() {
     emit(Kind.CONNECTED, "");
     try (socket) {
-      socket.setSoTimeout(HANDSHAKE_TIMEOUT_MILLIS);
+      // Also between authentication and REGISTER, which no longer has the handshake's deadline.
+      socket.setSoTimeout((int) controller.handshakeDeadline().toMillis());
       socket.setTcpNoDelay(true);
       FrameReader reader = new FrameReader(socket.getInputStream());
       FrameWriter writer = new FrameWriter(socket.getOutputStream());
@@ -62,7 +66,8 @@ final class ControllerConnection implements Runnable {
     } catch (ProtocolException e) {
       emit(Kind.BAD_FRAME, e.getMessage());
     } catch (SocketException e) {
-      emit(Kind.DISCONNECTED, controller.isClosed() ? "controller closing" : e.getMessage());
+      String why = closedBecause;
+      emit(Kind.DISCONNECTED, why != null ? why : controller.isClosed() ? "controller closing" : e.getMessage());
     } catch (IOException e) {
       emit(Kind.DISCONNECTED, String.valueOf(e.getMessage()));
     } catch (RuntimeException e) {
@@ -130,6 +135,7 @@ final class ControllerConnection implements Runnable {
       return false;
     }
     state = State.AUTHENTICATED;
+    controller.authenticated(this);
     emit(Kind.AUTHENTICATED, "");
     return true;
   }
@@ -197,6 +203,12 @@ final class ControllerConnection implements Runnable {
       return "running, application not ready";
     }
     return "unexpected";
+  }
+
+  /** Closes the connection from another thread; its own thread reports {@code why} as it ends. */
+  void closeFor(String why) {
+    closedBecause = why;
+    Closeables.closeQuietly(socket);
   }
 
   private void emit(Kind kind, String detail) {

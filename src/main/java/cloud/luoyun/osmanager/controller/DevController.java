@@ -36,11 +36,17 @@ import org.slf4j.LoggerFactory;
  * registration sends one ECHO and one QUERY to check the answers. Optionally sends JOIN beacons.
  *
  * <p>One thread accepts, one thread per connection (at most {@value #MAX_CONNECTIONS}); bad input
- * ends that connection only. Thread-safe; {@link #setMode} may be called while it runs.
+ * ends that connection only. Connections that have not authenticated are at most
+ * {@value #MAX_UNAUTHENTICATED}, the oldest closed for a new one, and each has
+ * {@link #HANDSHAKE_DEADLINE} to authenticate ({@link Unauthenticated}): idle connections never
+ * lock agents out. Thread-safe; {@link #setMode} may be called while it runs.
  */
 public final class DevController implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DevController.class);
   static final int MAX_CONNECTIONS = 1024;
+  static final int MAX_UNAUTHENTICATED = 256;
+  /** An agent's handshake is two round trips; this allows for a slow link, not for an idle client. */
+  static final Duration HANDSHAKE_DEADLINE = Duration.ofSeconds(10);
 
   /** How the controller behaves, switchable at run time so tests can play a bad controller. */
   public enum Mode {
@@ -70,6 +76,10 @@ public final class DevController implements AutoCloseable {
   private final ControllerListener listener;
   private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
   private final Semaphore slots = new Semaphore(MAX_CONNECTIONS);
+  private final Duration handshakeDeadline;
+  private final ScheduledExecutorService deadlines =
+      Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "osm-controller-deadlines"));
+  private final Unauthenticated unauthenticated;
   private final AtomicInteger threadNumber = new AtomicInteger();
   private volatile Mode mode = Mode.NORMAL;
   private volatile boolean closed;
@@ -80,8 +90,15 @@ public final class DevController implements AutoCloseable {
   private Thread acceptor;
 
   public DevController(Options options, ControllerListener listener) {
+    this(options, listener, HANDSHAKE_DEADLINE);
+  }
+
+  /** With another handshake deadline (tests). */
+  DevController(Options options, ControllerListener listener, Duration handshakeDeadline) {
     this.options = options;
     this.listener = listener;
+    this.handshakeDeadline = handshakeDeadline;
+    this.unauthenticated = new Unauthenticated(MAX_UNAUTHENTICATED, handshakeDeadline, deadlines);
   }
 
   /** Binds and starts accepting; returns the address it listens on. */
@@ -121,6 +138,20 @@ public final class DevController implements AutoCloseable {
     return closed;
   }
 
+  Duration handshakeDeadline() {
+    return handshakeDeadline;
+  }
+
+  /** {@code c} proved it knows its instance's KEY: it no longer counts as unauthenticated. */
+  void authenticated(ControllerConnection c) {
+    unauthenticated.leave(c);
+  }
+
+  /** The number of connections that have not authenticated (yet). */
+  int unauthenticatedCount() {
+    return unauthenticated.size();
+  }
+
   /** The number of open agent connections. */
   public int connectionCount() {
     return connections.size();
@@ -144,21 +175,27 @@ public final class DevController implements AutoCloseable {
         continue;
       }
       connections.add(socket);
+      ControllerConnection c = new ControllerConnection(socket, options.instances(), this);
+      unauthenticated.admit(c);
       try {
         workers.execute(() -> {
           try {
-            new ControllerConnection(socket, options.instances(), this).run();
+            c.run();
           } finally {
-            connections.remove(socket);
-            slots.release();
+            ended(c, socket);
           }
         });
       } catch (RuntimeException e) { // rejected: closing
-        connections.remove(socket);
-        slots.release();
+        ended(c, socket);
         Closeables.closeQuietly(socket);
       }
     }
+  }
+
+  private void ended(ControllerConnection c, Socket socket) {
+    unauthenticated.leave(c);
+    connections.remove(socket);
+    slots.release();
   }
 
   private void startBeacons(InetSocketAddress group, InetSocketAddress local) throws IOException {
@@ -218,6 +255,7 @@ public final class DevController implements AutoCloseable {
     }
     closed = true;
     Closeables.closeQuietly(server);
+    deadlines.shutdownNow();
     if (beacons != null) {
       beacons.shutdownNow();
       beaconSocket.close();

@@ -6,6 +6,7 @@ import cloud.luoyun.osmanager.configure.Configurator;
 import cloud.luoyun.osmanager.util.AtomicFile;
 import cloud.luoyun.osmanager.util.ImageRoot;
 import cloud.luoyun.osmanager.util.Processes;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -29,6 +30,8 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import java.util.zip.Deflater;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * Puts OS Manager into a system or an image tree, and takes it out again (the seed's install
@@ -39,6 +42,8 @@ import java.util.stream.Stream;
  * HOME/runtime/                                  a Java runtime, when the jar came with one (the tarball)
  * lib/systemd/system/osmanager-configure.service, osmanager.service               (replaced on upgrade)
  * etc/init.d/osmanager-configure, etc/init.d/osmanager   for images without systemd (replaced on upgrade)
+ * usr/share/man/man1/osmanager.1.gz, osmanager-*.1.gz   the man pages, one per command     (replaced on upgrade)
+ * usr/share/bash-completion/completions/osmanager      bash completion                  (replaced on upgrade)
  * HOME/conf/ log/ state/ build/ custom/www/withcookie/ custom/www/nocookie/ custom/scripts/   where absent
  * HOME/custom/scripts/status   an example, only where the appliance has none
  * etc/systemd/system/multi-user.target.wants/osmanager*.service   enabling the units (unless told not to)
@@ -58,6 +63,8 @@ public final class Installer {
   static final String UNIT_DIR = "lib/systemd/system";
   static final String INIT_DIR = "etc/init.d";
   static final String WANTS_DIR = "etc/systemd/system";
+  static final String MAN_DIR = "usr/share/man/man1";
+  static final String COMPLETION_DIR = "usr/share/bash-completion/completions";
   /** The classes an instance's life loads, listed at build time; beside the jar. */
   static final String CLASS_LIST = "osmanager.classlist";
   /** A Java runtime beside bin/ (the tarball's, made with jlink): bin/osmanager prefers it. */
@@ -131,6 +138,8 @@ public final class Installer {
     // Every folder outside the home is checked before anything is written.
     Path units = r.writableDir(UNIT_DIR);
     Path init = r.writableDir(INIT_DIR);
+    Path man = r.writableDir(MAN_DIR);
+    Path completion = r.writableDir(COMPLETION_DIR);
     if (enable && hasSystemd()) {
       for (String unit : UNITS) {
         for (String target : wantedBy(unit)) {
@@ -163,6 +172,12 @@ public final class Installer {
     for (String script : initScripts()) {
       write(init.resolve(script), template(script + ".init"), EXEC);
     }
+    Files.createDirectories(man);
+    for (String page : manPages()) {
+      write(man.resolve(page + ".gz"), gzip(resource("man/" + page)), FILE);
+    }
+    Files.createDirectories(completion);
+    write(completion.resolve("osmanager"), resource("osmanager.bash-completion"), FILE);
     Path status = home.statusScript();
     if (Files.exists(status, LinkOption.NOFOLLOW_LINKS)) {
       out.accept("kept " + shown(status) + " (the appliance's own)");
@@ -377,6 +392,10 @@ public final class Installer {
     for (String script : initScripts()) {
       remove(r.writableDir(INIT_DIR).resolve(script));
     }
+    for (String page : manPages()) {
+      remove(r.writableDir(MAN_DIR).resolve(page + ".gz"));
+    }
+    remove(r.writableDir(COMPLETION_DIR).resolve("osmanager"));
     for (String f : Configurator.OWN_FILES) {
       removeIfMarked(r.resolve(f));
     }
@@ -510,6 +529,31 @@ public final class Installer {
 
   private static List<String> initScripts() {
     return UNITS.stream().map(u -> u.substring(0, u.length() - ".service".length())).toList();
+  }
+
+  /** The man pages in the jar, made at build time: {@code osmanager.1}, {@code osmanager-configure.1}, ... */
+  static List<String> manPages() {
+    return new String(resource("man/pages"), StandardCharsets.UTF_8).lines().filter(l -> l.matches("osmanager[a-z-]*\\.1"))
+        .toList();
+  }
+
+  /**
+   * {@code bytes} as {@code gzip -9n} would have them, as Debian installs man pages: no name and
+   * no time in the header, so the same page always gives the same file (a second install writes
+   * nothing).
+   */
+  static byte[] gzip(byte[] bytes) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length / 3 + 64);
+    try (GZIPOutputStream gz = new GZIPOutputStream(out) {
+      {
+        def.setLevel(Deflater.BEST_COMPRESSION);
+      }
+    }) {
+      gz.write(bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // in memory: cannot happen
+    }
+    return out.toByteArray();
   }
 
   /** A unit or init script with the home filled in. */

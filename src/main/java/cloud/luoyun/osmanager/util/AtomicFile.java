@@ -18,20 +18,20 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.Arrays;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Replaces a file so that readers see the old content or the new, never a mix, also across a
  * power cut: the new content goes to a temp file in the same folder, created with the final mode
  * (never briefly world-readable), is fsynced, given the old file's owner, renamed over the target,
  * and the folder is fsynced. An existing file keeps its mode and owner; a new one gets
- * {@code modeIfNew}. A symlink target is refused: callers decide what a link means.
+ * {@code modeIfNew}. A symlink target is refused: callers decide what a link means. The temp file
+ * is named by {@link OwnTemps}, so one left by a writer that was killed is removed by the next
+ * write of the same file.
  */
 public final class AtomicFile {
   private AtomicFile() {}
 
   public static void write(Path target, byte[] content, Set<PosixFilePermission> modeIfNew) throws IOException {
-    Path dir = target.toAbsolutePath().getParent();
     PosixFileAttributes old = null;
     try {
       old = Files.readAttributes(target, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -42,7 +42,7 @@ public final class AtomicFile {
       throw new IOException(target + " is a symbolic link; refusing to replace it");
     }
     Set<PosixFilePermission> mode = old != null ? old.permissions() : modeIfNew;
-    Path tmp = dir.resolve("." + target.getFileName() + ".osm-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+    Path tmp = OwnTemps.claim(target);
     try {
       try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
           PosixFilePermissions.asFileAttribute(mode))) {
@@ -57,17 +57,31 @@ public final class AtomicFile {
       if (old != null) {
         keepOwner(view, old.owner(), old.group());
       }
-      try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        throw new IOException("cannot replace " + target + " atomically", e);
-      }
-      tmp = null;
-      fsyncDirectory(dir);
+      moveInto(tmp, target);
     } finally {
-      if (tmp != null) {
-        Files.deleteIfExists(tmp);
-      }
+      OwnTemps.remove(tmp); // after the rename, nothing is left under its name
+    }
+  }
+
+  /**
+   * Renames {@code source}, complete and fsynced, over {@code target} in one step (same file
+   * system), then fsyncs the target's folder so that the rename itself survives a power cut.
+   *
+   * @throws IOException when the rename is not atomic here (another file system), or fails
+   */
+  public static void moveInto(Path source, Path target) throws IOException {
+    try {
+      Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      throw new IOException("cannot replace " + target + " atomically", e);
+    }
+    fsyncDirectory(target.toAbsolutePath().getParent());
+  }
+
+  /** Forces a file written by someone else (a program we ran) to disk before it is renamed into place. */
+  public static void fsync(Path file) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      ch.force(true);
     }
   }
 
@@ -97,7 +111,11 @@ public final class AtomicFile {
     }
   }
 
-  private static void fsyncDirectory(Path dir) {
+  /**
+   * Forces a folder's entries (renames, deletions, new names) to disk. Quiet: some file systems
+   * cannot open or sync a folder, and what was done in it has been done.
+   */
+  public static void fsyncDirectory(Path dir) {
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);
     } catch (IOException e) {

@@ -42,7 +42,7 @@ public final class Fatal {
       try {
         task.run();
       } catch (RuntimeException e) {
-        log.warn("{} failed", what, e);
+        log.error("{} failed", what, e); // a part's task failed: a bug; the schedule goes on
       } catch (Error e) {
         report(e);
       }

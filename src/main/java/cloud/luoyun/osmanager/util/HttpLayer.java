@@ -13,6 +13,7 @@ import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.DetectorConnectionFactory;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -135,6 +136,7 @@ public final class HttpLayer implements AutoCloseable {
     if (server.isStarted()) {
       try {
         context.start();
+        open(connector);
         connector.start();
       } catch (Exception e) {
         attachment.close();
@@ -142,6 +144,41 @@ public final class HttpLayer implements AutoCloseable {
       }
     }
     return attachment;
+  }
+
+  /**
+   * A port that could not be bound: {@code cannot listen on 0.0.0.0:8080}, with the system's
+   * reason ({@code Address already in use}) as its cause, and the port's name, for the caller to
+   * say which part it was.
+   */
+  public static final class ListenException extends IOException {
+    private static final long serialVersionUID = 1L;
+    private final String portName;
+
+    ListenException(String portName, String where, Throwable cause) {
+      super("cannot listen on " + where, cause);
+      this.portName = portName;
+    }
+
+    /** The {@link Port#name()} of the port that failed. */
+    public String portName() {
+      return portName;
+    }
+  }
+
+  /** Binds the connector's socket now (Jetty would on start), so a failure names its port. */
+  private static void open(ServerConnector connector) throws ListenException {
+    try {
+      connector.open();
+    } catch (IOException e) {
+      Throwable reason = e;
+      while (reason.getCause() != null && reason.getCause() != reason) {
+        reason = reason.getCause(); // Jetty's "Failed to bind to 0.0.0.0/0.0.0.0:8080" wraps the system's
+      }
+      String host = connector.getHost() == null ? "0.0.0.0" : connector.getHost();
+      throw new ListenException(connector.getName(),
+          (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + connector.getPort(), reason);
+    }
   }
 
   private ServerConnector newConnector(Port port) throws GeneralSecurityException {
@@ -193,8 +230,22 @@ public final class HttpLayer implements AutoCloseable {
     return new DetectorConnectionFactory(new SslConnectionFactory(context, plain.getProtocol()));
   }
 
-  /** Binds every port attached so far and starts serving. */
+  /**
+   * Binds every port attached so far and starts serving.
+   *
+   * @throws ListenException when a port cannot be bound; then none stays bound
+   */
   public void start() throws Exception {
+    try {
+      for (Connector c : server.getConnectors()) {
+        open((ServerConnector) c);
+      }
+    } catch (ListenException e) {
+      for (Connector c : server.getConnectors()) {
+        Closeables.closeQuietly(((ServerConnector) c)::close); // those bound before the one that failed
+      }
+      throw e;
+    }
     server.start();
   }
 

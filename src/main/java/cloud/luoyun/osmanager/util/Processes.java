@@ -111,6 +111,18 @@ public final class Processes {
     return Optional.of(Long.parseLong(f[2]));
   }
 
+  /**
+   * Whether process {@code pid} is running: it exists and is not a zombie (a process that has
+   * died and waits to be reaped, which {@link ProcessHandle#isAlive} counts as alive; where init
+   * reaps late, a killed process stays one for a while). Without {@code /proc}, as ProcessHandle says.
+   */
+  public static boolean isRunning(long pid) {
+    if (!Files.isDirectory(PROC)) {
+      return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+    return group(PROC.resolve(Long.toString(pid))).isPresent();
+  }
+
   private static long ownGroup() {
     return group(PROC.resolve("self")).orElse(-1L);
   }

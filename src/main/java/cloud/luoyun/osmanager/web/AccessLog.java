@@ -1,5 +1,6 @@
 package cloud.luoyun.osmanager.web;
 
+import cloud.luoyun.osmanager.util.Errors;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -9,17 +10,24 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The page server's access log, {@code log/web.log}, one line per request:
+ * The page server's access log, {@code log/web.log}, one line per request in the Combined Log
+ * Format that log tools read (Apache's and nginx's default):
  * <pre>
- * 2026-11-25T19:00:00.123Z 10.0.0.9 "GET /index.html?**** HTTP/1.1" 200 1532 owner "Mozilla/5.0 ..."
+ * 10.0.0.9 - owner [25/Nov/2026:19:00:00 +0800] "GET /index.html?cookie=**** HTTP/1.1" 200 1532 "-" "Mozilla/5.0 ..."
  * </pre>
- * The query string is never written (it carries the owner's cookie): a request with one shows
- * {@code ?****}. Everything that came from the client is cut short and escaped to printable ASCII,
- * so a request cannot forge log lines. When the file passes {@code maxBytes} it is renamed to
+ * The user field says {@code owner} for a request that carried the owner's cookie ({@code -} for
+ * everyone else). No value of the query string is ever written, in the request nor in the
+ * referrer (one of them is the owner's cookie): each shows as {@code name=****}. Everything that
+ * came from the client is cut short and escaped to printable ASCII, so a request cannot forge log
+ * lines. When the file passes {@code maxBytes} it is renamed to
  * {@code web.log.1} (the previous {@code .1} becomes {@code .2}, older ones are dropped).
  *
  * <p>Thread-safe: lines are appended under a lock, one write each. A write error is reported once
@@ -30,6 +38,9 @@ final class AccessLog implements AutoCloseable {
   static final long DEFAULT_MAX_BYTES = 1024 * 1024;
   static final int KEPT_OLD_FILES = 2;
   private static final int MAX_FIELD_CHARS = 512;
+  /** A query parameter's name shown as it is; any other is masked whole. */
+  private static final java.util.regex.Pattern PLAIN_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]{1,32}");
+  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT);
 
   private final Path file;
   private final long maxBytes;
@@ -56,24 +67,53 @@ final class AccessLog implements AutoCloseable {
     return log;
   }
 
+  /**
+   * @param owner whether the request carried the owner's cookie
+   * @param referer the Referer header, or null
+   * @param userAgent the User-Agent header, or null
+   */
   void log(Instant time, String remote, String method, String pathAndQuery, String protocol,
-      int status, long bytes, String view, String userAgent) {
-    StringBuilder line = new StringBuilder(160)
-        .append(time).append(' ')
-        .append(clean(remote)).append(" \"")
+      int status, long bytes, boolean owner, String referer, String userAgent) {
+    String line = line(time.atZone(ZoneId.systemDefault()), remote, method, pathAndQuery, protocol, status, bytes,
+        owner, referer, userAgent);
+    write(line.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  /** One line of the log, its newline included. */
+  static String line(ZonedDateTime time, String remote, String method, String pathAndQuery, String protocol,
+      int status, long bytes, boolean owner, String referer, String userAgent) {
+    return new StringBuilder(200)
+        .append(clean(remote)).append(" - ").append(owner ? "owner" : "-")
+        .append(" [").append(TIME.format(time)).append("] \"")
         .append(clean(method)).append(' ')
         .append(clean(redactQuery(pathAndQuery))).append(' ')
         .append(clean(protocol)).append("\" ")
         .append(status).append(' ')
-        .append(bytes).append(' ')
-        .append(view).append(" \"")
-        .append(clean(userAgent == null ? "-" : userAgent)).append("\"\n");
-    write(line.toString().getBytes(StandardCharsets.US_ASCII));
+        .append(bytes > 0 ? Long.toString(bytes) : "-").append(" \"")
+        .append(referer == null ? "-" : clean(redactQuery(referer))).append("\" \"")
+        .append(userAgent == null ? "-" : clean(userAgent)).append("\"\n")
+        .toString();
   }
 
+  /**
+   * {@code /p?cookie=****&lang=****}: every value masked, and every name that is not a plain word
+   * (a bare {@code ?<cookie>} too); what follows a {@code #} is dropped.
+   */
   static String redactQuery(String pathAndQuery) {
     int q = pathAndQuery.indexOf('?');
-    return q < 0 ? pathAndQuery : pathAndQuery.substring(0, q) + "?****";
+    if (q < 0) {
+      return pathAndQuery;
+    }
+    StringBuilder b = new StringBuilder(pathAndQuery.substring(0, q + 1));
+    String query = pathAndQuery.substring(q + 1);
+    int hash = query.indexOf('#');
+    String[] parts = (hash < 0 ? query : query.substring(0, hash)).split("&", -1);
+    for (int i = 0; i < parts.length; i++) {
+      int eq = parts[i].indexOf('=');
+      String name = eq < 0 ? "" : parts[i].substring(0, eq);
+      b.append(i == 0 ? "" : "&").append(PLAIN_NAME.matcher(name).matches() ? name + "=****" : "****");
+    }
+    return b.toString();
   }
 
   /** Printable ASCII except '"' and '\', others as \xNN (UTF-16 units above 0xFF as \\uNNNN). */
@@ -110,7 +150,7 @@ final class AccessLog implements AutoCloseable {
       }
     } catch (IOException e) {
       failed = true;
-      LOG.warn("access log {} stopped: {}", file, e.toString());
+      LOG.error("access log {} stopped: {}", file, Errors.describe(e));
     }
   }
 

@@ -223,7 +223,7 @@ final class PageHandler extends Handler.Abstract {
     try {
       json = JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT, JSON.Feature.WRITE_NULL_PROPERTIES).asBytes(report);
     } catch (IOException e) {
-      LOG.warn("cannot write status.json: {}", e.toString());
+      LOG.error("cannot write status.json: {}", e.toString());
       x.plain(HttpStatus.INTERNAL_SERVER_ERROR_500, "owner");
       return;
     }
@@ -499,8 +499,8 @@ final class PageHandler extends Handler.Abstract {
       String uri = request.getHttpURI().getPathQuery();
       accessLog.log(Instant.ofEpochMilli(Request.getTimeStamp(request)), Request.getRemoteAddr(request),
           request.getMethod(), uri == null ? "-" : uri,
-          request.getConnectionMetaData().getProtocol(), status, bytes, view,
-          request.getHeaders().get(HttpHeader.USER_AGENT));
+          request.getConnectionMetaData().getProtocol(), status, bytes, "owner".equals(view),
+          request.getHeaders().get(HttpHeader.REFERER), request.getHeaders().get(HttpHeader.USER_AGENT));
     }
   }
 }

@@ -1,6 +1,7 @@
 package cloud.luoyun.osmanager.web;
 
 import cloud.luoyun.osmanager.config.Home;
+import cloud.luoyun.osmanager.util.Errors;
 import cloud.luoyun.osmanager.util.HttpLayer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -155,7 +156,7 @@ public final class PageServer implements AutoCloseable {
     try {
       return AccessLog.open(file, AccessLog.DEFAULT_MAX_BYTES);
     } catch (IOException | RuntimeException e) {
-      LOG.warn("cannot write the access log {} ({}): serving without it", file, e.toString());
+      LOG.error("cannot write the access log {} ({}): serving without it", file, Errors.describe(e));
       return AccessLog.disabled();
     }
   }

@@ -128,6 +128,37 @@ class AgentControllerTest {
   }
 
   /**
+   * Issue 10: a controller that cannot be reached was three info lines per attempt (connecting,
+   * unreachable, retrying). Now it is one warning while it lasts (reminders come minutes apart),
+   * and one line when the agent is registered again.
+   */
+  @Test
+  void anUnreachableControllerIsOneWarningAndItsReturnOneLine() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    try (LogCapture log = LogCapture.of(Agent.class)) {
+      agent = fixture.agent(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), agentEvents,
+          Duration.ofSeconds(60));
+      agent.start();
+      agentEvents.await(kind(Kind.UNREACHABLE), 5, WAIT);
+      controller = AgentFixture.controller(port, controllerEvents);
+      controller.start();
+      agentEvents.await(kind(Kind.REGISTERED), WAIT);
+
+      assertThat(log.warnings()).filteredOn(w -> w.contains("unreachable")).singleElement().asString()
+          .startsWith("controller unreachable: 127.0.0.1:" + port + ": ");
+      assertThat(log.messages()).filteredOn(m -> m.startsWith("registered with")).singleElement().asString()
+          .matches("registered with 127\\.0\\.0\\.1:" + port + " as tag 7 from 127\\.0\\.0\\.1, after \\d+ s "
+              + "without the controller \\(\\d+ failed attempts\\)");
+      assertThat(log.messages()).noneMatch(m -> m.startsWith("connecting") || m.startsWith("retrying"));
+    }
+    assertThat(agent.controllerState().registeredSince()).isPresent();
+    assertThat(agent.controllerState().trouble()).isEmpty();
+  }
+
+  /**
    * Issue 11, never half-dead: the agent's thread once died of the unexpected and never came
    * back. An exception that escapes a round of the connection loop (here: the back-off's source of
    * randomness, once, after the first session) now starts the agent over after a pause, and it
@@ -171,10 +202,11 @@ class AgentControllerTest {
     controller = AgentFixture.controller(0, controllerEvents);
     controller.setMode(DevController.Mode.IMPOSTOR);
     agent = fixture.agent(controller.start(), agentEvents, Duration.ofSeconds(60));
-    try (LogCapture log = LogCapture.of(AgentSession.class)) {
+    try (LogCapture log = LogCapture.of(Agent.class)) {
       agent.start();
       agentEvents.await(kind(Kind.CONTROLLER_FAILED_AUTHENTICATION), 3, WAIT);
-      assertThat(log.messages()).anyMatch(m -> m.startsWith("controller failed authentication"));
+      assertThat(log.warnings()).as("one warning for three attempts")
+          .filteredOn(w -> w.startsWith("controller failed authentication: 127.0.0.1:")).hasSize(1);
     }
     assertThat(agentEvents.count(kind(Kind.CONTROLLER_AUTHENTICATED))).isZero();
     assertThat(agentEvents.count(kind(Kind.REGISTERED))).isZero();

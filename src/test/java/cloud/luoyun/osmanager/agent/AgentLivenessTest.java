@@ -44,12 +44,12 @@ class AgentLivenessTest {
   Agent agent;
   DevController devController;
   RawController rawController;
-  LogCapture sessionLog;
+  LogCapture agentLog;
 
   @BeforeEach
   void setUp() throws Exception {
     fixture = new AgentFixture(home);
-    sessionLog = LogCapture.of(AgentSession.class);
+    agentLog = LogCapture.of(Agent.class);
   }
 
   @AfterEach
@@ -63,7 +63,7 @@ class AgentLivenessTest {
     if (rawController != null) {
       rawController.close();
     }
-    sessionLog.close();
+    agentLog.close();
   }
 
   void startAgent(InetSocketAddress controller) {
@@ -125,7 +125,8 @@ class AgentLivenessTest {
       }
       AgentEvent dropped = events.await(kind(Kind.DISCONNECTED), WAIT);
       assertThat(dropped.detail()).contains("stopped answering");
-      assertThat(sessionLog.warnings()).anyMatch(w -> w.contains("stopped answering; reconnecting"));
+      assertThat(agentLog.warnings()).anyMatch(w -> w.startsWith("connection to the controller lost: controller")
+          && w.contains("stopped answering (no ECHO reply within"));
 
       // what the silent controller had left unread: the report, then our ECHO request, then the end
       assertThat(silent.readExpecting(OsmProtocol.REPORT).int32Value()).isEqualTo(2000);

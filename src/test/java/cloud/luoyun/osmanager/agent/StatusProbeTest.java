@@ -104,6 +104,23 @@ class StatusProbeTest {
   }
 
   @Test
+  void aScriptThatHangsAtEveryRunIsOneWarningUntilItAnswersAgain() throws Exception {
+    AgentFixture fixture = new AgentFixture(dir);
+    fixture.writeScript("#!/bin/sh\nexec sleep 60\n");
+    StatusProbe probe = probe(fixture.script, Duration.ofMillis(300));
+    try (LogCapture log = LogCapture.of(StatusProbe.class)) {
+      for (int i = 0; i < 3; i++) {
+        assertThat(result(probe)).isEqualTo(2128);
+      }
+      fixture.writeScript("#!/bin/sh\nexit 0\n");
+      assertThat(result(probe)).isEqualTo(2000);
+
+      assertThat(log.warnings()).singleElement().asString().contains("ran longer than").contains("was killed");
+      assertThat(log.messages()).last().asString().endsWith("answers again: exit status 0");
+    }
+  }
+
+  @Test
   void twoCallersNeverRunTheScriptAtTheSameTime() throws Exception {
     AgentFixture fixture = new AgentFixture(dir);
     Path lock = dir.resolve("running");

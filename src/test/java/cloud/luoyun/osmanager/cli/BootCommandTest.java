@@ -46,6 +46,13 @@ class BootCommandTest {
         assertThat(Files.readString(image.resolve("etc/shadow"))).startsWith("root:" + HASH + ":");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve("conf/luoyun.conf"))))
             .isEqualTo("rw-------");
+        InProcess status = InProcess.run("status", "--home", home.toString(), "--wait", "--timeout", "30");
+        assertThat(status.out()).contains("osmanager boot (pid " + boot.pid() + ") running since ")
+            .contains("controller:   registered with 127.0.0.1:" + clc.getPort())
+            .containsPattern("configure:    \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d[+-]\\d\\d:\\d\\d \\(\\d+ s ago\\), from "
+                + java.util.regex.Pattern.quote(floppy.toString()) + ": exit status ")
+            .contains("\n  config: changed: " + home.resolve("conf/luoyun.conf") + " replaced from " + floppy + "\n")
+            .contains("\n  root-password: changed: ");
         assertThat(boot.terminate(WAIT)).as("exit status after SIGTERM").isZero();
       }
     }
@@ -69,7 +76,17 @@ class BootCommandTest {
         String refused = boot.lines.await(l -> l.contains("not applied"), WAIT);
         events.await(e -> e.line().startsWith("registered tag=42"), WAIT);
 
-        assertThat(refused).contains("passwd_hash: contains ':'");
+        assertThat(refused).contains("WARN  cli.BootCommand: config from").contains("passwd_hash: contains ':'");
+        // what an operator sees: the refusal, with the daemon registered on the config in place
+        InProcess status = InProcess.run("status", "--home", home.toString(), "--wait", "--timeout", "30");
+        assertThat(status.exitStatus()).as("degraded").isEqualTo(StatusCommand.EXIT_DEGRADED);
+        assertThat(status.out()).contains("): degraded\n")
+            .contains("controller:   registered with 127.0.0.1:" + clc.getPort())
+            .contains(", from " + floppy + ": exit status 2, refused the config: passwd_hash: contains ':'")
+            .contains("degraded:     configure refused the config from " + floppy + ": passwd_hash: contains ':'");
+        InProcess json = InProcess.run("status", "--home", home.toString(), "--json");
+        assertThat(json.out()).contains("\"health\":\"degraded\",\"exitStatus\":150,\"problems\":[\"configure refused")
+            .contains("\"refused\":\"passwd_hash: contains ':'").doesNotContain("x:0:0");
         assertThat(Files.readString(image.resolve("etc/shadow"))).isEqualTo(shadowBefore);
         assertThat(Files.readString(home.resolve("conf/luoyun.conf"))).contains("JSON={}");
         assertThat(boot.terminate(WAIT)).isZero();

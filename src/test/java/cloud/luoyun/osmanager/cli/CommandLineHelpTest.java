@@ -55,6 +55,15 @@ class CommandLineHelpTest {
   }
 
   @Test
+  void everyLongRunningCommandLogsDebuggingDetailWithDashV() {
+    for (String command : List.of("agent", "web", "webssh", "run", "boot")) {
+      out.getBuffer().setLength(0);
+      assertThat(run(command, "--help")).isZero();
+      assertThat(out.toString()).as(command).contains("-v, --verbose");
+    }
+  }
+
+  @Test
   void aMistypedCommandGetsASuggestion() {
     assertThat(run("ruN")).isEqualTo(2);
 

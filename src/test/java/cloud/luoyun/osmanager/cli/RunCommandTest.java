@@ -64,14 +64,26 @@ class RunCommandTest {
         String[] shown = new String[1];
         assertThat(status(home, shown)).as("status exit while running").isZero();
         assertThat(shown[0]).contains("osmanager run (pid " + run.pid() + ") running since")
-            .contains("controller:   registered").contains("application:  2000 (serving)")
-            .contains("page server:  port " + webPort).contains("web terminal: port " + termPort);
+            .containsPattern(" ago\\): healthy\n")
+            .contains("controller:   registered with 127.0.0.1:" + clc.getPort() + " since ")
+            .contains("last report:  2000 (serving) at ").contains("application:  2000 (serving)")
+            .contains("page server:  port " + webPort + ", listening")
+            .contains("web terminal: port " + termPort + ", listening");
+        assertThat(status(home, shown, "--json")).isZero();
+        assertThat(shown[0]).contains("\"running\":true,\"health\":\"healthy\",\"exitStatus\":0,\"problems\":[]")
+            .containsPattern("\"registeredSince\":\"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d[+-]\\d\\d:\\d\\d\"")
+            .contains("\"pageServer\":{\"port\":" + webPort + ",\"listening\":true}");
+
+        assertThat(run.lines.await(l -> l.contains("osmanager run started (osmanager "), WAIT))
+            .endsWith(", pid " + run.pid() + ")");
 
         assertThat(run.terminate(WAIT)).as("exit status after SIGTERM").isZero();
+        run.lines.await(l -> l.endsWith("INFO  cli.ServiceRunner: osmanager run stopping on SIGTERM"), WAIT);
       }
       String[] shown = new String[1];
       assertThat(status(home, shown, "--json")).as("status exit once stopped").isEqualTo(3);
-      assertThat(shown[0]).contains("\"running\":false").contains("\"command\":\"run\"");
+      assertThat(shown[0]).contains("\"running\":false").contains("\"command\":\"run\"")
+          .contains("\"lastStartedAt\":\"").doesNotContain("registered").doesNotContain("\"pid\"");
       events.await(e -> e.line().startsWith("disconnected tag=42"), WAIT);
     }
   }
@@ -150,6 +162,51 @@ class RunCommandTest {
     try (OsmProcess run = OsmProcess.start(List.of(), "run", "--home", home.toString())) {
       assertThat(run.lines.await(l -> l.startsWith("TAG:"), WAIT)).isEqualTo("TAG: not an int32: \"x\"");
       assertThat(run.terminate(WAIT)).isEqualTo(2);
+    }
+  }
+
+  /** Issue 11: a daemon killed while it rewrote state/daemon.json left its temp file there for good. */
+  @Test
+  void theTempFileOfADaemonKilledWhileItWroteItsStateIsRemovedByTheNextDaemon() throws Exception {
+    try (DevController controller = new DevController(
+        DevController.Options.loopback(Instances.of(Map.of(42, KEY))), e -> { })) {
+      Path home = home(controller.start(), "{\"webssh\": {\"status\": \"disable\"}}");
+      Process gone = new ProcessBuilder("true").start();
+      gone.waitFor();
+      Path left = home.resolve("state/.daemon.json.osm-" + gone.pid() + "-5ee1d0a4e8b7f6a3");
+      Files.createDirectories(left.getParent());
+      Files.writeString(left, "{\"command\":\"ru");
+
+      try (OsmProcess run = OsmProcess.start(List.of(), "run", "--home", home.toString(), "--web-port", "0")) {
+        run.lines.await(l -> l.contains("registered with"), WAIT);
+
+        assertThat(left).doesNotExist();
+        assertThat(home.resolve("state/daemon.json")).exists();
+        assertThat(run.terminate(WAIT)).isZero();
+      }
+    }
+  }
+
+  @Test
+  void aPortInUseIsOneLineNamingThePartThatCannotListenAndWhy() throws Exception {
+    try (DevController controller = new DevController(
+        DevController.Options.loopback(Instances.of(Map.of(42, KEY))), e -> { });
+        java.net.ServerSocket taken = new java.net.ServerSocket(0)) {
+      Path home = home(controller.start(), "{}");
+      String port = Integer.toString(taken.getLocalPort());
+
+      for (List<String> ports : List.of(List.of("--web-port", port, "--webssh-port", "0"),
+          List.of("--web-port", "0", "--webssh-port", port))) {
+        List<String> args = new java.util.ArrayList<>(List.of("run", "--home", home.toString()));
+        args.addAll(ports);
+        String part = ports.get(1).equals(port) ? "page server" : "web terminal";
+        try (OsmProcess run = OsmProcess.start(List.of(), args.toArray(String[]::new))) {
+          assertThat(run.lines.await(l -> l.startsWith("osmanager run:"), WAIT))
+              .isEqualTo("osmanager run: " + part + ": cannot listen on 0.0.0.0:" + port + ": address already in use");
+          assertThat(run.exitStatus(WAIT)).isEqualTo(1);
+          assertThat(run.lines.all()).noneMatch(l -> l.contains("Exception") || l.contains("\tat "));
+        }
+      }
     }
   }
 

@@ -57,7 +57,7 @@ class WebCommandTest {
       int port = taken.getLocalPort();
       assertThat(run("web", "--home", home.toString(), "--bind", "127.0.0.1", "--port", Integer.toString(port)))
           .isEqualTo(1);
-      assertThat(err.toString()).startsWith("osmanager web: cannot listen on http://127.0.0.1:" + port + "/: ")
+      assertThat(err.toString()).isEqualTo("osmanager web: page server: cannot listen on 127.0.0.1:" + port + ": address already in use\n")
           .hasLineCount(1);
     }
   }

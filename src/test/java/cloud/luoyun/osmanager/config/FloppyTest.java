@@ -21,6 +21,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class FloppyTest {
   static final LocalDateTime VECTOR_TIME = LocalDateTime.of(2012, 8, 2, 20, 14, 34);
@@ -72,6 +74,23 @@ class FloppyTest {
         .isEqualTo(full);
     assertThatThrownBy(() -> FloppyWriter.image(new byte[FloppyWriter.CAPACITY + 1], VECTOR_TIME))
         .hasMessageContaining("at most 3584");
+  }
+
+  /**
+   * The compute node's image may end where luoyun.ini's data ends (the vector does), never
+   * before: a byte the directory entry counts but the image lacks is refused, not read as NUL.
+   * Cut: before luoyun.ini's last byte, after its first, before its data, in its directory entry,
+   * in the second FAT, in the first.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {26378, 0x6401, 0x6400, 0x2230, 0x1300, 0x300})
+  void refusesAnImageThatEndsBeforeABytePartOfLuoyunIniOrItsTables(int length) throws IOException {
+    byte[] img = vectorImage();
+    assertThat(img).hasSize(26379);
+    Path cut = write("cut.img", java.util.Arrays.copyOf(img, length));
+
+    assertThatThrownBy(() -> FloppyReader.read(cut))
+        .hasMessageStartingWith(cut + ": truncated: the image ends at byte " + length + ", ");
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import cloud.luoyun.osmanager.TestFiles;
 import cloud.luoyun.osmanager.config.FloppyWriter;
+import cloud.luoyun.osmanager.util.Processes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -134,6 +135,40 @@ class ConfiguratorTest {
   }
 
   @Test
+  void eachRunIsRecordedForStatusWithItsSourceAndEveryStepsLine() throws Exception {
+    Report r = runVector();
+
+    RunRecord record = RunRecord.read(tree.home.stateDir().resolve(RunRecord.FILE)).orElseThrow();
+    assertThat(record.at()).isEqualTo(ImageTree.CLOCK.instant());
+    assertThat(record.source()).isEqualTo(ImageTree.vectorFloppy().toAbsolutePath().toString());
+    assertThat(record.exitStatus()).isZero();
+    assertThat(record.refused()).isEmpty();
+    assertThat(record.configFile()).isEqualTo(tree.home.conf().toString());
+    assertThat(record.configChangedAt()).contains(Files.getLastModifiedTime(tree.home.conf()).toInstant()
+        .truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    assertThat(record.steps()).isEqualTo(r.steps());
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(
+        tree.home.stateDir().resolve(RunRecord.FILE)))).isEqualTo("rw-r--r--");
+    String json = Files.readString(tree.home.stateDir().resolve(RunRecord.FILE));
+    assertThat(json).doesNotContain(HASH).doesNotContain(ImageTree.vectorIni().lines()
+        .filter(l -> l.startsWith("KEY=")).findFirst().orElseThrow().substring(4));
+  }
+
+  @Test
+  void aRefusedConfigIsRecordedWithWhyAndADryRunNotAtAll() throws Exception {
+    Path bad = floppyWith(HASH, "x:0:0::/root:/bin/sh");
+    run(tree.options(bad, ns).withDryRun(true));
+    assertThat(tree.home.stateDir().resolve(RunRecord.FILE)).doesNotExist();
+
+    run(tree.options(bad, ns));
+
+    RunRecord record = RunRecord.read(tree.home.stateDir().resolve(RunRecord.FILE)).orElseThrow();
+    assertThat(record.exitStatus()).isEqualTo(2);
+    assertThat(record.refused()).hasValueSatisfying(m -> assertThat(m).startsWith("passwd_hash: contains ':'"));
+    assertThat(record.steps()).isEmpty();
+  }
+
+  @Test
   void aDryRunSaysWhatWouldChangeAndChangesNothing() throws Exception {
     Map<String, String> before = tree.snapshot();
 
@@ -243,6 +278,56 @@ class ConfiguratorTest {
     assertThat(mode(tree.sys("etc/ssh/ssh_host_ed25519_key"))).isEqualTo("rw-------");
     assertThat(same.step("host-keys").get().line()).isEqualTo("host-keys: unchanged: same instance (TAG 8)");
     assertThat(tree.sys("etc/ssh/ssh_host_ed25519_key.pub")).hasBinaryContent(second);
+  }
+
+  /**
+   * A new instance must share no host key with its image: keys of types ssh-keygen no longer
+   * makes by default go too. A staging folder a cut run left is removed.
+   */
+  @Test
+  void aNewTagRemovesOldKeysOfOtherTypesAndTheFolderACutRunLeft() throws Exception {
+    Files.writeString(tree.sys("etc/ssh/ssh_host_dsa_key"), "the image's own\n");
+    Files.writeString(tree.sys("etc/ssh/ssh_host_dsa_key.pub"), "ssh-dss AAAA the image's own\n");
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    Path left = Files.createDirectory(tree.sys("etc/ssh/.ssh_host_keys.osm-" + gone.pid() + "-0123456789abcdef"));
+    Files.writeString(left.resolve("ssh_host_rsa_key"), "half made\n");
+
+    Report r = runVector();
+
+    assertThat(r.step("host-keys").get().line())
+        .isEqualTo("host-keys: changed: new instance (TAG 7, last applied none): 1 old host key(s) replaced by 3 new");
+    try (var names = Files.list(tree.sys("etc/ssh"))) {
+      assertThat(names.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("ssh_host_") || n.startsWith(".")))
+          .containsExactlyInAnyOrder("ssh_host_rsa_key", "ssh_host_rsa_key.pub", "ssh_host_ecdsa_key",
+              "ssh_host_ecdsa_key.pub", "ssh_host_ed25519_key", "ssh_host_ed25519_key.pub");
+    }
+    assertThat(HostKeySet.of(tree.sys("etc/ssh")).matching).hasSize(3);
+  }
+
+  /** As a full disk can leave it: ssh-keygen says all went well, and the .pub is empty. */
+  @Test
+  void aNewPairWhosePubDoesNotMatchItsPrivateKeyChangesNoKeyAndLeavesTheTagUnapplied() throws Exception {
+    runVector();
+    Map<String, String> before = tree.snapshot();
+    CommandRunner emptiesEcdsaPub = (argv, timeout, env) -> {
+      Processes.Result r = runner.run(argv, timeout, env);
+      if (argv.get(0).equals("ssh-keygen") && argv.contains("ecdsa")) {
+        Files.write(Path.of(argv.get(argv.size() - 1) + ".pub"), new byte[0]);
+      }
+      return r;
+    };
+
+    Report r = new Configurator(tree.options(floppyWith("TAG=7", "TAG=8"), ns), emptiesEcdsaPub, ImageTree.CLOCK).run();
+
+    assertThat(r.step("host-keys").get().line()).isEqualTo("host-keys: failed: new instance (TAG 8, last applied 7): "
+        + "the new ecdsa key does not match its .pub; the old host keys are kept");
+    Map<String, String> after = tree.snapshot();
+    // the files of the image tree; etc/ssh/ itself has a new mtime: the temp folder came and went
+    after.keySet().removeIf(k -> k.contains("/LuoYun/") || k.endsWith("/"));
+    before.keySet().removeIf(k -> k.contains("/LuoYun/") || k.endsWith("/"));
+    assertThat(after).as("the image tree: the keys and nothing else left there").isEqualTo(before);
+    assertThat(tree.home.stateDir().resolve("applied-tag")).hasContent("7\n");
   }
 
   /** An image's absolute link means a path in the image, but on the build host it leads to the host's own. */
@@ -406,6 +491,24 @@ class ConfiguratorTest {
 
     assertThat(tree.home.conf()).hasContent(ImageTree.vectorIni());
     assertThat(mode(tree.home.conf())).isEqualTo("rw-------");
+  }
+
+  /** A link is refused before anything is done to it: not narrowed, not read into a comparison, not replaced. */
+  @Test
+  void aConfThatIsASymbolicLinkIsRefusedAndItsTargetKeepsItsModeAndContent() throws Exception {
+    Path target = tmp.resolve("elsewhere.conf");
+    Files.writeString(target, "TAG=1\nKEY=old\n");
+    Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-r--r--"));
+    Files.createDirectories(tree.home.confDir());
+    Files.createSymbolicLink(tree.home.conf(), target);
+
+    Report r = runVector();
+
+    assertThat(r.step("config").get().line()).startsWith("config: failed: cannot write ")
+        .contains("symbolic link").endsWith("; applying the config from " + ImageTree.vectorFloppy());
+    assertThat(mode(target)).isEqualTo("rw-r--r--");
+    assertThat(target).hasContent("TAG=1\nKEY=old\n");
+    assertThat(Files.isSymbolicLink(tree.home.conf())).isTrue();
   }
 
   static String mode(Path p) throws IOException {

@@ -150,7 +150,9 @@ class HostileConfigTest {
         hostile("JSON", "truncated JSON", withLine("JSON=", "JSON={\"network\": [{\"ip\": \"10.0.0.5\"")),
         hostile("JSON", "a list instead of an object", withLine("JSON=", "JSON=[1, 2]")),
         hostile("JSON", "non-UTF-8 bytes", nonUtf8),
-        hostile("source", "larger than any config", new byte[70_000]));
+        hostile("source", "larger than any config", new byte[70_000]),
+        hostile("source", "a floppy image that ends before luoyun.ini's last byte", java.util.Arrays.copyOf(
+            Files.readAllBytes(ImageTree.vectorFloppy()), (int) Files.size(ImageTree.vectorFloppy()) - 1)));
   }
 
   @ParameterizedTest(name = "[{index}] {0}: {1}")

@@ -49,7 +49,7 @@ final class ImageTree {
     Files.createDirectories(root.resolve("etc/ssh"));
     Files.createDirectories(root.resolve("etc/network"));
     Files.createDirectories(root.resolve("root"));
-    Files.createDirectories(home.dir());
+    Files.createDirectories(home.stateDir()); // as install lays it out
     Path shadow = root.resolve("etc/shadow");
     Files.write(shadow, concat(SHADOW_ROOT.getBytes(StandardCharsets.US_ASCII), SHADOW_REST));
     Files.setPosixFilePermissions(shadow, PosixFilePermissions.fromString("rw-r-----"));
@@ -114,21 +114,25 @@ final class ImageTree {
 
   /**
    * Every file and folder under the tree and home: path → inode, mtime, mode, content hash. Equal
-   * snapshots mean nothing was written, replaced or re-moded.
+   * snapshots mean nothing was written, replaced or re-moded, but for the record each run leaves
+   * of itself ({@code state/configure.json}, and so the time of {@code state/}).
    */
   Map<String, String> snapshot() throws IOException {
     Map<String, String> out = new TreeMap<>();
+    Path record = home.stateDir().resolve(RunRecord.FILE);
     for (Path top : new Path[] {root, home.dir()}) {
       Files.walkFileTree(top, new SimpleFileVisitor<>() {
         @Override
         public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
-          out.put(f.toString(), describe(f, a) + " " + hash(f));
+          if (!f.equals(record)) {
+            out.put(f.toString(), describe(f, a) + " " + hash(f));
+          }
           return FileVisitResult.CONTINUE;
         }
 
         @Override
         public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) throws IOException {
-          out.put(d + "/", describe(d, a));
+          out.put(d + "/", d.equals(home.stateDir()) ? "the state folder" : describe(d, a));
           return FileVisitResult.CONTINUE;
         }
       });

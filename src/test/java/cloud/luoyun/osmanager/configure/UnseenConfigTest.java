@@ -91,7 +91,11 @@ class UnseenConfigTest {
         if (cmd.get(0).startsWith(tree.home.dir().toString())) {
           continue;
         }
-        assertThat(cmd).allSatisfy(arg -> assertThat(arg).matches(SAFE_ARG));
+        for (int i = 0; i < cmd.size(); i++) {
+          boolean emptyPassphrase = i > 0 && cmd.get(0).equals("ssh-keygen") && cmd.get(i - 1).equals("-N")
+              && cmd.get(i).isEmpty(); // host keys have none: ours, not the config's
+          assertThat(emptyPassphrase || SAFE_ARG.matcher(cmd.get(i)).matches()).as("argument %d of %s", i, cmd).isTrue();
+        }
       }
       String[] shadow = new String(Files.readAllBytes(tree.sys("etc/shadow")), StandardCharsets.ISO_8859_1).split("\n", -1);
       assertThat(shadow).hasSize(4);

@@ -222,6 +222,73 @@ class DevControllerTest {
     events.await(e -> e.kind() == Kind.REGISTERED, 60, WAIT);
   }
 
+  /** Issue 11: 1024 connections that never spoke took every slot, and agents were refused for 30 s. */
+  @Test
+  void idleConnectionsThatFillEverySlotNeverLockAnAgentOut() throws Exception {
+    InetSocketAddress address = start(Map.of(7, KEY));
+    List<Socket> idle = new ArrayList<>();
+    try {
+      for (int i = 0; i < DevController.MAX_CONNECTIONS; i++) {
+        idle.add(new Socket(address.getAddress(), address.getPort()));
+      }
+      events.await(e -> e.kind() == Kind.CONNECTED, DevController.MAX_CONNECTIONS, WAIT);
+
+      try (Client agent = new Client(address, 7, KEY)) {
+        assertThat(agent.authenticate(true)).isTrue();
+        assertThat(agent.register("7 7 10.0.0.5")).isEqualTo(OsmProtocol.REGISTER_SUCCESS);
+      }
+      assertThat(controller.unauthenticatedCount()).isLessThanOrEqualTo(DevController.MAX_UNAUTHENTICATED);
+      assertThat(events.all()).filteredOn(e -> e.kind() == Kind.DISCONNECTED)
+          .anyMatch(e -> e.detail().startsWith("closed unauthenticated to make room: 256 connections"));
+    } finally {
+      for (Socket s : idle) {
+        s.close();
+      }
+    }
+  }
+
+  @Test
+  void aConnectionThatTricklesBytesButNeverAuthenticatesIsClosedAtItsDeadline() throws Exception {
+    controller = new DevController(DevController.Options.loopback(Instances.of(Map.of(7, KEY))), events::accept,
+        Duration.ofMillis(500));
+    InetSocketAddress address = controller.start();
+    try (Socket slow = new Socket(address.getAddress(), address.getPort())) {
+      slow.setSoTimeout(100);
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      boolean closed = false;
+      while (!closed && System.nanoTime() < deadline) {
+        try {
+          slow.getOutputStream().write(0); // one byte of a frame header, never a whole frame
+          closed = slow.getInputStream().read() < 0;
+        } catch (java.net.SocketTimeoutException e) {
+          // still open: trickle on
+        } catch (IOException e) {
+          closed = true; // reset by the controller
+        }
+      }
+      assertThat(closed).as("closed by the controller").isTrue();
+    }
+    assertThat(events.await(e -> e.kind() == Kind.DISCONNECTED, WAIT).detail())
+        .isEqualTo("handshake not done within 500 ms");
+  }
+
+  @Test
+  void anAgentThatAuthenticatedHasNoHandshakeDeadlineAnyMore() throws Exception {
+    controller = new DevController(DevController.Options.loopback(Instances.of(Map.of(7, KEY))), events::accept,
+        Duration.ofMillis(500));
+    InetSocketAddress address = controller.start();
+    try (Client agent = new Client(address, 7, KEY)) {
+      agent.authenticate(true);
+      assertThat(agent.register("7 7 10.0.0.5")).isEqualTo(OsmProtocol.REGISTER_SUCCESS);
+      Thread.sleep(1500); // three deadlines
+
+      agent.writer.write(Frame.int32(OsmProtocol.REPORT, 2000));
+      events.await(e -> e.kind() == Kind.REPORT, WAIT);
+    }
+    assertThat(controller.unauthenticatedCount()).isZero();
+    assertThat(events.all()).noneMatch(e -> e.detail().startsWith("handshake not done"));
+  }
+
   @Test
   void anEventIsOneLineOfTextOrOneLineOfJson() throws Exception {
     ControllerEvent event = new ControllerEvent(Kind.REGISTERED, "127.0.0.1:4000", 7, "ip=10.0.0.5\nforged");

@@ -73,6 +73,25 @@ class InstallerTest {
   }
 
   @Test
+  void installsAManPageForEachCommandGzippedAndTheBashCompletion() throws Exception {
+    install();
+
+    assertThat(Installer.manPages()).contains("osmanager.1", "osmanager-configure.1", "osmanager-status.1",
+        "osmanager-webssh.1").doesNotContain("osmanager-help.1");
+    for (String page : Installer.manPages()) {
+      Path gz = img.resolve("usr/share/man/man1/" + page + ".gz");
+      assertThat(mode("usr/share/man/man1/" + page + ".gz")).isEqualTo("rw-r--r--");
+      try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(gz))) {
+        assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).as(page).startsWith("'\\\" t\n")
+            .contains(".TH \"" + page.substring(0, page.length() - 2).toUpperCase(java.util.Locale.ROOT)
+                .replace("-", "\\-") + "\" \"1\"");
+      }
+    }
+    assertThat(read("usr/share/bash-completion/completions/osmanager")).startsWith("#!/usr/bin/env bash")
+        .contains("complete -F _complete_osmanager").contains("--wait");
+  }
+
+  @Test
   void aSecondRunChangesNothing() throws Exception {
     install();
     lines.clear();
@@ -161,6 +180,8 @@ class InstallerTest {
     installer("/LuoYun").uninstall(false);
 
     for (String gone : List.of("LuoYun/bin", "lib/systemd/system/osmanager.service",
+        "usr/share/man/man1/osmanager.1.gz", "usr/share/man/man1/osmanager-status.1.gz",
+        "usr/share/bash-completion/completions/osmanager",
         "lib/systemd/system/osmanager-configure.service", "etc/init.d/osmanager", "etc/init.d/osmanager-configure",
         "etc/systemd/system/multi-user.target.wants/osmanager.service",
         "etc/systemd/system/multi-user.target.wants/osmanager-configure.service")) {

@@ -61,11 +61,16 @@ class PackagesIT {
     assertThat(data.resolve("LuoYun/bin/osmanager.jar")).hasSameBinaryContentAs(TARGET.resolve("osmanager.jar"));
     for (String f : List.of("LuoYun/bin/osmanager", "LuoYun/bin/osmanager.classlist",
         "lib/systemd/system/osmanager.service",
-        "lib/systemd/system/osmanager-configure.service")) {
+        "lib/systemd/system/osmanager-configure.service", "usr/share/man/man1/osmanager.1.gz",
+        "usr/share/man/man1/osmanager-status.1.gz", "usr/share/bash-completion/completions/osmanager")) {
       assertThat(data.resolve(f)).as(f).hasSameBinaryContentAs(fresh.resolve(f));
     }
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("LuoYun/bin/osmanager"))))
         .isEqualTo("rwxr-xr-x");
+    try (var pages = Files.list(data.resolve("usr/share/man/man1"))) {
+      assertThat(pages.map(p -> p.getFileName().toString()).sorted())
+          .containsExactlyElementsOf(Installer.manPages().stream().map(p -> p + ".gz").sorted().toList());
+    }
     // custom/, conf/ and the examples are laid out by postinst's install, never owned by dpkg
     assertThat(data.resolve("LuoYun/custom")).doesNotExist();
     assertThat(data.resolve("LuoYun/conf")).doesNotExist();

@@ -12,12 +12,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The units and init scripts as the tools that read them see them: {@code systemd-analyze verify}
  * on an image tree holding this machine's own systemd targets, {@code sh -n} on the scripts.
+ * verify runs {@code man} for each {@code Documentation=man:} page, with this machine's manual
+ * path: pointed at the tree's own {@code usr/share/man}, it finds the pages install put there or
+ * nothing.
  */
 class UnitFilesTest {
   private static final Path SYSTEM_UNITS = Path.of("/lib/systemd/system");
@@ -35,18 +39,35 @@ class UnitFilesTest {
     new Installer(new Installer.Options(new ImageRoot(img), Path.of("/LuoYun")), line -> { }).install(jar, false);
   }
 
+  private Processes.Result verify(String unit) throws Exception {
+    return Processes.run(List.of("systemd-analyze", "verify", "--root=" + img, unit), Duration.ofSeconds(60),
+        Map.of("MANPATH", img.resolve("usr/share/man").toString()), null);
+  }
+
   @Test
-  void systemdAnalyzeVerifyFindsNothingToSayAboutEitherUnit() throws Exception {
+  void systemdAnalyzeVerifyFindsNothingToSayAboutEitherUnitNorItsManPages() throws Exception {
     assumeTrue(Files.isExecutable(Path.of("/usr/bin/systemd-analyze")) && Files.isDirectory(SYSTEM_UNITS),
         "needs systemd (systemd-analyze and its targets)");
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/man")), "needs man, which verify runs for Documentation=");
     installWithTheHostsTargets();
     for (String unit : Installer.UNITS) {
-      Processes.Result r = Processes.run(List.of("systemd-analyze", "verify", "--root=" + img, unit),
-          Duration.ofSeconds(60));
+      assertThat(Files.readString(img.resolve("lib/systemd/system/" + unit))).contains("Documentation=man:osmanager");
+      Processes.Result r = verify(unit);
       // verify warns (exit 0) about unknown keys and bad values: any output at all is a defect
       assertThat(r.output()).as(unit).isEmpty();
       assertThat(r.exitCode()).as(unit).isZero();
     }
+  }
+
+  @Test
+  void systemdAnalyzeVerifyWouldSeeAManPageThatIsNotThere() throws Exception {
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/systemd-analyze")) && Files.isDirectory(SYSTEM_UNITS),
+        "needs systemd (systemd-analyze and its targets)");
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/man")), "needs man, which verify runs for Documentation=");
+    installWithTheHostsTargets();
+    Files.delete(img.resolve("usr/share/man/man1/osmanager.1.gz"));
+
+    assertThat(verify("osmanager.service").output()).contains("man osmanager(1)");
   }
 
   @Test

@@ -60,4 +60,27 @@ class ProcessesTest {
     assertThat(r.ok()).isTrue();
     assertThat(r.output()).hasSize(Processes.MAX_OUTPUT);
   }
+
+  /** A zombie has died and only waits for its parent to reap it; ProcessHandle calls it alive. */
+  @Test
+  @org.junit.jupiter.api.Timeout(60) // a hang is the bug; never a timing assertion
+  void aZombieIsNotRunningAndNeitherIsAProcessThatIsGone() throws Exception {
+    Process parent = new ProcessBuilder("/bin/sh", "-c", "sleep 0.1 & exec sleep 300").start(); // never reaps
+    try {
+      while (parent.toHandle().children().findFirst().isEmpty()) {
+        Thread.sleep(10);
+      }
+      long child = parent.toHandle().children().findFirst().orElseThrow().pid();
+      while (!Files.readString(Path.of("/proc/" + child + "/stat")).matches("\\d+ \\(sleep\\) Z .*\\s*")) {
+        Thread.sleep(10);
+      }
+
+      assertThat(Processes.isRunning(child)).isFalse();
+      assertThat(Processes.isRunning(parent.pid())).isTrue();
+    } finally {
+      parent.destroyForcibly();
+      parent.waitFor();
+    }
+    assertThat(Processes.isRunning(parent.pid())).isFalse();
+  }
 }

@@ -524,8 +524,24 @@ class PageServerTest {
     site.close();
     String log = Files.readString(site.home.logDir().resolve("web.log"), StandardCharsets.US_ASCII);
     assertThat(log).doesNotContain(COOKIE);
-    assertThat(log).contains("\"GET /index.html?**** HTTP/1.1\" 200 ", " owner \"test\"");
-    assertThat(log.lines()).allMatch(l -> l.matches("\\S+ 127\\.0\\.0\\.1 \".*\" \\d{3} \\d+ \\S+ \".*\""));
+    assertThat(log).contains(" - owner [", "] \"GET /index.html?cookie=**** HTTP/1.1\" 200 ", " \"-\" \"test\"");
+    // the Combined Log Format: host ident user [time] "request" status bytes "referer" "user agent"
+    assertThat(log.lines()).isNotEmpty().allMatch(l -> l.matches(
+        "127\\.0\\.0\\.1 - (owner|-) \\[\\d\\d/[A-Z][a-z]{2}/\\d{4}:\\d\\d:\\d\\d:\\d\\d [+-]\\d{4}] "
+            + "\"[^\"]*\" \\d{3} (\\d+|-) \"[^\"]*\" \"[^\"]*\""));
+  }
+
+  @Test
+  void anAccessLogLineIsCombinedLogFormatWithNoQueryValueAnywhere() {
+    String line = AccessLog.line(java.time.ZonedDateTime.parse("2026-11-25T19:00:00+08:00"), "10.0.0.9", "GET",
+        "/status.json?cookie=" + COOKIE + "&lang=zh", "HTTP/1.1", 200, 1532, true,
+        "http://10.0.0.5:8080/?" + COOKIE, "Mozilla/5.0 \"quoted\"");
+
+    assertThat(line).isEqualTo("10.0.0.9 - owner [25/Nov/2026:19:00:00 +0800] \"GET /status.json?cookie=****&lang=**** "
+        + "HTTP/1.1\" 200 1532 \"http://10.0.0.5:8080/?****\" \"Mozilla/5.0 \\x22quoted\\x22\"\n");
+    assertThat(AccessLog.line(java.time.ZonedDateTime.parse("2026-01-02T03:04:05Z"), "::1", "HEAD", "/%63ookie="
+        + COOKIE + "?a%3d=" + COOKIE + "#frag", "HTTP/1.0", 304, 0, false, null, null))
+        .isEqualTo("::1 - - [02/Jan/2026:03:04:05 +0000] \"HEAD /%63ookie=" + COOKIE + "?**** HTTP/1.0\" 304 - \"-\" \"-\"\n");
   }
 
   @Test
@@ -533,7 +549,7 @@ class PageServerTest {
     Path file = dir.resolve("log/web.log");
     try (AccessLog log = AccessLog.open(file, 1000)) {
       for (int i = 0; i < 100; i++) {
-        log.log(Instant.EPOCH, "10.0.0." + i, "GET", "/page" + i, "HTTP/1.1", 200, 10, "public", "ua");
+        log.log(Instant.EPOCH, "10.0.0." + i, "GET", "/page" + i, "HTTP/1.1", 200, 10, false, null, "ua");
       }
     }
     assertThat(Files.size(file)).isLessThanOrEqualTo(1000);

@@ -1,0 +1,326 @@
+package cloud.luoyun.osmanager.cli;
+
+import cloud.luoyun.osmanager.config.Home;
+import cloud.luoyun.osmanager.configure.Outcome;
+import cloud.luoyun.osmanager.configure.RunRecord;
+import cloud.luoyun.osmanager.configure.StepResult;
+import cloud.luoyun.osmanager.util.Errors;
+import cloud.luoyun.osmanager.util.HumanTime;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What {@code osmanager status} says, read once from {@code state/daemon.json} (the daemon's) and
+ * {@code state/configure.json} (the last configure run's), with the daemon's ports tried: whether
+ * it runs, whether it is healthy (registered with the controller, every port accepting
+ * connections, the last configure clean), and every problem in words. A daemon that is gone
+ * claims nothing: no registration, no application status, no ports. Not thread-safe; cheap to
+ * make again.
+ */
+final class StatusView {
+  static final int EXIT_HEALTHY = 0;
+  static final int EXIT_NOT_RUNNING = 3;
+  /** LSB: "program or service status is unknown". */
+  static final int EXIT_UNKNOWN = 4;
+  /** Running but degraded: in the range LSB leaves to applications (150..199). */
+  static final int EXIT_DEGRADED = 150;
+  /** A port that takes longer than this to accept a connection on this very host does not listen. */
+  static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
+  private static final String LABEL = "%-14s";
+
+  private final Home home;
+  private final Instant now;
+  private final Optional<Map<String, Object>> daemon;
+  private final boolean running;
+  private final Optional<RunRecord> configure;
+  private final Optional<String> configureUnreadable;
+  private final Map<String, Boolean> listening = new LinkedHashMap<>();
+
+  private StatusView(Home home, Instant now, Optional<Map<String, Object>> daemon, Optional<RunRecord> configure,
+      Optional<String> configureUnreadable) {
+    this.home = home;
+    this.now = now;
+    this.daemon = daemon;
+    this.running = daemon.map(StatusView::isRunning).orElse(false);
+    this.configure = configure;
+    this.configureUnreadable = configureUnreadable;
+    if (running) {
+      ports().forEach((part, port) -> listening.put(part, accepts(port)));
+    }
+  }
+
+  /** @throws IOException when daemon.json cannot be read: then nothing can be told */
+  static StatusView read(Home home) throws IOException {
+    Optional<Map<String, Object>> daemon = DaemonStatus.read(DaemonStatus.file(home));
+    Optional<RunRecord> configure = Optional.empty();
+    Optional<String> unreadable = Optional.empty();
+    Path record = home.stateDir().resolve(RunRecord.FILE);
+    try {
+      configure = RunRecord.read(record);
+    } catch (IOException e) {
+      unreadable = Optional.of("cannot read " + record + ": " + Errors.reason(e));
+    }
+    return new StatusView(home, Instant.now(), daemon, configure, unreadable);
+  }
+
+  boolean running() {
+    return running;
+  }
+
+  boolean registered() {
+    return running && Boolean.TRUE.equals(controller().get("registered"));
+  }
+
+  /** Each thing that needs an operator, in words; empty when all is well. */
+  List<String> problems() {
+    List<String> p = new ArrayList<>();
+    if (running && !registered()) {
+      p.add("not registered with the controller" + text(controller().get("trouble")).map(t -> ": " + t).orElse(""));
+    }
+    ports().forEach((part, at) -> {
+      if (running && !listening.getOrDefault(part, false)) {
+        p.add(part + " does not accept connections on port " + at.getPort());
+      }
+    });
+    configure.ifPresent(c -> {
+      if (c.refused().isPresent()) {
+        p.add("configure refused the config from " + c.source() + ": " + c.refused().get());
+      } else if (c.exitStatus() != 0) {
+        p.add("configure: failed: " + String.join(", ", failedSteps(c)));
+      }
+    });
+    configureUnreadable.ifPresent(p::add);
+    return p;
+  }
+
+  /** 0 running and healthy, 150 running but degraded, 3 not running (LSB). */
+  int exitStatus() {
+    if (!running) {
+      return EXIT_NOT_RUNNING;
+    }
+    return problems().isEmpty() ? EXIT_HEALTHY : EXIT_DEGRADED;
+  }
+
+  private String health() {
+    return !running ? "not running" : problems().isEmpty() ? "healthy" : "degraded";
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // for people
+
+  void print(PrintWriter out) {
+    if (daemon.isEmpty()) {
+      out.println("no osmanager daemon has run with home " + home.dir());
+    } else if (!running) {
+      out.println("osmanager " + shown(daemon.get().get("command")) + " is not running (last started "
+          + time(daemon.get().get("startedAt")) + ")");
+    } else {
+      printDaemon(out);
+    }
+    printConfigure(out);
+    if (running && !problems().isEmpty()) {
+      problems().forEach(p -> line(out, "degraded:", p));
+    }
+  }
+
+  private void printDaemon(PrintWriter out) {
+    Map<String, Object> d = daemon.orElseThrow();
+    out.println("osmanager " + shown(d.get("command")) + " (pid " + number(d.get("pid")) + ") running since "
+        + time(d.get("startedAt")) + ": " + health());
+    Map<String, Object> c = controller();
+    String at = text(c.get("address")).map(StatusView::shown).orElse("the controller");
+    if (registered()) {
+      line(out, "controller:", "registered with " + at + " since " + time(c.get("registeredSince")));
+    } else {
+      line(out, "controller:", "not registered" + text(c.get("trouble")).map(t -> ": " + shown(t)).orElse("")
+          + text(c.get("troubleSince")).map(t -> " (since " + time(t) + ")").orElse(""));
+    }
+    if (c.get("lastReport") instanceof Number r) {
+      line(out, "last report:", r + " (" + meaning(r.intValue()) + ") at " + time(c.get("lastReportAt")));
+    }
+    Object app = d.get("application");
+    line(out, "application:", app instanceof Number n ? n + " (" + meaning(n.intValue()) + ")" : "not probed yet");
+    Map<String, InetSocketAddress> ports = ports();
+    for (String part : List.of(Daemon.PAGE_SERVER, Daemon.WEB_TERMINAL)) {
+      InetSocketAddress p = ports.get(part);
+      line(out, part + ":", p == null ? "disabled by the instance config"
+          : "port " + p.getPort() + (listening.get(part) ? ", listening" : ", NOT accepting connections"));
+    }
+  }
+
+  private void printConfigure(PrintWriter out) {
+    configureUnreadable.ifPresent(u -> line(out, "configure:", u));
+    if (configure.isEmpty()) {
+      if (configureUnreadable.isEmpty()) {
+        line(out, "configure:", "no run recorded under " + home.dir());
+      }
+      return;
+    }
+    RunRecord c = configure.get();
+    String outcome = c.refused().map(r -> "refused the config: " + shown(r) + " (nothing of it applied)")
+        .orElse(c.exitStatus() == 0 ? "all steps good" : "failed: " + String.join(", ", failedSteps(c)));
+    line(out, "configure:", HumanTime.at(c.at(), now) + ", from " + shown(c.source()) + ": exit status "
+        + c.exitStatus() + ", " + outcome);
+    line(out, "config:", shown(c.configFile()) + c.configChangedAt().map(t -> ", changed " + HumanTime.at(t, now))
+        .orElse(", none"));
+    for (StepResult s : c.steps()) {
+      out.println("  " + shown(s.line()));
+    }
+  }
+
+  private static void line(PrintWriter out, String label, String text) {
+    out.println(String.format(LABEL, label) + shown(text));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // for programs
+
+  /** The view as JSON values ({@code status --json}); times in ISO 8601 with the offset. */
+  Map<String, Object> toMap() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("running", running);
+    m.put("health", health());
+    m.put("exitStatus", exitStatus());
+    m.put("problems", problems());
+    daemon.ifPresent(d -> {
+      Map<String, Object> about = new LinkedHashMap<>();
+      about.put("command", d.get("command"));
+      if (running) {
+        about.put("pid", d.get("pid"));
+        about.put("startedAt", d.get("startedAt"));
+      } else {
+        about.put("lastStartedAt", d.get("startedAt"));
+      }
+      m.put("daemon", about);
+    });
+    if (running) {
+      m.put("controller", controller());
+      Object app = daemon.get().get("application");
+      if (app instanceof Number n) {
+        m.put("application", Map.of("status", n, "meaning", meaning(n.intValue())));
+      }
+      Map<String, Object> ports = new LinkedHashMap<>();
+      ports().forEach((part, at) -> {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("port", at.getPort());
+        p.put("listening", listening.get(part));
+        ports.put(part.equals(Daemon.PAGE_SERVER) ? "pageServer" : "webTerminal", p);
+      });
+      m.put("ports", ports);
+    }
+    configure.ifPresent(c -> m.put("configure", c.toMap()));
+    return m;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  /** The pid is alive and is the process that wrote the file (not a later one given the same pid). */
+  private static boolean isRunning(Map<String, Object> state) {
+    Optional<ProcessHandle> p = state.get("pid") instanceof Number n ? ProcessHandle.of(n.longValue())
+        : Optional.empty();
+    if (p.isEmpty() || !p.get().isAlive()) {
+      return false;
+    }
+    Object at = state.get("startedAt");
+    // epoch milliseconds: the file of a daemon of version 0.2.0, still running during an upgrade
+    Optional<Instant> written = at instanceof Number ms ? Optional.of(Instant.ofEpochMilli(ms.longValue()))
+        : HumanTime.parse(at);
+    Optional<Instant> start = p.get().info().startInstant();
+    if (written.isEmpty()) {
+      return false;
+    }
+    return start.isEmpty() || !start.get().isAfter(written.get().plusSeconds(60));
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> controller() {
+    Object c = daemon.map(d -> d.get("controller")).orElse(null);
+    return c instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+  }
+
+  /** The daemon's ports by part; the terminal's is absent when the config disables it. */
+  private Map<String, InetSocketAddress> ports() {
+    Map<String, InetSocketAddress> m = new LinkedHashMap<>();
+    daemon.ifPresent(d -> {
+      listener(d.get("pages")).ifPresent(a -> m.put(Daemon.PAGE_SERVER, a));
+      listener(d.get("terminal")).ifPresent(a -> m.put(Daemon.WEB_TERMINAL, a));
+    });
+    return m;
+  }
+
+  /**
+   * Where to knock: the loopback address for a port on all addresses, else its own. Only a
+   * literal address is used (never a name to look up).
+   */
+  private static Optional<InetSocketAddress> listener(Object o) {
+    if (!(o instanceof Map<?, ?> m) || !(m.get("port") instanceof Number port) || port.intValue() < 1
+        || port.intValue() > 65535) {
+      return Optional.empty();
+    }
+    String address = m.get("address") instanceof String s && s.matches("[0-9A-Fa-f.:]{2,45}") ? s : "0.0.0.0";
+    try {
+      InetAddress a = InetAddress.getByName(address); // a literal: no lookup
+      return Optional.of(new InetSocketAddress(a.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : a,
+          port.intValue()));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static boolean accepts(InetSocketAddress at) {
+    try (Socket s = new Socket()) {
+      s.connect(at, (int) PROBE_TIMEOUT.toMillis());
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static List<String> failedSteps(RunRecord c) {
+    List<String> failed = c.steps().stream().filter(s -> s.outcome() == Outcome.FAILED).map(StepResult::step).toList();
+    return failed.isEmpty() ? List.of("a step") : failed;
+  }
+
+  static String meaning(int status) {
+    if (status == 2000) {
+      return "serving";
+    }
+    return status == 2128 ? "unknown: no status script, or it hung"
+        : "running, not ready: status script exit " + (status - 2000);
+  }
+
+  private String time(Object iso) {
+    return HumanTime.parse(iso).map(t -> HumanTime.at(t, now)).orElse("an unknown time");
+  }
+
+  private static Optional<String> text(Object o) {
+    return o instanceof String s && !s.isEmpty() ? Optional.of(s) : Optional.empty();
+  }
+
+  private static long number(Object o) {
+    return o instanceof Number n ? n.longValue() : -1;
+  }
+
+  /**
+   * Text from a file for a terminal: what the daemon and configure wrote carries text that came
+   * from elsewhere (a controller's words, a script's output), and a control character in it could
+   * move the cursor or retitle the window.
+   */
+  static String shown(Object o) {
+    String s = String.valueOf(o);
+    StringBuilder b = new StringBuilder(s.length());
+    s.codePoints().forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+    return b.toString();
+  }
+}
