@@ -123,9 +123,14 @@ public final class WebTerminal implements AutoCloseable {
     return a == null ? -1 : a.port();
   }
 
-  /** Open terminal sessions, attached or waiting for their page. */
+  /** Open terminal sessions, at the login prompt or with a shell (attached or waiting for their page). */
   public int sessionCount() {
     return registry.size();
+  }
+
+  /** Sessions with a shell: those that count against the limit. */
+  int shellCount() {
+    return registry.shellCount();
   }
 
   private synchronized ShellConnector ssh() {
@@ -174,6 +179,9 @@ public final class WebTerminal implements AutoCloseable {
       } catch (RuntimeException e) {
         LOG.warn("terminal session sweep failed", e);
       }
+    }
+    for (TerminalSocket socket : registry.sockets()) {
+      socket.sweep(now);
     }
   }
 

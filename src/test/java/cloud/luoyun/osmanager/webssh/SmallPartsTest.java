@@ -36,6 +36,14 @@ class SmallPartsTest {
     }
   }
 
+  /** Past its first {@value ReplayBuffer#INITIAL} bytes the buffer grows; what it keeps is the same. */
+  @Property(tries = 200)
+  void aGrowingReplayBufferKeepsTheSameAsAFullOne(
+      @ForAll @Size(max = 30) java.util.List<@Size(max = 3000) byte[]> chunks,
+      @ForAll @IntRange(min = 1, max = 12000) int capacity) {
+    theReplayBufferKeepsTheLastBytesWrittenStartingAtALine(chunks, capacity);
+  }
+
   private static int indexOf(byte[] bytes, byte b) {
     for (int i = 0; i < bytes.length; i++) {
       if (bytes[i] == b) {

@@ -50,7 +50,14 @@ public final class TerminalClient implements Session.Listener.AutoDemanding, Aut
   /** @param acceptLanguage the browser's Accept-Language, or null for none */
   static TerminalClient open(WebSocketClient ws, int port, String token, String origin, String acceptLanguage)
       throws Exception {
+    return open(ws, port, token, origin, acceptLanguage, true);
+  }
+
+  /** @param ack whether to ACK output as the page does (false: send nothing after HELLO) */
+  static TerminalClient open(WebSocketClient ws, int port, String token, String origin, String acceptLanguage,
+      boolean ack) throws Exception {
     TerminalClient client = new TerminalClient(token, 80, 24);
+    client.autoAck = ack;
     ClientUpgradeRequest request = new ClientUpgradeRequest(URI.create("wss://127.0.0.1:" + port + "/ws"));
     request.setHeader("Origin", origin);
     if (acceptLanguage != null) {
