@@ -30,20 +30,20 @@ import org.slf4j.LoggerFactory;
  * own in the home's {@code state/} ({@value #CERT_FILE}, and {@value #KEY_FILE} mode 0600).
  *
  * <p>Its own is self-signed and made for one instance: its subject is {@code CN=LuoYun instance
- * <TAG>}. It is made (in ~0.15 s, in-process) when the terminal starts and finds none, one for
- * another TAG (an image's, in a clone of it: the image's key must never be served by the clone),
- * one it cannot read or whose key does not match (a power cut between the two files), or one that
- * expires within {@link #RENEW_BEFORE}. Made at the terminal's start rather than by
- * {@code configure}: configure runs before the network, sshd and logins wait for it, and a
- * terminal that is disabled needs none; this way too every home gets one, also those configure
- * never ran in ({@code osmanager webssh} by hand, the demo, an instance upgraded from a version
- * without TLS).
+ * <TAG>}. {@code configure} makes it, like the SSH host keys, for each new instance (a TAG other
+ * than the certificate's: an image's, in a clone of it, whose key must never be served by the
+ * clone), and anew when the one there is unusable (its key does not match: a power cut between
+ * the two files) or expires within {@link #RENEW_BEFORE} ({@code configure/TerminalCertificateStep},
+ * with {@link #renew}). The terminal checks the same at its start and makes one itself only when
+ * it still finds none it may serve: a home configure never ran in ({@code osmanager webssh} by
+ * hand, the demo, an instance upgraded from a version without TLS), or one whose certificate
+ * expired since the last boot. Both use this class: one rule for when a certificate is made.
  *
  * <p>With the operator's certificate, files of its own left in {@code state/} are removed, so
  * that {@code osmanager web} in another process never shows the fingerprint of a certificate the
  * terminal does not serve.
  */
-final class TerminalCertificate {
+public final class TerminalCertificate {
   private static final Logger LOG = LoggerFactory.getLogger(TerminalCertificate.class);
   static final String CERT_FILE = Home.TERMINAL_CERTIFICATE;
   static final String KEY_FILE = Home.TERMINAL_KEY;
@@ -82,29 +82,57 @@ final class TerminalCertificate {
   }
 
   private static TlsIdentity own(Path stateDir, WebTerminalSettings.Instance instance, Clock clock) throws IOException {
+    return renew(stateDir, instance, clock, true, false).identity(); // made when none: never null
+  }
+
+  /**
+   * What {@link #renew} did (or, in a dry run, would do).
+   *
+   * @param made whether a new certificate was (or would be) made
+   * @param why why it was made, or why the one there is kept (also when there is none to keep)
+   * @param identity the one made or the one there, when there is one (never in a dry run)
+   */
+  public record Renewal(boolean made, String why, TlsIdentity identity) {}
+
+  /**
+   * Makes the terminal's own certificate for this instance when the one in {@code stateDir} is
+   * for another TAG, unusable or expiring, or when there is none and {@code makeIfNone}; writes
+   * key and certificate atomically ({@link TlsIdentity#write}).
+   *
+   * @param instance the instance: its TAG names the certificate, its names and addresses go into it
+   * @param dryRun say what would be done, change nothing
+   */
+  public static Renewal renew(Path stateDir, WebTerminalSettings.Instance instance, Clock clock, boolean makeIfNone,
+      boolean dryRun) throws IOException {
     Path cert = certFile(stateDir);
     Path key = keyFile(stateDir);
     String cn = commonName(instance.tag());
     String why;
     if (!Files.exists(cert) && !Files.exists(key)) {
+      if (!makeIfNone) {
+        return new Renewal(false, "none in " + stateDir, null);
+      }
       why = "none yet";
     } else {
       try {
         TlsIdentity existing = TlsIdentity.read(cert, key);
         why = stale(existing, cn, clock.instant());
         if (why == null) {
-          return existing;
+          return new Renewal(false, "the one for " + cn + " (SHA-256 " + existing.fingerprint() + ")", existing);
         }
       } catch (IOException e) {
         why = "the one in " + stateDir + " is unusable: " + Errors.reason(e);
       }
+    }
+    if (dryRun) {
+      return new Renewal(true, why, null);
     }
     TlsIdentity made = make(cn, instance, clock.instant());
     Files.createDirectories(stateDir);
     made.write(cert, key);
     LOG.info("made a new certificate for the web terminal ({}): {}, SHA-256 fingerprint {}", why, cn,
         made.fingerprint());
-    return made;
+    return new Renewal(true, why, made);
   }
 
   /** Why {@code existing} must be replaced, or null when it may be served. */

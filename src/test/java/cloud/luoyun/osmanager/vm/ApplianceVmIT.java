@@ -119,7 +119,9 @@ class ApplianceVmIT {
               .doesNotContainAnyElementsOf(image.builtHostKeys).contains(b.shell.hostKey);
           theConfigScriptRanOnceInThisBoot(b, 1);
           softly.assertThat(configureSteps(b)).as("configure's lines at the first boot")
-              .anyMatch(l -> l.startsWith("host-keys: changed")).filteredOn(l -> l.contains(": failed")).isEmpty();
+              .anyMatch(l -> l.startsWith("host-keys: changed"))
+              .anyMatch(l -> l.startsWith("terminal-certificate: changed: made a self-signed certificate for TAG " + first.tag))
+              .filteredOn(l -> l.contains(": failed")).isEmpty();
           theSystemIsHealthy(b);
           theStatusScriptsChangesAreReported(b);
           theDaemonStartsFromTheClassDataArchiveInstallMade(b);
@@ -150,6 +152,8 @@ class ApplianceVmIT {
               .contains(b.shell.hostKey);
           softly.assertThat(b.terminalFingerprint()).as("the clone's web terminal certificate vs. the first instance's")
               .isNotEqualTo(instanceCertificate.get(0));
+          softly.assertThat(configureSteps(b)).as("configure's lines in the clone")
+              .anyMatch(l -> l.startsWith("terminal-certificate: changed: made a self-signed certificate for TAG " + clone.tag));
           rootLogsInWithTheKeyButNotWithThePasswordFromTheNetwork(b);
           theWebTerminalLogsInAsRootOverHttps(b);
           theConfigScriptRanOnceInThisBoot(b, 3);
