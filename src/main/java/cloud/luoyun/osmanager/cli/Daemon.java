@@ -96,9 +96,10 @@ final class Daemon implements AutoCloseable {
     } else {
       log.info("web terminal disabled by the instance config");
     }
-    // the terminal listens on the page server's address (see WebTerminalSettings.withBind above)
+    // the terminal listens where --webssh-bind says (an address literal, checked), else on all addresses
     status.started(a::controllerState, a::applicationStatus, new InetSocketAddress(pagesAt.getAddress(), pages.port()),
-        terminal == null ? null : new InetSocketAddress(pagesAt.getAddress(), terminal.port()));
+        terminal == null ? null : terminalOptions.bind().map(b -> new InetSocketAddress(b, terminal.port()))
+            .orElseGet(() -> new InetSocketAddress(terminal.port())));
     agent.start();
   }
 
