@@ -28,8 +28,8 @@ final class DaemonOptions {
 
   @Option(names = "--webssh-tls-cert", paramLabel = "FILE",
       description = "The web terminal's certificate chain (PEM, its own certificate first), with --webssh-tls-key. "
-          + "Default: a self-signed certificate of the terminal's own, made for this instance (TAG) in "
-          + "state/webssh-tls.crt; the owner's page shows its SHA-256 fingerprint.")
+          + "Default: a self-signed certificate of the terminal's own in state/webssh-tls.crt, made by configure "
+          + "for each new instance (TAG), like the SSH host keys; the owner's page shows its SHA-256 fingerprint.")
   Path websshTlsCert;
 
   @Option(names = "--webssh-tls-key", paramLabel = "FILE",

@@ -27,8 +27,9 @@ import picocli.CommandLine.Spec;
             + "WebSocket on one port). Login happens in the terminal; sshd and PAM decide who gets in.",
         "Only over TLS: plain HTTP on the same port (the cloud links http://<ip>:8001/) is redirected to "
             + "https://. The certificate is the operator's (--tls-cert, --tls-key) or the terminal's own, "
-            + "self-signed, made at the first start for this instance (TAG) in state/webssh-tls.crt and "
-            + "state/webssh-tls.key (0600), anew for a new TAG; the owner's page shows its SHA-256 fingerprint "
+            + "self-signed, in state/webssh-tls.crt and state/webssh-tls.key (0600): made by configure for each new "
+            + "instance (TAG), like the SSH host keys, or at the start when there is none; the owner's page shows "
+            + "its SHA-256 fingerprint "
             + "to check the browser's warning against. Requests must name this instance: its addresses, "
             + "domain.name or domain.ip from the config, or localhost.",
         "Honours conf/luoyun.conf: \"webssh\": {\"status\": \"disable\"} exits at once (status 0), "
