@@ -73,6 +73,9 @@ class RunCommandTest {
         assertThat(shown[0]).contains("\"running\":true,\"health\":\"healthy\",\"exitStatus\":0,\"problems\":[]")
             .containsPattern("\"registeredSince\":\"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d[+-]\\d\\d:\\d\\d\"")
             .contains("\"pageServer\":{\"port\":" + webPort + ",\"listening\":true}");
+        // where --webssh-bind put the terminal, not the page server's address
+        assertThat(Files.readString(home.resolve("state/daemon.json")))
+            .containsPattern("\"terminal\"\\s*:\\s*\\{\"address\"\\s*:\\s*\"127\\.0\\.0\\.1\"\\s*,\\s*\"port\"\\s*:\\s*" + termPort);
 
         assertThat(run.lines.await(l -> l.contains("osmanager run started (osmanager "), WAIT))
             .endsWith(", pid " + run.pid() + ")");
