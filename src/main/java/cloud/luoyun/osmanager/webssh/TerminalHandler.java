@@ -10,6 +10,7 @@ import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +44,13 @@ final class TerminalHandler extends Handler.Abstract {
     this.names = names;
     this.webSocketFactory = webSocketFactory;
     installBean(pages); // started and stopped with this handler
+  }
+
+  /** The pages are a handler of this one's server too (else Jetty warns "No Server set" as they start). */
+  @Override
+  public void setServer(Server server) {
+    super.setServer(server);
+    pages.setServer(server);
   }
 
   /** The request's Host, when it is one of this instance's names. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import cloud.luoyun.osmanager.LogCapture;
 import cloud.luoyun.osmanager.TestTls;
 import cloud.luoyun.osmanager.util.TlsIdentity;
 import java.io.IOException;
@@ -64,6 +65,15 @@ class TerminalTlsTest {
 
   private Path stateCert() {
     return TerminalCertificate.certFile(dir.resolve("state"));
+  }
+
+  /** The journal of the VM test had "No Server set for StaticPages" from Jetty at every start. */
+  @Test
+  void theTerminalStartsWithoutAWarningFromJetty() throws Exception {
+    try (LogCapture jetty = LogCapture.of(org.eclipse.jetty.server.Handler.Abstract.class)) {
+      start(settings(TAG_42));
+      assertThat(jetty.warnings()).isEmpty();
+    }
   }
 
   @Test
