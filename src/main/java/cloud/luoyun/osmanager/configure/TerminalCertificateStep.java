@@ -1,5 +1,6 @@
 package cloud.luoyun.osmanager.configure;
 
+import cloud.luoyun.osmanager.config.Home;
 import cloud.luoyun.osmanager.webssh.TerminalCertificate;
 import cloud.luoyun.osmanager.webssh.WebTerminalSettings;
 import java.nio.charset.StandardCharsets;
@@ -44,6 +45,9 @@ final class TerminalCertificateStep implements Step {
     boolean newInstance = !last.equals(Optional.of(Integer.toString(tag)));
     TerminalCertificate.Renewal r = TerminalCertificate.renew(c.home().stateDir(),
         WebTerminalSettings.Instance.of(c.config), clock, newInstance, c.dryRun());
+    if (r.made() && c.dryRun()) {
+      SysFiles.checkWritable(c.home().stateDir().resolve(Home.TERMINAL_KEY)); // where a real run would fail
+    }
     if (r.made()) {
       return changed(c, (c.dryRun() ? "would make " : "made ") + "a self-signed certificate for TAG " + tag + " ("
           + r.why() + ")" + (r.identity() == null ? "" : ", SHA-256 " + r.identity().fingerprint()));

@@ -117,6 +117,9 @@ class ConfigureJarIT {
     // etc/resolv.conf is readable, its folder is not writable
     assertThat(dry.out()).contains("nameservers: failed: " + tree.root.resolve("etc")
         + ": not writable by this user, so resolv.conf could not be written");
+    // the terminal's certificate goes into the home's state/, which this user cannot write either
+    assertThat(dry.out()).containsPattern("terminal-certificate: failed: \\S+: not writable by this user, so "
+        + "webssh-tls.key could not be written");
     assertThat(dry.out()).doesNotContain("would change");
   }
 }
