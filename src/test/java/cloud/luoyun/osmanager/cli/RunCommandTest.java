@@ -164,7 +164,8 @@ class RunCommandTest {
 
     try (OsmProcess run = OsmProcess.start(List.of(), "run", "--home", home.toString())) {
       assertThat(run.lines.await(l -> l.startsWith("TAG:"), WAIT)).isEqualTo("TAG: not an int32: \"x\"");
-      assertThat(run.terminate(WAIT)).isEqualTo(2);
+      // it ends by itself: a SIGTERM sent between the line and the exit made this 143 on a busy machine
+      assertThat(run.exitStatus(WAIT)).isEqualTo(2);
     }
   }
 
