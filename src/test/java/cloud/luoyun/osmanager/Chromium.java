@@ -12,6 +12,8 @@ import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -47,13 +49,30 @@ public final class Chromium implements AutoCloseable {
     return Files.isExecutable(BINARY);
   }
 
+  /**
+   * The flag that makes Chromium accept this one certificate's key although no authority vouches
+   * for it, as a person does who checked its fingerprint and clicked through the warning. Any
+   * other certificate still gets the warning.
+   */
+  public static String accepting(X509Certificate certificate) throws Exception {
+    byte[] spki = MessageDigest.getInstance("SHA-256").digest(certificate.getPublicKey().getEncoded());
+    return "--ignore-certificate-errors-spki-list=" + Base64.getEncoder().encodeToString(spki);
+  }
+
   public Chromium(Path profile) throws Exception {
+    this(profile, List.of());
+  }
+
+  /** @param flags more command-line flags, e.g. {@link #accepting} */
+  public Chromium(Path profile, List<String> flags) throws Exception {
     this.profile = profile;
     Files.createDirectories(profile);
     List<String> argv = new ArrayList<>(List.of(BINARY.toString(), "--headless", "--no-sandbox", "--disable-gpu",
         "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--disable-default-apps", "--disable-extensions", "--user-data-dir=" + profile,
-        "--remote-debugging-port=0", "--window-size=1000,640", "about:blank"));
+        "--remote-debugging-port=0", "--window-size=1000,640"));
+    argv.addAll(flags);
+    argv.add("about:blank");
     process = new ProcessBuilder(argv).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     try {
       String browserUrl = awaitDevToolsUrl();

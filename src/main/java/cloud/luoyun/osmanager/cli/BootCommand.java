@@ -59,7 +59,6 @@ final class BootCommand implements Callable<Integer> {
     home.logWarnings(config, log);
     Daemon daemon = new Daemon(h, config, AgentListener.NONE, daemonOptions.statusInterval(), "boot");
     return ServiceRunner.runUntilSignalled("osmanager boot",
-        () -> daemon.start(daemonOptions.pagesAddress(), daemonOptions.websshPort, daemonOptions.sshPort,
-            daemonOptions.sshHostKeys(), log), daemon);
+        () -> daemon.start(daemonOptions.pagesAddress(), daemonOptions.terminal(), log), daemon);
   }
 }

@@ -16,9 +16,7 @@ import cloud.luoyun.osmanager.webssh.WebTerminal;
 import cloud.luoyun.osmanager.webssh.WebTerminalSettings;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import org.slf4j.Logger;
 
 /**
@@ -59,13 +57,10 @@ final class Daemon implements AutoCloseable {
 
   /**
    * @param pagesAt address of the page server (port 0: any free port)
-   * @param terminalPort the web terminal's port, or null for the config's (else 8001); the
-   *     terminal listens on the page server's address
-   * @param sshPort the local sshd the terminal logs into
-   * @param sshHostKeys that sshd's public host keys, the only ones the terminal trusts
+   * @param terminalOptions where the web terminal listens (all addresses unless it says) and what
+   *     it serves
    */
-  void start(InetSocketAddress pagesAt, Integer terminalPort, int sshPort, Path sshHostKeys, Logger log)
-      throws Exception {
+  void start(InetSocketAddress pagesAt, TerminalOptions terminalOptions, Logger log) throws Exception {
     agent = new Agent(AgentSettings.from(home, config, statusInterval, AgentSettings.DEFAULT_STATUS_TIMEOUT),
         agentListener);
     Agent a = agent;
@@ -74,18 +69,20 @@ final class Daemon implements AutoCloseable {
     http = HttpLayer.create();
     WebSsh webssh = config.settings().webssh();
     if (webssh.enabled()) {
-      int port = terminalPort != null ? terminalPort : webssh.portOrDefault();
-      Optional<String> host = pagesAt.getAddress() == null || pagesAt.getAddress().isAnyLocalAddress()
-          ? Optional.empty() : Optional.of(pagesAt.getAddress().getHostAddress());
+      int port = terminalOptions.port() != null ? terminalOptions.port() : webssh.portOrDefault();
       terminal = new WebTerminal(WebTerminalSettings.defaults(home.stateDir())
-          .withBind(host, port)
-          .withSsh(WebTerminalSettings.DEFAULT_SSH_HOST, sshPort)
-          .withSshHostKeys(sshHostKeys));
-      terminal.attach(http);
+          .withBind(terminalOptions.bind(), port)
+          .withSsh(WebTerminalSettings.DEFAULT_SSH_HOST, terminalOptions.sshPort())
+          .withSshHostKeys(terminalOptions.sshHostKeys())
+          .withInstance(WebTerminalSettings.Instance.of(config))
+          .withTls(terminalOptions.tls()));
+      terminal.attach(http); // makes the terminal's own certificate, when it has none for this instance
     }
-    // the owner's page links to the terminal where it really listens (an option or port 0 may move it)
+    // the owner's page links to the terminal where it really listens (an option or port 0 may move it),
+    // and shows the fingerprint of the certificate it serves
     WebTerminal t = terminal;
-    pages = new PageServer(home, pagesAt, agentStatus, t == null ? TerminalLink.NONE : TerminalLink.of(t::port));
+    pages = new PageServer(home, pagesAt, agentStatus,
+        t == null ? TerminalLink.NONE : TerminalLink.of(t::port, t::fingerprint));
     pages.attach(http);
     try {
       http.start();
@@ -94,13 +91,15 @@ final class Daemon implements AutoCloseable {
     }
     log.info("page server on {}", pages.describe());
     if (terminal != null) {
-      log.info("web terminal on port {} -> ssh {}:{}", terminal.port(), WebTerminalSettings.DEFAULT_SSH_HOST, sshPort);
+      log.info("web terminal on port {} (https; certificate SHA-256 {}) -> ssh {}:{}", terminal.port(),
+          terminal.fingerprint().orElse("?"), WebTerminalSettings.DEFAULT_SSH_HOST, terminalOptions.sshPort());
     } else {
       log.info("web terminal disabled by the instance config");
     }
-    // the terminal listens on the page server's address (see WebTerminalSettings.withBind above)
+    // the terminal listens where --webssh-bind says (an address literal, checked), else on all addresses
     status.started(a::controllerState, a::applicationStatus, new InetSocketAddress(pagesAt.getAddress(), pages.port()),
-        terminal == null ? null : new InetSocketAddress(pagesAt.getAddress(), terminal.port()));
+        terminal == null ? null : terminalOptions.bind().map(b -> new InetSocketAddress(b, terminal.port()))
+            .orElseGet(() -> new InetSocketAddress(terminal.port())));
     agent.start();
   }
 
@@ -119,6 +118,11 @@ final class Daemon implements AutoCloseable {
   /** The terminal's port, or -1 when the config disables it. */
   int terminalPort() {
     return terminal == null ? -1 : terminal.port();
+  }
+
+  /** The SHA-256 fingerprint of the terminal's certificate, or "none" when the config disables it. */
+  String terminalFingerprint() {
+    return terminal == null ? "none" : terminal.fingerprint().orElse("none");
   }
 
   @Override

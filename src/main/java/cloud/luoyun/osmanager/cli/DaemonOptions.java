@@ -21,6 +21,21 @@ final class DaemonOptions {
       description = "Port of the web terminal (0: any free port). Default: webssh.port from the config, else 8001.")
   Integer websshPort;
 
+  @Option(names = "--webssh-bind", paramLabel = "ADDR",
+      description = "Address the web terminal listens on (e.g. 127.0.0.1 behind a proxy on this host). "
+          + "Default: all addresses.")
+  String websshBind;
+
+  @Option(names = "--webssh-tls-cert", paramLabel = "FILE",
+      description = "The web terminal's certificate chain (PEM, its own certificate first), with --webssh-tls-key. "
+          + "Default: a self-signed certificate of the terminal's own in state/webssh-tls.crt, made by configure "
+          + "for each new instance (TAG), like the SSH host keys; the owner's page shows its SHA-256 fingerprint.")
+  Path websshTlsCert;
+
+  @Option(names = "--webssh-tls-key", paramLabel = "FILE",
+      description = "The private key of --webssh-tls-cert (PEM PKCS#8, unencrypted; keep it mode 0600).")
+  Path websshTlsKey;
+
   @Option(names = "--ssh-port", paramLabel = "N", defaultValue = "22",
       description = "Port of this instance's sshd, which the web terminal logs into. Default: ${DEFAULT-VALUE}.")
   int sshPort;
@@ -33,6 +48,8 @@ final class DaemonOptions {
 
   @Option(names = {"-v", "--verbose"}, description = "Log debugging detail too.")
   boolean verbose;
+
+  private TerminalOptions terminal;
 
   /** Refuses out-of-range values as bad input (exit 2), naming the option. */
   void validate() throws ConfigException {
@@ -47,6 +64,17 @@ final class DaemonOptions {
     if (statusInterval < 1) {
       throw new ConfigException("--status-interval", "must be at least 1 second: " + statusInterval);
     }
+    terminal = new TerminalOptions(websshPort, TerminalOptions.bind("--webssh-bind", websshBind), sshPort,
+        sshHostKeys.toAbsolutePath(),
+        TerminalOptions.tls("--webssh-tls-cert", websshTlsCert, "--webssh-tls-key", websshTlsKey));
+  }
+
+  /** The web terminal's options; after {@link #validate()}. */
+  TerminalOptions terminal() {
+    if (terminal == null) {
+      throw new IllegalStateException("validate() first");
+    }
+    return terminal;
   }
 
   Duration statusInterval() {

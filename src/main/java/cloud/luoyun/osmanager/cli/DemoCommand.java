@@ -28,6 +28,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -121,7 +122,8 @@ final class DemoCommand implements Callable<Integer> {
       print("web", "public page " + base);
       print("web", "owner page  " + base + "?cookie=" + config.settings().cookie().orElse(""));
       if (daemon.terminalPort() > 0) {
-        print("webssh", "web terminal http://127.0.0.1:" + daemon.terminalPort() + "/ -> this machine's sshd at 127.0.0.1:22"
+        print("webssh", "web terminal https://127.0.0.1:" + daemon.terminalPort() + "/ (its own certificate, SHA-256 "
+            + daemon.terminalFingerprint() + ") -> this machine's sshd at 127.0.0.1:22"
             + (sshdListening() ? " (log in with an account of this machine)" : " (no sshd answers there: the terminal will say so)"));
       }
       print("demo", "touch " + dir.resolve("app-down") + " to take the application down; rm it to bring it back");
@@ -148,16 +150,21 @@ final class DemoCommand implements Callable<Integer> {
     Daemon daemon = new Daemon(home, config, e -> print("agent", e.line()), interval, "demo");
     started.push(daemon);
     try {
-      daemon.start(new InetSocketAddress(loopback, webPort), webPort == 0 ? Integer.valueOf(0) : null, 22, OWN_HOST_KEYS,
-          log);
+      daemon.start(new InetSocketAddress(loopback, webPort), terminal(webPort == 0 ? Integer.valueOf(0) : null), log);
     } catch (IOException e) {
       started.pop().close();
       print("demo", "port " + webPort + " or 8001 is in use (" + e.getMessage() + "); taking free ones");
       daemon = new Daemon(home, config, e2 -> print("agent", e2.line()), interval, "demo");
       started.push(daemon);
-      daemon.start(new InetSocketAddress(loopback, 0), 0, 22, OWN_HOST_KEYS, log);
+      daemon.start(new InetSocketAddress(loopback, 0), terminal(0), log);
     }
     return daemon;
+  }
+
+  /** The terminal on loopback, as the page server, with its own certificate. */
+  private static TerminalOptions terminal(Integer port) {
+    return new TerminalOptions(port, Optional.of(InetAddress.getLoopbackAddress().getHostAddress()), 22,
+        OWN_HOST_KEYS, Optional.empty());
   }
 
   private static boolean sshdListening() {

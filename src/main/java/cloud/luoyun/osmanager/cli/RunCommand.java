@@ -41,7 +41,6 @@ final class RunCommand implements Callable<Integer> {
 
     Daemon daemon = new Daemon(h, config, AgentListener.NONE, daemonOptions.statusInterval(), "run");
     return ServiceRunner.runUntilSignalled("osmanager run",
-        () -> daemon.start(daemonOptions.pagesAddress(), daemonOptions.websshPort, daemonOptions.sshPort,
-            daemonOptions.sshHostKeys(), log), daemon);
+        () -> daemon.start(daemonOptions.pagesAddress(), daemonOptions.terminal(), log), daemon);
   }
 }

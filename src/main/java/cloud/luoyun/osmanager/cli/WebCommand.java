@@ -64,7 +64,8 @@ final class WebCommand implements Callable<Integer> {
     Logging.configure(home.home().logDir(), "web-server.log", verbose);
     InetSocketAddress socket = address == null ? new InetSocketAddress(port)
         : new InetSocketAddress(address, port);
-    PageServer pages = new PageServer(home.home(), socket, AgentStatusSource.UNKNOWN, TerminalLink.CONFIGURED);
+    PageServer pages = new PageServer(home.home(), socket, AgentStatusSource.UNKNOWN,
+        TerminalLink.configured(home.home()));
     try {
       // PageServer logs "serving ... on http://ADDR:PORT/" (stdout and log/web-server.log)
       return ServiceRunner.runUntilSignalled("osmanager web", pages::start, pages);

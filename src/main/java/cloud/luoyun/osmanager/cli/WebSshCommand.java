@@ -6,6 +6,7 @@ import cloud.luoyun.osmanager.config.WebSsh;
 import cloud.luoyun.osmanager.util.HttpLayer;
 import cloud.luoyun.osmanager.util.JettyDefaults;
 import cloud.luoyun.osmanager.util.Logging;
+import cloud.luoyun.osmanager.util.TlsIdentity;
 import cloud.luoyun.osmanager.webssh.WebTerminal;
 import cloud.luoyun.osmanager.webssh.WebTerminalSettings;
 import java.io.PrintWriter;
@@ -24,6 +25,13 @@ import picocli.CommandLine.Spec;
     description = {
         "Serves a terminal in the browser that logs into the instance's own sshd (xterm.js page and "
             + "WebSocket on one port). Login happens in the terminal; sshd and PAM decide who gets in.",
+        "Only over TLS: plain HTTP on the same port (the cloud links http://<ip>:8001/) is redirected to "
+            + "https://. The certificate is the operator's (--tls-cert, --tls-key) or the terminal's own, "
+            + "self-signed, in state/webssh-tls.crt and state/webssh-tls.key (0600): made by configure for each new "
+            + "instance (TAG), like the SSH host keys, or at the start when there is none; the owner's page shows "
+            + "its SHA-256 fingerprint "
+            + "to check the browser's warning against. Requests must name this instance: its addresses, "
+            + "domain.name or domain.ip from the config, or localhost.",
         "Honours conf/luoyun.conf: \"webssh\": {\"status\": \"disable\"} exits at once (status 0), "
             + "\"port\" sets the port unless --port is given. Without a config file it runs with the defaults.",
         "An sshd on this host (--ssh-host localhost or a loopback address) must present one of this host's "
@@ -35,8 +43,20 @@ public final class WebSshCommand implements Callable<Integer> {
   HomeOption home;
 
   @Option(names = "--port", paramLabel = "N",
-      description = "Port of the page (all addresses). Default: webssh.port from the config, else 8001.")
+      description = "Port of the page. Default: webssh.port from the config, else 8001.")
   Integer port;
+
+  @Option(names = "--bind", paramLabel = "ADDR", description = "Address to listen on. Default: all addresses.")
+  String bind;
+
+  @Option(names = "--tls-cert", paramLabel = "FILE",
+      description = "The operator's certificate chain (PEM, the terminal's certificate first), with --tls-key. "
+          + "Default: the terminal's own (see above).")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "FILE",
+      description = "The private key of --tls-cert (PEM PKCS#8, unencrypted; keep it mode 0600).")
+  Path tlsKey;
 
   @Option(names = "--ssh-host", paramLabel = "H", defaultValue = WebTerminalSettings.DEFAULT_SSH_HOST,
       description = "SSH server to log into. Default: ${DEFAULT-VALUE}.")
@@ -52,7 +72,8 @@ public final class WebSshCommand implements Callable<Integer> {
   Path sshHostKeys;
 
   @Option(names = "--max-sessions", paramLabel = "N", defaultValue = "8",
-      description = "Terminal sessions at once (including those waiting for a reloaded page). Default: ${DEFAULT-VALUE}.")
+      description = "Logged-in terminal sessions at once (including those waiting for a reloaded page); pages at "
+          + "the login prompt do not count. Default: ${DEFAULT-VALUE}.")
   int maxSessions;
 
   @Option(names = {"-v", "--verbose"}, description = "Log debugging detail too.")
@@ -75,17 +96,22 @@ public final class WebSshCommand implements Callable<Integer> {
       err.println(bad);
       return Main.EXIT_BAD_INPUT;
     }
+    Optional<String> bindHost = TerminalOptions.bind("--bind", bind); // bad input: ConfigException, exit 2
+    Optional<TlsIdentity> tls = TerminalOptions.tls("--tls-cert", tlsCert, "--tls-key", tlsKey);
     Home h = home.home();
     Logging.configure(Files.isDirectory(h.dir()) ? h.logDir() : null, "webssh.log", verbose);
 
     WebSsh config;
+    WebTerminalSettings.Instance instance;
     if (!Files.exists(h.conf())) {
       out.println("no instance config at " + h.conf() + "; running with the defaults");
       config = WebSsh.DEFAULT;
+      instance = WebTerminalSettings.Instance.NONE;
     } else {
-      InstanceConfig instance = h.loadConfig(); // a bad config: one line, exit 2 (Main)
-      instance.warnings().forEach(w -> err.println(h.conf() + ": " + w));
-      config = instance.settings().webssh();
+      InstanceConfig loaded = h.loadConfig(); // a bad config: one line, exit 2 (Main)
+      loaded.warnings().forEach(w -> err.println(h.conf() + ": " + w));
+      config = loaded.settings().webssh();
+      instance = WebTerminalSettings.Instance.of(loaded);
     }
     if (!config.enabled()) {
       out.println("web terminal disabled by the instance config");
@@ -94,9 +120,11 @@ public final class WebSshCommand implements Callable<Integer> {
     }
     int listen = port != null ? port : config.portOrDefault();
     WebTerminalSettings settings = WebTerminalSettings.defaults(h.stateDir())
-        .withBind(Optional.empty(), listen)
+        .withBind(bindHost, listen)
         .withSsh(sshHost, sshPort)
-        .withSshHostKeys(sshHostKeys.toAbsolutePath());
+        .withSshHostKeys(sshHostKeys.toAbsolutePath())
+        .withInstance(instance)
+        .withTls(tls);
     settings = settings.withLimits(maxSessions, settings.idleTimeout(), settings.gracePeriod(),
         settings.pingInterval());
 
@@ -104,7 +132,9 @@ public final class WebSshCommand implements Callable<Integer> {
     try {
       return ServiceRunner.runUntilSignalled("osmanager webssh", () -> {
         terminal.start();
-        out.println("web terminal on http://0.0.0.0:" + terminal.port() + "/ -> ssh " + sshHost + ":" + sshPort);
+        String where = bindHost.map(a -> a.indexOf(':') >= 0 ? "[" + a + "]" : a).orElse("0.0.0.0");
+        out.println("web terminal on https://" + where + ":" + terminal.port() + "/ (certificate SHA-256 "
+            + terminal.fingerprint().orElse("?") + ") -> ssh " + sshHost + ":" + sshPort);
         out.flush();
       }, terminal);
     } catch (HttpLayer.ListenException e) {

@@ -6,10 +6,14 @@ import java.nio.file.Path;
 /**
  * The install layout under the top directory ({@code /LuoYun} on an instance, a temp dir in
  * tests). Everything under {@code custom/} belongs to the appliance builder; {@code state/} holds
- * osmanager's own small files (last applied TAG, pinned SSH host key, daemon status).
+ * osmanager's own small files (last applied TAG, pinned SSH host key, daemon status, the web
+ * terminal's certificate and key).
  */
 public record Home(Path dir) {
   public static final Path DEFAULT = Path.of("/LuoYun");
+  /** The web terminal's own certificate and key, in {@link #stateDir()}. */
+  public static final String TERMINAL_CERTIFICATE = "webssh-tls.crt";
+  public static final String TERMINAL_KEY = "webssh-tls.key";
 
   public Path confDir() {
     return dir.resolve("conf");
@@ -53,6 +57,11 @@ public record Home(Path dir) {
 
   public Path stateDir() {
     return dir.resolve("state");
+  }
+
+  /** The web terminal's own certificate (PEM), which it makes for this instance; the owner's page shows its fingerprint. */
+  public Path terminalCertificate() {
+    return stateDir().resolve(TERMINAL_CERTIFICATE);
   }
 
   public InstanceConfig loadConfig() throws ConfigException, IOException {

@@ -184,7 +184,8 @@ public final class Configurator {
 
   private List<Step> steps() {
     return List.of(new RootPasswordStep(clock), new RootSshKeyStep(), new SshdWebLoginStep(), new NicStep(),
-        new NetworkFilesStep(), new NameServerStep(), new HostKeyStep(), new CustomScriptStep());
+        new NetworkFilesStep(), new NameServerStep(), new TerminalCertificateStep(clock), new HostKeyStep(),
+        new CustomScriptStep());
   }
 
   private static void report(StepResult r, List<StepResult> results, Consumer<StepResult> onStep) {

@@ -32,6 +32,11 @@
  * <li>{@code network-files}: NetworkManager keyfile, systemd-networkd .network file, or ifupdown
  *     {@code interfaces.d/osmanager}, for the backend that brings the NICs up.
  * <li>{@code nameservers}.
+ * <li>{@code terminal-certificate}: the web terminal's own self-signed certificate and key in
+ *     {@code state/} (webssh-tls.crt, webssh-tls.key 0600), made for a new TAG, like the host keys,
+ *     and anew when the one there does not match its key or expires within 30 days
+ *     ({@link cloud.luoyun.osmanager.webssh.TerminalCertificate#renew}); skipped when the config
+ *     disables the terminal.
  * <li>{@code host-keys}: a new TAG gets new SSH host keys (rsa, ecdsa, ed25519), made with
  *     {@code ssh-keygen -t} in a temp folder inside etc/ssh, each pair checked with
  *     {@code ssh-keygen -y} and fsynced, then renamed into place one type at a time (the old

@@ -4,25 +4,32 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.DetectorConnectionFactory;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * port's idle timeout; at most {@link Port#maxConnections()} open connections per port (beyond it
  * new ones wait in the kernel's backlog, so a flood costs no heap), each a few KiB of heap (no
  * header cache); an accept loop that outlives its failures ({@link ResilientConnector}); Jetty's
- * own error responses (requests that never reach a handler) reduced to a plain status line.
+ * own error responses (requests that never reach a handler) reduced to a plain status line. A
+ * port may speak TLS, with plain HTTP on the same port for its part to answer ({@link Port#tls}).
  *
  * <p>Lifecycle calls ({@link #attach}, {@link #start}, {@link #close}) from one thread; parts may
  * attach before or after {@link #start}.
@@ -63,12 +71,22 @@ public final class HttpLayer implements AutoCloseable {
    * @param bind address and port; a wildcard address listens on all, port 0 on any free port
    * @param idleTimeout an HTTP connection quiet for this long is closed
    * @param maxConnections open connections at once on this port
+   * @param tls when present, the port speaks TLS with this key and certificate, and plain HTTP
+   *     too: each connection's first bytes tell which (a TLS ClientHello or not). The part's
+   *     handler sees {@link Request#isSecure()} and decides what a plain request gets.
    */
-  public record Port(String name, InetSocketAddress bind, Duration idleTimeout, int maxConnections) {
+  public record Port(String name, InetSocketAddress bind, Duration idleTimeout, int maxConnections,
+      Optional<TlsIdentity> tls) {
     public Port {
       if (name.isBlank() || idleTimeout.isNegative() || idleTimeout.isZero() || maxConnections < 1) {
         throw new IllegalArgumentException("bad port settings: " + name + " " + idleTimeout + " " + maxConnections);
       }
+      Objects.requireNonNull(tls, "tls");
+    }
+
+    /** A plain HTTP port. */
+    public Port(String name, InetSocketAddress bind, Duration idleTimeout, int maxConnections) {
+      this(name, bind, idleTimeout, maxConnections, Optional.empty());
     }
   }
 
@@ -163,7 +181,7 @@ public final class HttpLayer implements AutoCloseable {
     }
   }
 
-  private ServerConnector newConnector(Port port) {
+  private ServerConnector newConnector(Port port) throws GeneralSecurityException {
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
     http.setSendXPoweredBy(false);
@@ -175,8 +193,11 @@ public final class HttpLayer implements AutoCloseable {
     // heap per connection: 256 connections of a flood filled a 32 MiB heap with it alone. It
     // saves a few string copies per request; a small server has no use for it.
     http.setHeaderCacheSize(0);
+    HttpConnectionFactory plain = new HttpConnectionFactory(http);
     // one acceptor thread and one selector; the acceptor's loop survives what Jetty's would not
-    ServerConnector connector = new ResilientConnector(server, new HttpConnectionFactory(http));
+    ServerConnector connector = port.tls().isPresent()
+        ? new ResilientConnector(server, tlsOrPlain(port.tls().get(), http, plain), plain)
+        : new ResilientConnector(server, plain);
     connector.setName(port.name());
     InetSocketAddress bind = port.bind();
     connector.setHost(bind.getAddress() == null || bind.getAddress().isAnyLocalAddress()
@@ -187,6 +208,26 @@ public final class HttpLayer implements AutoCloseable {
     // a flood of connections must not exhaust file descriptors or memory
     connector.addBean(new NetworkConnectionLimit(port.maxConnections(), connector));
     return connector;
+  }
+
+  /**
+   * TLS when the connection starts with a TLS record, else plain HTTP (the connector's next
+   * factory), on one port. No SNI is required and none is checked against the certificate: a
+   * browser sends none for an address, and which names a request may use is the part's decision
+   * (by its Host header). No HSTS: it would hold for the host name on every port, and the
+   * instance's page (8080) and its application are plain HTTP.
+   */
+  private static DetectorConnectionFactory tlsOrPlain(TlsIdentity identity, HttpConfiguration http,
+      HttpConnectionFactory plain) throws GeneralSecurityException {
+    SecureRequestCustomizer secure = new SecureRequestCustomizer();
+    secure.setSniRequired(false);
+    secure.setSniHostCheck(false);
+    secure.setStsMaxAge(-1);
+    http.addCustomizer(secure);
+    SslContextFactory.Server context = new SslContextFactory.Server();
+    context.setSslContext(identity.sslContext());
+    context.setSniRequired(false);
+    return new DetectorConnectionFactory(new SslConnectionFactory(context, plain.getProtocol()));
   }
 
   /**

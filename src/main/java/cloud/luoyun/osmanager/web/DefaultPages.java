@@ -15,8 +15,11 @@ import java.util.Map;
  * &lt;!--owner--&gt; ... &lt;!--/owner--&gt;     the status panel, only on the owner's page
  * &lt;!--webssh--&gt; ... &lt;!--/webssh--&gt;   the web terminal link, only on the owner's page and
  *                                   only when the config enables the terminal
+ * &lt;!--fingerprint--&gt; ... &lt;!--/fingerprint--&gt;   what the terminal's certificate is, beside the
+ *                                   link, when its fingerprint is known
  * </pre>
- * The result is then templated like any page ({@code $websshport} is available to it as well).
+ * The result is then templated like any page ({@code $websshport} and {@code $websshfingerprint}
+ * are available to it as well).
  *
  * <p>Immutable and thread-safe; the pages are read from the jar once, on first use.
  */
@@ -39,10 +42,11 @@ final class DefaultPages {
   }
 
   /** The page's template text for this view, blocks already cut. */
-  byte[] page(Language language, boolean owner, boolean webssh) {
+  byte[] page(Language language, boolean owner, boolean webssh, boolean fingerprint) {
     String page = pages.get(language);
     page = keepOrCut(page, "owner", owner);
     page = keepOrCut(page, "webssh", owner && webssh);
+    page = keepOrCut(page, "fingerprint", owner && webssh && fingerprint);
     return page.getBytes(StandardCharsets.UTF_8);
   }
 

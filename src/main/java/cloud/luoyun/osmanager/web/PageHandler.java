@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.eclipse.jetty.http.DateGenerator;
 import org.eclipse.jetty.http.DateParser;
@@ -152,9 +153,11 @@ final class PageHandler extends Handler.Abstract {
   private void defaultPage(Exchange x, SiteConfig site, boolean owner, String view) {
     Language language = Language.preferred(x.request.getHeaders().get(HttpHeader.ACCEPT_LANGUAGE));
     OptionalInt terminalPort = terminal.port(site.webssh());
-    byte[] page = DefaultPages.get().page(language, owner, terminalPort.isPresent());
+    Optional<String> fingerprint = owner && terminalPort.isPresent() ? terminal.fingerprint() : Optional.empty();
+    byte[] page = DefaultPages.get().page(language, owner, terminalPort.isPresent(), fingerprint.isPresent());
     Map<String, String> values = values(x.request, site);
     terminalPort.ifPresent(port -> values.put("websshport", Integer.toString(port)));
+    fingerprint.ifPresent(f -> values.put("websshfingerprint", f));
     HttpFields.Mutable h = x.response.getHeaders();
     h.put(HttpHeader.CACHE_CONTROL, "no-store");
     h.put(HttpHeader.VARY, "Accept-Language");

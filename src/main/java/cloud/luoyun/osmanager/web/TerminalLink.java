@@ -1,14 +1,22 @@
 package cloud.luoyun.osmanager.web;
 
+import cloud.luoyun.osmanager.config.Home;
 import cloud.luoyun.osmanager.config.WebSsh;
+import cloud.luoyun.osmanager.util.TlsIdentity;
+import java.io.IOException;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Where the owner's built-in page links to the web terminal. Implementations are thread-safe and
- * quick: they are asked on request threads.
+ * Where the owner's built-in page links to the web terminal, and the SHA-256 fingerprint of the
+ * certificate it serves, which the page shows so that the owner can check the browser's warning
+ * about a certificate no authority vouches for. Implementations are thread-safe and quick: they
+ * are asked on request threads.
  */
-@FunctionalInterface
 public interface TerminalLink {
   /**
    * The port to link to, or empty for no link.
@@ -17,23 +25,62 @@ public interface TerminalLink {
    */
   OptionalInt port(WebSsh configured);
 
-  /**
-   * The page server runs alone ({@code osmanager web}): a terminal, if any, is another process
-   * started from the same config, so it listens where the config says.
-   */
-  TerminalLink CONFIGURED = c -> c.enabled() ? OptionalInt.of(c.portOrDefault()) : OptionalInt.empty();
+  /** The fingerprint ({@link TlsIdentity#fingerprint()}), or empty when not known. */
+  default Optional<String> fingerprint() {
+    return Optional.empty();
+  }
 
   /** No terminal runs beside the page server ({@code osmanager run} with the terminal disabled). */
   TerminalLink NONE = c -> OptionalInt.empty();
 
   /**
-   * The terminal runs in this process: its own port, whatever the config says (an option or port 0
-   * may have moved it).
+   * The page server runs alone ({@code osmanager web}): a terminal, if any, is another process
+   * started from the same config, so it listens where the config says and serves its own
+   * certificate, {@link Home#terminalCertificate()} (read again when it changes). A terminal given
+   * the operator's certificate removes that file, so no fingerprint is shown for it.
    */
-  static TerminalLink of(IntSupplier terminalPort) {
-    return c -> {
-      int port = terminalPort.getAsInt();
-      return port > 0 ? OptionalInt.of(port) : OptionalInt.empty();
+  static TerminalLink configured(Home home) {
+    Logger log = LoggerFactory.getLogger(TerminalLink.class);
+    WatchedFile<Optional<String>> certificate = new WatchedFile<>(home.terminalCertificate(), (file, exists) -> {
+      if (!exists) {
+        return Optional.empty();
+      }
+      try {
+        return Optional.of(TlsIdentity.fingerprint(TlsIdentity.readChain(file).get(0)));
+      } catch (IOException e) {
+        log.warn("cannot read the web terminal's certificate: {}", e.getMessage());
+        return Optional.empty();
+      }
+    });
+    return new TerminalLink() {
+      @Override
+      public OptionalInt port(WebSsh c) {
+        return c.enabled() ? OptionalInt.of(c.portOrDefault()) : OptionalInt.empty();
+      }
+
+      @Override
+      public Optional<String> fingerprint() {
+        return certificate.get();
+      }
+    };
+  }
+
+  /**
+   * The terminal runs in this process: its own port, whatever the config says (an option or port 0
+   * may have moved it), and the fingerprint of the certificate it serves.
+   */
+  static TerminalLink of(IntSupplier terminalPort, Supplier<Optional<String>> fingerprint) {
+    return new TerminalLink() {
+      @Override
+      public OptionalInt port(WebSsh c) {
+        int port = terminalPort.getAsInt();
+        return port > 0 ? OptionalInt.of(port) : OptionalInt.empty();
+      }
+
+      @Override
+      public Optional<String> fingerprint() {
+        return fingerprint.get();
+      }
     };
   }
 }

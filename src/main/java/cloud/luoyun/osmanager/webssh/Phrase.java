@@ -11,8 +11,9 @@ enum Phrase {
   INVALID_USER_NAME("Invalid user name.", "用户名无效。"),
   TOO_MANY_FAILURES_WAIT("Too many failed logins from your address; try again in %s s.",
       "你的地址登录失败次数过多，请 %s 秒后再试。"),
-  TOO_MANY_FAILURES("Too many failed logins from your address; wait a while before trying again.",
-      "你的地址登录失败次数过多，请稍后再试。"),
+  TOO_MANY_FAILURES_OVERALL_WAIT("Too many failed logins to this terminal lately; try again in %s s.",
+      "最近这个终端的登录失败次数过多，请 %s 秒后再试。"),
+  TOO_MANY_FAILURES("Too many failed logins; wait a while before trying again.", "登录失败次数过多，请稍后再试。"),
   PASSWORD_PROMPT("%s's password: ", "%s 的密码："),
   NEW_PASSWORD_PROMPT("New password: ", "新密码："),
   TRY_AGAIN("Permission denied, please try again.", "登录被拒绝，请重试。"),
@@ -52,6 +53,11 @@ enum Phrase {
   SECONDS("%s s", "%s 秒"),
   TOO_MANY_SESSIONS("Too many terminal sessions are open (at most %s). Try again later.",
       "打开的终端会话太多（最多 %s 个），请稍后再试。"),
+  TOO_MANY_WAITING("Too many terminals from your address are waiting for a login (at most %s). Close one and "
+      + "try again.", "你的地址有太多终端在等待登录（最多 %s 个），请关闭一个后再试。"),
+  LOGIN_TIMEOUT("[no login within %s]", "[%s内未登录]"),
+  OTHER_ADDRESS("[that terminal session was opened from another address: log in here]",
+      "[那个终端会话是从另一个地址打开的，请在这里登录]"),
   STOPPING("[the web terminal is stopping]", "[网页终端正在停止]");
 
   private final String english;

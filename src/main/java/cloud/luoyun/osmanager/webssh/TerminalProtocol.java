@@ -29,7 +29,7 @@ import java.nio.charset.StandardCharsets;
  * Close codes the page acts on (any other close: reconnect with the token):
  * {@link #CLOSE_ENDED} the session is over, forget the token; {@link #CLOSE_REPLACED} another
  * window took this session over, do not reconnect by itself; {@link #CLOSE_TRY_LATER} too many
- * sessions. The server writes a human-readable line as OUTPUT before each of these.
+ * pages of this client address wait for a login. The server writes a human-readable line as OUTPUT before each of these.
  *
  * The decoder never trusts a length: each type has a fixed size or a bound, checked before use.
  */

@@ -24,6 +24,11 @@ import org.slf4j.LoggerFactory;
  *   any state --idle timeout, grace over, server closing--> CLOSED  <-------------+ (idle)
  * </pre>
  *
+ * <p>Only a session with a shell holds one of the registry's {@code maxSessions} slots (taken when
+ * the login succeeds, given back when the shell ends), and only such a session waits for its page
+ * when the socket drops: one without a shell ends with its page, and ends anyway when no login
+ * has succeeded within {@link WebTerminalSettings#loginTimeout()} of its login prompt.
+ *
  * <p>Thread-safety: all state is guarded by {@code this}. Called from Jetty threads (input,
  * socket events), SSH threads (output, prompts, shell end) and the sweeper. Never blocks while
  * holding the lock except for non-blocking sends; prompts wait outside it. Typed input and
@@ -50,6 +55,7 @@ final class TerminalSession implements ShellConnector.Prompter, ShellConnector.S
   private String acceptLanguage;
   private long detachedAt;
   private long lastInput;
+  private long loginSince; // when the login prompt appeared: the session's start, or Enter after a shell
   private int cols = 80;
   private int rows = 24;
   private long unacked; // output bytes sent (or batched) on the current socket and not yet ACKed
@@ -71,18 +77,29 @@ final class TerminalSession implements ShellConnector.Prompter, ShellConnector.S
     this.editor = new LineEditor(this, this::emit);
     this.lastInput = registry.now();
     this.detachedAt = lastInput;
+    this.loginSince = lastInput;
   }
 
   String token() {
     return token;
   }
 
+  /** The address of the page that opened the session; only a page from there may reattach. */
+  InetAddress client() {
+    return client;
+  }
+
   synchronized State state() {
     return state;
   }
 
-  /** Connects a page; a fresh session shows the login prompt, a known one its screen again. */
-  void attach(TerminalSocket newSocket, int newCols, int newRows, boolean fresh, boolean previousExpired) {
+  /**
+   * Connects a page; a fresh session shows the login prompt, a known one its screen again.
+   *
+   * @param before a line to show a fresh session's page first (why it did not get the session it
+   *     asked for), or null
+   */
+  void attach(TerminalSocket newSocket, int newCols, int newRows, boolean fresh, Message before) {
     ShellLink resizeLink;
     TerminalSocket replaced;
     synchronized (this) {
@@ -99,8 +116,8 @@ final class TerminalSession implements ShellConnector.Prompter, ShellConnector.S
       lastInput = registry.now();
       newSocket.send(TerminalProtocol.session(token));
       if (fresh) {
-        if (previousExpired) {
-          sayLine(Message.of(Phrase.PREVIOUS_SESSION_ENDED));
+        if (before != null) {
+          sayLine(before);
         }
         cols = newCols;
         rows = newRows;
@@ -127,12 +144,22 @@ final class TerminalSession implements ShellConnector.Prompter, ShellConnector.S
     }
   }
 
-  /** The page's socket closed; the session waits for it (grace period). */
-  synchronized void detach(TerminalSocket closed) {
-    if (socket == closed) {
+  /**
+   * The page's socket closed. A session with a shell waits for it (grace period); one without
+   * ends now: it has nothing worth coming back to, and must not hold anything for a page that went.
+   */
+  void detach(TerminalSocket closed) {
+    synchronized (this) {
+      if (socket != closed) {
+        return;
+      }
       socket = null;
       detachedAt = registry.now();
+      if (state == State.SHELL) {
+        return;
+      }
     }
+    close("its page went before a login", null);
   }
 
   /** Bytes typed or pasted; {@code done} runs once they are consumed, to read the next message. */
@@ -147,6 +174,7 @@ final class TerminalSession implements ShellConnector.Prompter, ShellConnector.S
           for (byte b : bytes) {
             if (b == '\r' || b == '\n') {
               state = State.LOGIN;
+              loginSince = lastInput;
               say(Phrase.LOGIN_PROMPT);
               editor.activate(true);
               break;
@@ -208,9 +236,17 @@ final class TerminalSession implements ShellConnector.Prompter, ShellConnector.S
       editor.activate(true);
       return;
     }
-    Duration wait = registry.limiter().waitBeforeLogin(client);
+    if (registry.shellsFull()) { // no use asking for a password: no shell could open
+      sayLine(Message.of(Phrase.TOO_MANY_SESSIONS, registry.settings().maxSessions()));
+      say(Phrase.LOGIN_PROMPT);
+      editor.activate(true);
+      return;
+    }
+    LoginLimiter.Wait wait = registry.limiter().waitBeforeLogin(client);
     if (!wait.isZero()) {
-      sayLine(Message.of(Phrase.TOO_MANY_FAILURES_WAIT, Math.max(1, wait.toSeconds())));
+      long seconds = Math.max(1, wait.duration().toSeconds());
+      sayLine(Message.of(wait.overall() ? Phrase.TOO_MANY_FAILURES_OVERALL_WAIT : Phrase.TOO_MANY_FAILURES_WAIT,
+          seconds));
       say(Phrase.LOGIN_PROMPT);
       editor.activate(true);
       return;
@@ -256,11 +292,20 @@ final class TerminalSession implements ShellConnector.Prompter, ShellConnector.S
       }
       return;
     }
+    if (opened != null && !registry.admitShell(this)) { // others logged in meanwhile
+      opened.close();
+      LOG.info("terminal session {}: {} logged in from {}, but {} shells are open already", shortToken(), user,
+          client.getHostAddress(), registry.settings().maxSessions());
+      editor.reset();
+      loginFailed(Message.of(Phrase.TOO_MANY_SESSIONS, registry.settings().maxSessions()));
+      return;
+    }
     if (opened != null) {
       link = opened;
       state = State.SHELL;
       outputRequested = false;
       LOG.info("terminal session {}: {} logged in from {}", shortToken(), user, client.getHostAddress());
+      registry.limiter().recordSuccess(client);
       byte[] typedAhead = editor.takePending(); // typed after the password: for the shell
       editor.reset();
       if (typedAhead.length > 0) {
@@ -386,6 +431,8 @@ final class TerminalSession implements ShellConnector.Prompter, ShellConnector.S
     }
     link = null;
     state = State.ENDED;
+    loginSince = registry.now();
+    registry.releaseShell(this);
     LOG.info("terminal session {}: {}", shortToken(), reason);
     emit("\r\n" + Message.of(Phrase.ENDED_PRESS_ENTER, reason).in(language) + "\r\n");
   }
@@ -412,10 +459,13 @@ final class TerminalSession implements ShellConnector.Prompter, ShellConnector.S
         close("no page came back within " + settings.gracePeriod().toSeconds() + " s", null);
         return;
       }
+      if (state != State.SHELL && now - loginSince > settings.loginTimeout().toNanos()) {
+        close("no login within " + settings.loginTimeout().toSeconds() + " s",
+            Message.of(Phrase.LOGIN_TIMEOUT, span(settings.loginTimeout())));
+        return;
+      }
       if (now - lastInput > settings.idleTimeout().toNanos()) {
-        Duration idle = settings.idleTimeout();
-        Message span = idle.toSeconds() % 60 == 0 ? Message.of(Phrase.MINUTES, idle.toMinutes())
-            : Message.of(Phrase.SECONDS, idle.toSeconds());
+        Message span = span(settings.idleTimeout());
         close("idle for " + span, Message.of(Phrase.IDLE_LOGOUT, span));
         return;
       }
@@ -424,6 +474,10 @@ final class TerminalSession implements ShellConnector.Prompter, ShellConnector.S
     if (live != null) {
       live.checkLiveness(now);
     }
+  }
+
+  private static Message span(Duration d) {
+    return d.toSeconds() % 60 == 0 ? Message.of(Phrase.MINUTES, d.toMinutes()) : Message.of(Phrase.SECONDS, d.toSeconds());
   }
 
   /**

@@ -9,6 +9,7 @@ import cloud.luoyun.osmanager.webssh.TerminalProtocol.Resize;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.api.StatusCode;
@@ -20,13 +21,21 @@ import org.slf4j.LoggerFactory;
  * after the previous one is consumed (input written to the shell), so a paste into a shell that
  * does not read holds back the page instead of filling memory. Liveness: the sweeper pings, and a
  * socket that has not been heard from for three ping intervals is dropped (the session then waits
- * for its page to come back).
+ * for its page to come back). A socket counts against its client address's sockets without a
+ * shell from the moment it opens ({@link SessionRegistry#admit}); one that says no HELLO within
+ * {@link #HELLO_TIMEOUT_NANOS} is closed.
+ *
+ * <p>A session token is a bearer secret bound to the address that opened the session: a HELLO
+ * with the token of a session opened from another client address gets a session of its own and
+ * a fresh login, never that session's shell or screen.
  *
  * <p>Public only because Jetty calls a listener through method handles, which needs a public
  * class; its constructor and everything else stay package-private.
  */
 public final class TerminalSocket implements Session.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(TerminalSocket.class);
+  /** A page says HELLO as soon as its socket opens; a socket that says nothing is closed after this. */
+  static final long HELLO_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private final SessionRegistry registry;
   private final InetAddress client;
@@ -38,10 +47,13 @@ public final class TerminalSocket implements Session.Listener {
   private volatile long lastHeard;
   private volatile long lastPing;
   private volatile boolean inputPending;
+  private volatile boolean admitted; // false: refused at open, closing; what it sends is ignored
+  private final long openedAt;
 
   TerminalSocket(SessionRegistry registry, InetAddress client) {
     this.registry = registry;
     this.client = client;
+    this.openedAt = registry.now();
   }
 
   @Override
@@ -51,11 +63,22 @@ public final class TerminalSocket implements Session.Listener {
     ws = session;
     lastHeard = registry.now();
     lastPing = lastHeard;
-    session.demand();
+    admitted = registry.admit(this);
+    if (!admitted) {
+      LOG.info("refused a terminal socket from {}: {} pages of that address wait for a login already",
+          client.getHostAddress(), SessionRegistry.WAITING_PER_ADDRESS);
+      close(TerminalProtocol.CLOSE_TRY_LATER, Message.of(Phrase.TOO_MANY_WAITING, SessionRegistry.WAITING_PER_ADDRESS));
+    }
+    session.demand(); // also after a close: its answer must be read for the close handshake to end
   }
 
   @Override
   public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
+    if (!admitted) {
+      callback.succeed();
+      ws.demand(); // on to the close handshake's answer
+      return;
+    }
     lastHeard = registry.now();
     Inbound message;
     try {
@@ -99,19 +122,21 @@ public final class TerminalSocket implements Session.Listener {
 
   private void hello(Hello hello) {
     TerminalSession existing = hello.token().isEmpty() ? null : registry.find(hello.token());
-    if (existing != null) {
+    Message before = hello.token().isEmpty() ? null : Message.of(Phrase.PREVIOUS_SESSION_ENDED);
+    if (existing != null && existing.client().equals(client)) {
       terminal = existing;
-      existing.attach(this, hello.cols(), hello.rows(), false, false);
+      existing.attach(this, hello.cols(), hello.rows(), false, null);
       return;
+    }
+    if (existing != null) {
+      LOG.warn("a terminal session token was presented from {}, not from the address that opened the session "
+          + "({}): a fresh login", client.getHostAddress(), existing.client().getHostAddress());
+      before = Message.of(Phrase.OTHER_ADDRESS);
     }
     TerminalSession created = registry.create(client);
-    if (created == null) {
-      close(TerminalProtocol.CLOSE_TRY_LATER, Message.of(Phrase.TOO_MANY_SESSIONS, registry.settings().maxSessions()));
-      return;
-    }
     terminal = created;
     LOG.info("terminal session {} opened from {}", created.token().substring(0, 6), client.getHostAddress());
-    created.attach(this, hello.cols(), hello.rows(), true, !hello.token().isEmpty());
+    created.attach(this, hello.cols(), hello.rows(), true, before);
   }
 
   private void demand() {
@@ -141,19 +166,40 @@ public final class TerminalSocket implements Session.Listener {
 
   @Override
   public void onWebSocketClose(int statusCode, String reason, Callback callback) {
-    TerminalSession t = terminal;
-    if (t != null) {
-      t.detach(this);
-    }
+    gone();
     callback.succeed();
   }
 
   @Override
   public void onWebSocketError(Throwable cause) {
     LOG.debug("terminal socket from {}: {}", client.getHostAddress(), cause.toString());
+    gone();
+  }
+
+  private void gone() {
+    registry.forget(this);
     TerminalSession t = terminal;
     if (t != null) {
       t.detach(this);
+    }
+  }
+
+  /** The address the socket came from (as the connection has it). */
+  InetAddress client() {
+    return client;
+  }
+
+  /** The session this socket's HELLO opened or attached to, or null before HELLO. */
+  TerminalSession session() {
+    return terminal;
+  }
+
+  /** Called by the sweeper: a socket that never said HELLO is closed. */
+  void sweep(long now) {
+    Session s = ws;
+    if (terminal == null && s != null && s.isOpen() && now - openedAt > HELLO_TIMEOUT_NANOS) {
+      LOG.debug("terminal socket from {} said no HELLO; closed", client.getHostAddress());
+      s.close(StatusCode.POLICY_VIOLATION, "no HELLO", Callback.NOOP);
     }
   }
 
@@ -200,10 +246,7 @@ public final class TerminalSocket implements Session.Listener {
     if (!inputPending && now - lastHeard > 3 * interval) {
       LOG.info("terminal socket from {} stopped answering pings; dropped", client.getHostAddress());
       s.disconnect();
-      TerminalSession t = terminal;
-      if (t != null) {
-        t.detach(this);
-      }
+      gone();
       return;
     }
     if (now - lastPing >= interval) {

@@ -3,6 +3,7 @@ package cloud.luoyun.osmanager.webssh;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.Optional;
 import java.util.zip.Deflater;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
@@ -32,8 +33,8 @@ final class TerminalWebSocket {
    *
    * @param onSocket called before each new socket is handed to the registry
    */
-  static Handler start(ContextHandler context, WebTerminalSettings settings, SessionRegistry registry,
-      Runnable onSocket) {
+  static Handler start(ContextHandler context, WebTerminalSettings settings, OriginCheck names,
+      SessionRegistry registry, Runnable onSocket) {
     // Browsers always offer permessage-deflate. At Jetty's default level (6) compressing
     // ordinary terminal text runs at ~20 MB/s on a core here: it was the ceiling of bulk output
     // in a browser. Level 1 is ~5x faster for ~25% more bytes (0.36 instead of 0.29 of the text).
@@ -50,10 +51,11 @@ final class TerminalWebSocket {
       container.setInvocationType(Invocable.InvocationType.NON_BLOCKING);
       container.addMapping(TerminalHandler.WEBSOCKET_PATH, (request, response, callback) -> {
         String origin = request.getHeaders().get(HttpHeader.ORIGIN);
-        String host = request.getHeaders().get(HttpHeader.HOST);
+        Optional<OriginCheck.Authority> host = TerminalHandler.ownHost(names, request); // checked, and over TLS
         SocketAddress remote = request.getConnectionMetaData().getRemoteSocketAddress();
-        if (!OriginCheck.sameOrigin(origin, host, request.isSecure())) {
-          LOG.info("refused a terminal WebSocket from {}: Origin {} is not this page's ({})", remote, origin, host);
+        if (host.isEmpty() || !request.isSecure() || !OriginCheck.sameOrigin(origin, host.get(), true)) {
+          LOG.info("refused a terminal WebSocket from {}: Origin {} is not this page's (https://{})", remote, origin,
+              host.map(OriginCheck.Authority::text).orElse("?"));
           Response.writeError(request, response, callback, HttpStatus.FORBIDDEN_403, "cross-origin request refused");
           return null;
         }

@@ -2,7 +2,11 @@ package cloud.luoyun.osmanager.webssh;
 
 import cloud.luoyun.osmanager.util.Fatal;
 import cloud.luoyun.osmanager.util.HttpLayer;
+import cloud.luoyun.osmanager.util.TlsIdentity;
+import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -12,8 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The web terminal: a page with xterm.js on its own port, whose WebSocket ({@code /ws}, format in
- * {@link TerminalProtocol}) logs into the instance's sshd and carries a login shell.
+ * The web terminal: a page with xterm.js on its own port, over TLS, whose WebSocket ({@code /ws},
+ * format in {@link TerminalProtocol}) logs into the instance's sshd and carries a login shell.
  *
  * <p>A part of the process's {@link HttpLayer}: {@link #attach} adds its port and handler to it
  * ({@code osmanager run}, beside the page server); {@link #start()} makes a layer of its own and
@@ -32,9 +36,14 @@ public final class WebTerminal implements AutoCloseable {
    * Kept apart from the page server's, so a flood of page requests never takes the terminal's.
    */
   static final int MAX_CONNECTIONS = 64;
+  /** Failed logins per client address: 5, then one more every 30 s. */
+  static final LoginLimiter.Rate PER_ADDRESS_FAILURES = new LoginLimiter.Rate(5, Duration.ofSeconds(30));
+  /** Failed logins from all addresses together: 10, then one more every 10 s (see {@link LoginLimiter}). */
+  static final LoginLimiter.Rate OVERALL_FAILURES = new LoginLimiter.Rate(10, Duration.ofSeconds(10));
 
   private final WebTerminalSettings settings;
   private final SessionRegistry registry;
+  private final OriginCheck names;
   private ShellConnector ssh; // guarded by this; created at the first login
   private ScheduledExecutorService sweeper; // guarded by this; created with the first session
   private HttpLayer ownLayer;
@@ -42,11 +51,13 @@ public final class WebTerminal implements AutoCloseable {
   private volatile HttpLayer.Attachment attachment;
   private volatile TerminalHandler handler;
   private volatile Executor executor;
+  private volatile TlsIdentity identity;
   private boolean closed; // guarded by this
 
   public WebTerminal(WebTerminalSettings settings) {
     this.settings = settings;
-    LoginLimiter limiter = new LoginLimiter(5, Duration.ofSeconds(30), 4096, System::nanoTime);
+    this.names = new OriginCheck(settings.instance().names());
+    LoginLimiter limiter = new LoginLimiter(PER_ADDRESS_FAILURES, OVERALL_FAILURES, 4096, System::nanoTime);
     this.registry = new SessionRegistry(settings, limiter, this::ssh, command -> executor.execute(command),
         this::schedule, System::nanoTime);
   }
@@ -64,23 +75,46 @@ public final class WebTerminal implements AutoCloseable {
       close();
       throw e;
     }
-    LOG.info("web terminal listening on port {} (SSH to {}:{})", port(), settings.sshHost(), settings.sshPort());
+    LOG.info("web terminal listening on port {} (TLS, certificate SHA-256 {}; SSH to {}:{})", port(),
+        identity.fingerprint(), settings.sshHost(), settings.sshPort());
   }
 
-  /** Adds this terminal's port and handler to {@code http}, started or not. */
+  /**
+   * Adds this terminal's port and handler to {@code http}, started or not. The port speaks TLS
+   * with the operator's certificate or the terminal's own, made now if needed
+   * ({@link TerminalCertificate}); plain HTTP on it is redirected to HTTPS.
+   *
+   * @throws IOException when the terminal's own certificate can be neither read nor made
+   */
   public synchronized void attach(HttpLayer http) throws Exception {
     if (attachment != null) {
       throw new IllegalStateException("already attached");
     }
+    identity = TerminalCertificate.choose(settings, Clock.systemUTC());
     executor = http.server().getThreadPool();
     HttpLayer.Port port = new HttpLayer.Port(CONNECTOR_NAME, settings.bindAddress(), HttpLayer.DEFAULT_IDLE_TIMEOUT,
-        MAX_CONNECTIONS);
-    handler = new TerminalHandler(new StaticPages(settings), this::startWebSocket);
+        MAX_CONNECTIONS, Optional.of(identity));
+    handler = new TerminalHandler(new StaticPages(settings), names, this::startWebSocket);
     attachment = http.attach(port, handler);
   }
 
   private Handler startWebSocket() {
-    return TerminalWebSocket.start(attachment.context(), settings, registry, this::ensureSweeper);
+    return TerminalWebSocket.start(attachment.context(), settings, names, registry, this::ensureSweeper);
+  }
+
+  /**
+   * The SHA-256 fingerprint of the certificate the terminal serves ({@link TlsIdentity#fingerprint()}),
+   * which the owner's page shows; empty before {@link #attach}.
+   */
+  public Optional<String> fingerprint() {
+    TlsIdentity id = identity;
+    return id == null ? Optional.empty() : Optional.of(id.fingerprint());
+  }
+
+  /** Whether that certificate is the terminal's own, self-signed one, which browsers warn about. */
+  public boolean selfSigned() {
+    TlsIdentity id = identity;
+    return id != null && id.isSelfSigned();
   }
 
   /** The port listened on (the real one when the settings said 0); -1 before the server started. */
@@ -89,9 +123,14 @@ public final class WebTerminal implements AutoCloseable {
     return a == null ? -1 : a.port();
   }
 
-  /** Open terminal sessions, attached or waiting for their page. */
+  /** Open terminal sessions, at the login prompt or with a shell (attached or waiting for their page). */
   public int sessionCount() {
     return registry.size();
+  }
+
+  /** Sessions with a shell: those that count against the limit. */
+  int shellCount() {
+    return registry.shellCount();
   }
 
   private synchronized ShellConnector ssh() {
@@ -140,6 +179,9 @@ public final class WebTerminal implements AutoCloseable {
       } catch (RuntimeException e) {
         LOG.warn("terminal session sweep failed", e);
       }
+    }
+    for (TerminalSocket socket : registry.sockets()) {
+      socket.sweep(now);
     }
   }
 

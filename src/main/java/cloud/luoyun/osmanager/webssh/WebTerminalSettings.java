@@ -1,14 +1,21 @@
 package cloud.luoyun.osmanager.webssh;
 
+import cloud.luoyun.osmanager.config.InstanceConfig;
+import cloud.luoyun.osmanager.config.InstanceSettings;
 import cloud.luoyun.osmanager.config.WebSsh;
+import cloud.luoyun.osmanager.util.TlsIdentity;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * What a {@link WebTerminal} needs to know, validated once.
@@ -28,10 +35,16 @@ import java.util.Optional;
  * @param gracePeriod how long a session waits for its page after the WebSocket dropped
  * @param pingInterval how often the server pings the page; three missed intervals drop the socket
  * @param replayBytes output kept to redraw the screen when a page reattaches
+ * @param instance the instance the terminal serves: its TAG (for the terminal's own certificate)
+ *     and the names a browser may reach it by
+ * @param tls the operator's own key and certificate; when empty the terminal makes its own
+ *     ({@link TerminalCertificate})
+ * @param loginTimeout how long a page may stay without a logged-in shell (at the login prompt,
+ *     in the login, after the shell ended) before its session is closed
  */
 public record WebTerminalSettings(Optional<String> bindHost, int port, String sshHost, int sshPort,
     Path sshHostKeyDir, Path stateDir, int maxSessions, Duration idleTimeout, Duration gracePeriod,
-    Duration pingInterval, int replayBytes) {
+    Duration pingInterval, int replayBytes, Instance instance, Optional<TlsIdentity> tls, Duration loginTimeout) {
   public static final String DEFAULT_SSH_HOST = "127.0.0.1";
   public static final int DEFAULT_SSH_PORT = 22;
   public static final String DEFAULT_SSH_HOST_KEYS = "/etc/ssh";
@@ -53,36 +66,85 @@ public record WebTerminalSettings(Optional<String> bindHost, int port, String ss
     check(positive(gracePeriod), "gracePeriod", gracePeriod);
     check(positive(pingInterval), "pingInterval", pingInterval);
     check(replayBytes >= 1024 && replayBytes <= 16 * 1024 * 1024, "replayBytes", replayBytes);
+    Objects.requireNonNull(instance, "instance");
+    Objects.requireNonNull(tls, "tls");
+    check(positive(loginTimeout), "loginTimeout", loginTimeout);
   }
 
   /**
-   * Port 8001 on all addresses, to 127.0.0.1:22 with the host keys in /etc/ssh, 8 sessions, 30 min
-   * idle, 60 s grace.
+   * What the terminal knows of the instance it serves.
+   *
+   * @param tag the instance's TAG; the terminal's own certificate is made for one TAG, so that a
+   *     clone of an image never serves the image's certificate
+   * @param names the names and addresses the cloud gave it ({@code domain.name}, {@code domain.ip},
+   *     the {@code network} entries' {@code ip}), lower case: with localhost, the loopback
+   *     addresses and the address a request came in on, the only Host names a request may use
+   */
+  public record Instance(OptionalInt tag, List<String> names) {
+    public static final Instance NONE = new Instance(OptionalInt.empty(), List.of());
+
+    public Instance {
+      Objects.requireNonNull(tag, "tag");
+      names = names.stream().map(n -> n.toLowerCase(Locale.ROOT)).distinct().toList();
+    }
+
+    /** From the instance config: its TAG, domain and addresses. */
+    public static Instance of(InstanceConfig config) {
+      List<String> names = new ArrayList<>();
+      InstanceSettings s = config.settings();
+      s.domain().ifPresent(d -> {
+        d.name().ifPresent(names::add);
+        d.ip().ifPresent(ip -> names.add(ip.toString()));
+      });
+      s.network().forEach(e -> e.ip().ifPresent(ip -> names.add(ip.toString())));
+      return new Instance(OptionalInt.of(config.tag()), names);
+    }
+  }
+
+  /**
+   * Port 8001 on all addresses over TLS with a certificate of its own, to 127.0.0.1:22 with the
+   * host keys in /etc/ssh, 8 logged-in sessions, 30 min idle, 60 s grace, 60 s to log in.
    */
   public static WebTerminalSettings defaults(Path stateDir) {
     return new WebTerminalSettings(Optional.empty(), WebSsh.DEFAULT_PORT, DEFAULT_SSH_HOST, DEFAULT_SSH_PORT,
         Path.of(DEFAULT_SSH_HOST_KEYS), stateDir, 8, Duration.ofMinutes(30), Duration.ofSeconds(60),
-        Duration.ofSeconds(20), 256 * 1024);
+        Duration.ofSeconds(20), 256 * 1024, Instance.NONE, Optional.empty(), Duration.ofSeconds(60));
   }
 
   public WebTerminalSettings withBind(Optional<String> host, int newPort) {
     return new WebTerminalSettings(host, newPort, sshHost, sshPort, sshHostKeyDir, stateDir, maxSessions, idleTimeout,
-        gracePeriod, pingInterval, replayBytes);
+        gracePeriod, pingInterval, replayBytes, instance, tls, loginTimeout);
   }
 
   public WebTerminalSettings withSsh(String host, int newPort) {
     return new WebTerminalSettings(bindHost, port, host, newPort, sshHostKeyDir, stateDir, maxSessions, idleTimeout,
-        gracePeriod, pingInterval, replayBytes);
+        gracePeriod, pingInterval, replayBytes, instance, tls, loginTimeout);
   }
 
   public WebTerminalSettings withSshHostKeys(Path dir) {
     return new WebTerminalSettings(bindHost, port, sshHost, sshPort, dir, stateDir, maxSessions, idleTimeout,
-        gracePeriod, pingInterval, replayBytes);
+        gracePeriod, pingInterval, replayBytes, instance, tls, loginTimeout);
   }
 
   public WebTerminalSettings withLimits(int sessions, Duration idle, Duration grace, Duration ping) {
     return new WebTerminalSettings(bindHost, port, sshHost, sshPort, sshHostKeyDir, stateDir, sessions, idle, grace,
-        ping, replayBytes);
+        ping, replayBytes, instance, tls, loginTimeout);
+  }
+
+  public WebTerminalSettings withLoginTimeout(Duration timeout) {
+    return new WebTerminalSettings(bindHost, port, sshHost, sshPort, sshHostKeyDir, stateDir, maxSessions, idleTimeout,
+        gracePeriod, pingInterval, replayBytes, instance, tls, timeout);
+  }
+
+  public WebTerminalSettings withInstance(Instance i) {
+    return new WebTerminalSettings(bindHost, port, sshHost, sshPort, sshHostKeyDir, stateDir, maxSessions, idleTimeout,
+        gracePeriod, pingInterval, replayBytes, i, tls, loginTimeout);
+  }
+
+  /** The operator's own key and certificate instead of the terminal's own; empty for its own. */
+  public WebTerminalSettings withTls(Optional<TlsIdentity> operators) {
+    return new WebTerminalSettings(bindHost, port, sshHost, sshPort, sshHostKeyDir, stateDir, maxSessions, idleTimeout,
+        gracePeriod, pingInterval, replayBytes, instance, operators, loginTimeout);
   }
 
   /**

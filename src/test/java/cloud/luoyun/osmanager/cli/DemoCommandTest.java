@@ -35,7 +35,7 @@ class DemoCommandTest {
         .contains("controller report tag=7 status=2000 (serving)")
         .contains("controller echo-ok tag=7")
         .contains("web        owner page  http://127.0.0.1:")
-        .contains("webssh     web terminal http://127.0.0.1:")
+        .contains("webssh     web terminal https://127.0.0.1:")
         .doesNotContain("failed");
     Matcher folder = Pattern.compile("demo       folder (\\S+)").matcher(out);
     assertThat(folder.find()).as(out).isTrue();

@@ -1,11 +1,17 @@
 package cloud.luoyun.osmanager.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import cloud.luoyun.osmanager.TestTls;
+import cloud.luoyun.osmanager.util.TlsIdentity;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.net.ConnectException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,7 +19,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -64,8 +72,33 @@ class WebSshCommandTest {
   void helpNamesEveryOption() {
     InProcess r = InProcess.run("webssh", "--help");
     assertThat(r.exitStatus()).isZero();
-    assertThat(r.out()).contains("--home", "--port", "--ssh-host", "--ssh-port", "--ssh-host-keys",
-        "--max-sessions");
+    assertThat(r.out()).contains("--home", "--port", "--bind", "--tls-cert", "--tls-key", "--ssh-host", "--ssh-port",
+        "--ssh-host-keys", "--max-sessions");
+  }
+
+  @Test
+  void anAddressThatIsNotOneIsRefusedWithOneLine() {
+    InProcess r = InProcess.run("webssh", "--home", home.toString(), "--bind", "300.1.1.1");
+    assertThat(r.exitStatus()).isEqualTo(2);
+    assertThat(r.err().strip()).isEqualTo("--bind: not an address of this host: \"300.1.1.1\"");
+  }
+
+  @Test
+  void theOperatorsCertificateNeedsItsKeyAndOnlyItsKey() throws Exception {
+    TlsIdentity one = TlsIdentity.selfSigned("one", List.of(), List.of(), Instant.now(), Instant.now().plusSeconds(60),
+        new SecureRandom());
+    TlsIdentity two = TlsIdentity.selfSigned("two", List.of(), List.of(), Instant.now(), Instant.now().plusSeconds(60),
+        new SecureRandom());
+    one.write(home.resolve("one.crt"), home.resolve("one.key"));
+    two.write(home.resolve("two.crt"), home.resolve("two.key"));
+    InProcess alone = InProcess.run("webssh", "--home", home.toString(), "--tls-cert", home.resolve("one.crt").toString());
+    assertThat(alone.exitStatus()).isEqualTo(2);
+    assertThat(alone.err().strip()).startsWith("--tls-key: needed with --tls-cert").doesNotContain("\n");
+    InProcess mismatched = InProcess.run("webssh", "--home", home.toString(), "--tls-cert", home.resolve("one.crt").toString(),
+        "--tls-key", home.resolve("two.key").toString());
+    assertThat(mismatched.exitStatus()).isEqualTo(2);
+    assertThat(mismatched.err().strip()).isEqualTo("--tls-cert: " + home.resolve("two.key")
+        + ": not the private key of the certificate in " + home.resolve("one.crt"));
   }
 
   /**
@@ -84,7 +117,7 @@ class WebSshCommandTest {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     Process p = new ProcessBuilder(List.of(java.toString(), "-verbose:class", "-cp",
         System.getProperty("java.class.path"), Main.class.getName(), "webssh", "--home", home.toString(),
-        "--port", Integer.toString(port), "--ssh-port", Integer.toString(closedPort)))
+        "--port", Integer.toString(port), "--bind", "127.0.0.1", "--ssh-port", Integer.toString(closedPort)))
         .redirectErrorStream(true).start();
     StringBuffer output = new StringBuffer();
     Thread drain = new Thread(() -> {
@@ -99,18 +132,21 @@ class WebSshCommandTest {
     });
     drain.start();
     try {
-      awaitOutput(output, "web terminal on http://");
+      awaitOutput(output, "web terminal on https://127.0.0.1:" + port + "/ (certificate SHA-256 ");
       assertThat(output).contains("running with the defaults");
-      HttpClient http = HttpClient.newHttpClient();
-      HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+      try (Socket elsewhere = new Socket()) { // --bind: on that address only (loopback has all of 127/8)
+        assertThatThrownBy(() -> elsewhere.connect(new InetSocketAddress("127.0.0.2", port), 2000))
+            .isInstanceOf(ConnectException.class);
+      }
+      HttpClient http = TestTls.httpClient();
+      HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/"))
           .build(), HttpResponse.BodyHandlers.ofString());
       assertThat(page.statusCode()).isEqualTo(200);
       assertThat(page.body()).contains("terminal.js");
       assertThat(output.toString()).as("the page needs no WebSocket machinery")
           .doesNotContain("org.eclipse.jetty.websocket");
 
-      org.eclipse.jetty.websocket.client.WebSocketClient ws = new org.eclipse.jetty.websocket.client.WebSocketClient();
-      ws.start();
+      org.eclipse.jetty.websocket.client.WebSocketClient ws = TestTls.webSocketClient();
       try {
         var client = cloud.luoyun.osmanager.webssh.WebSshTestAccess.open(ws, port);
         client.awaitText("login: ");

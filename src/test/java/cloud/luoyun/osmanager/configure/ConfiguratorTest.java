@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import cloud.luoyun.osmanager.TestFiles;
 import cloud.luoyun.osmanager.config.FloppyWriter;
+import cloud.luoyun.osmanager.util.TlsIdentity;
 import cloud.luoyun.osmanager.util.Processes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.List;
@@ -81,7 +83,8 @@ class ConfiguratorTest {
         Map.entry("root-ssh-key", Outcome.CHANGED), Map.entry("sshd-web-login", Outcome.CHANGED),
         Map.entry("nics", Outcome.CHANGED),
         Map.entry("network-files", Outcome.CHANGED), Map.entry("nameservers", Outcome.CHANGED),
-        Map.entry("host-keys", Outcome.CHANGED), Map.entry("custom-script", Outcome.SKIPPED));
+        Map.entry("terminal-certificate", Outcome.CHANGED), Map.entry("host-keys", Outcome.CHANGED),
+        Map.entry("custom-script", Outcome.SKIPPED));
     // conf: the floppy's bytes, 0600
     assertThat(tree.home.conf()).hasBinaryContent(Files.readAllBytes(cloud.luoyun.osmanager.TestFiles.vector("luoyun.ini")));
     assertThat(mode(tree.home.conf())).isEqualTo("rw-------");
@@ -278,6 +281,51 @@ class ConfiguratorTest {
     assertThat(mode(tree.sys("etc/ssh/ssh_host_ed25519_key"))).isEqualTo("rw-------");
     assertThat(same.step("host-keys").get().line()).isEqualTo("host-keys: unchanged: same instance (TAG 8)");
     assertThat(tree.sys("etc/ssh/ssh_host_ed25519_key.pub")).hasBinaryContent(second);
+  }
+
+  /**
+   * Issue 11: the web terminal's certificate is made by configure for each instance, like the
+   * host keys: a reboot keeps it (the fingerprint the owner checked stays true), a new TAG (a
+   * clone of the image) gets a new one, a key that does not match its certificate (a power cut
+   * between the two files) is made anew.
+   */
+  @Test
+  void aNewTagMakesANewTerminalCertificateAndTheSameTagKeepsIt() throws Exception {
+    Path cert = tree.home.stateDir().resolve("webssh-tls.crt");
+    Path key = tree.home.stateDir().resolve("webssh-tls.key");
+    Report first = runVector();
+    assertThat(first.step("terminal-certificate").get().line())
+        .startsWith("terminal-certificate: changed: made a self-signed certificate for TAG 7 (none yet), SHA-256 ");
+    assertThat(mode(key)).isEqualTo("rw-------");
+    X509Certificate made = TlsIdentity.readChain(cert).get(0);
+    assertThat(made.getSubjectX500Principal().getName()).isEqualTo("CN=LuoYun instance 7");
+    byte[] firstCert = Files.readAllBytes(cert);
+
+    Report again = runVector();
+    assertThat(again.step("terminal-certificate").get().line())
+        .startsWith("terminal-certificate: unchanged: the one for LuoYun instance 7 (SHA-256 ");
+    assertThat(cert).hasBinaryContent(firstCert);
+
+    Report clone = run(tree.options(floppyWith("TAG=7", "TAG=8"), ns));
+    assertThat(clone.step("terminal-certificate").get().line()).startsWith("terminal-certificate: changed: made a "
+        + "self-signed certificate for TAG 8 (the one in state/ was made for CN=LuoYun instance 7, this is LuoYun "
+        + "instance 8)");
+    assertThat(TlsIdentity.readChain(cert).get(0).getSubjectX500Principal().getName()).isEqualTo("CN=LuoYun instance 8");
+    assertThat(TlsIdentity.read(cert, key).fingerprint()).isNotEqualTo(TlsIdentity.fingerprint(made));
+
+    Files.writeString(key, Files.readString(key).replace('A', 'B')); // a key of another pair, or none that parses
+    Report cut = run(tree.options(floppyWith("TAG=7", "TAG=8"), ns));
+    assertThat(cut.step("terminal-certificate").get().line()).contains(": changed: made a self-signed certificate for "
+        + "TAG 8 (the one in ").contains(" is unusable: ");
+    TlsIdentity.read(cert, key); // a matching pair again
+  }
+
+  @Test
+  void aDryRunSaysItWouldMakeTheTerminalCertificateAndMakesNone() throws Exception {
+    Report r = run(tree.options(TestFiles.vector("floppy-luoyun.img"), ns).withDryRun(true));
+    assertThat(r.step("terminal-certificate").get().line())
+        .isEqualTo("terminal-certificate: would change: would make a self-signed certificate for TAG 7 (none yet)");
+    assertThat(tree.home.stateDir().resolve("webssh-tls.crt")).doesNotExist();
   }
 
   /**

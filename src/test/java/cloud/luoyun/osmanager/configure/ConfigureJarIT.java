@@ -62,11 +62,12 @@ class ConfigureJarIT {
       assertThat(first.out().lines().map(l -> l.substring(0, l.indexOf(':') + 2) + l.split(": ")[1]).toList())
           .containsExactly("config: changed", "root-password: changed", "root-ssh-key: changed",
               "sshd-web-login: changed", "nics: changed",
-              "network-files: changed", "nameservers: changed", "host-keys: changed", "custom-script: skipped");
+              "network-files: changed", "nameservers: changed", "terminal-certificate: changed", "host-keys: changed",
+              "custom-script: skipped");
       assertThat(ns.ip("-4", "-o", "addr", "show", "dev", "ens3")).contains("inet 10.0.0.5/24");
       assertThat(ns.ip("route", "show", "default")).startsWith("default via 10.0.0.1 dev ens3");
       assertThat(second.status()).isZero();
-      assertThat(second.out().lines()).hasSize(9)
+      assertThat(second.out().lines()).hasSize(10)
           .allSatisfy(l -> assertThat(l).matches("[a-z-]+: (unchanged|skipped)(: .*)?"));
       assertThat(tree.home.logDir().resolve("configure.log")).content()
           .contains("root-password: changed").doesNotContain(ConfiguratorTest.HASH, "015e33a8");
@@ -116,6 +117,9 @@ class ConfigureJarIT {
     // etc/resolv.conf is readable, its folder is not writable
     assertThat(dry.out()).contains("nameservers: failed: " + tree.root.resolve("etc")
         + ": not writable by this user, so resolv.conf could not be written");
+    // the terminal's certificate goes into the home's state/, which this user cannot write either
+    assertThat(dry.out()).containsPattern("terminal-certificate: failed: \\S+: not writable by this user, so "
+        + "webssh-tls.key could not be written");
     assertThat(dry.out()).doesNotContain("would change");
   }
 }

@@ -10,9 +10,19 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyStore;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -91,6 +101,55 @@ class HttpLayerTest {
     assertThat(c).isInstanceOf(ResilientConnector.class);
     assertThat(c.getAcceptors()).isEqualTo(1);
     assertThat(c.getSelectorManager().getSelectorCount()).isEqualTo(1);
+  }
+
+  static final class SaysWhetherSecure extends Handler.Abstract.NonBlocking {
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+      response.write(true, ByteBuffer.wrap(("secure=" + request.isSecure()).getBytes(StandardCharsets.US_ASCII)),
+          callback);
+      return true;
+    }
+  }
+
+  @Test
+  void aTlsPortAnswersTlsAndPlainHttpOnOnePortAndTellsTheHandlerWhich() throws Exception {
+    TlsIdentity id = TlsIdentity.selfSigned("test", List.of("localhost"), List.of(InetAddress.getLoopbackAddress()),
+        Instant.now().minusSeconds(60), Instant.now().plusSeconds(3600), new SecureRandom());
+    http = HttpLayer.create();
+    HttpLayer.Attachment a = http.attach(new HttpLayer.Port("test",
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), Duration.ofSeconds(5), 16, Optional.of(id)),
+        new SaysWhetherSecure());
+    http.start();
+
+    assertThat(get(a.port())).startsWith("HTTP/1.1 200").endsWith("secure=false");
+    // a browser names no address in SNI; a name the certificate lacks is the handler's business too
+    for (String sni : new String[] {null, "localhost", "elsewhere.example"}) {
+      String response = getOverTls(a.port(), id, sni);
+      assertThat(response).as("SNI " + sni).startsWith("HTTP/1.1 200").endsWith("secure=true")
+          .doesNotContainIgnoringCase("Strict-Transport-Security");
+    }
+  }
+
+  /** GET / over TLS, trusting exactly {@code id}'s certificate and checking the address is in it. */
+  static String getOverTls(int port, TlsIdentity id, String sni) throws Exception {
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("server", id.certificate());
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    SSLContext client = SSLContext.getInstance("TLS");
+    client.init(null, tmf.getTrustManagers(), null);
+    try (SSLSocket s = (SSLSocket) client.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port)) {
+      SSLParameters p = s.getSSLParameters();
+      p.setEndpointIdentificationAlgorithm("HTTPS");
+      p.setServerNames(sni == null ? List.of() : List.of(new SNIHostName(sni)));
+      s.setSSLParameters(p);
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+          .getBytes(StandardCharsets.US_ASCII));
+      return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
   }
 
   private ServerConnector connector() {

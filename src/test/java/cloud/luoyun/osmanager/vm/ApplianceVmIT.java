@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import cloud.luoyun.osmanager.Chromium;
 import cloud.luoyun.osmanager.Recorder;
 import cloud.luoyun.osmanager.TestFiles;
+import cloud.luoyun.osmanager.TestTls;
 import cloud.luoyun.osmanager.controller.ControllerEvent;
 import cloud.luoyun.osmanager.controller.ControllerEvent.Kind;
 import cloud.luoyun.osmanager.controller.DevController;
 import cloud.luoyun.osmanager.controller.Instances;
 import cloud.luoyun.osmanager.util.Processes;
+import cloud.luoyun.osmanager.util.TlsIdentity;
 import com.fasterxml.jackson.jr.ob.JSON;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,6 +25,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -43,11 +48,11 @@ import org.junit.jupiter.api.io.TempDir;
  * booted under QEMU with a config floppy written by the project's jar, talking to the
  * development controller on this machine's loopback. Checked from outside, as the cloud and the
  * instance's owner see it: registration and status reports at the controller, the pages and the
- * web terminal through the NIC, SSH with root's key (and root's password refused from the
- * network); and inside, over SSH: addresses, routes, name servers, new host keys, the config
- * script, no failed units, no errors in the osmanager units' journal. Then a reboot changes
- * nothing, and a boot as a new instance (a clone of the image) gets new host keys and still
- * works. Figures are printed, never asserted. Every check of a boot is reported, not only the first
+ * web terminal (over HTTPS, its own certificate accepted) through the NIC, SSH with root's key
+ * (and root's password refused from the network); and inside, over SSH: addresses, routes, name
+ * servers, new host keys, the config script, no failed units, no errors in the osmanager units'
+ * journal. Then a reboot changes nothing, and a boot as a new instance (a clone of the image)
+ * gets new host keys and a new terminal certificate and still works. Figures are printed, never asserted. Every check of a boot is reported, not only the first
  * failure; a failed boot prints the console, the guest's failed units and the osmanager journal.
  *
  * <p>Needs root (mmdebstrap, chroot, mkfs of a root tree) and is skipped without it; as root, a
@@ -103,22 +108,26 @@ class ApplianceVmIT {
           event -> controllerEvents.accept(new Seen(System.nanoTime(), event)))) {
         controllerPort = controller.start().getPort();
         List<String> instanceKeys = new ArrayList<>();
+        List<String> instanceCertificate = new ArrayList<>();
 
         boot("first-boot", first, floppy, "systemctl reboot", b -> {
           theFirstReportIs2000(b);
           thePagesAreServed(b);
           rootLogsInWithTheKeyButNotWithThePasswordFromTheNetwork(b);
-          theWebTerminalLogsInAsRoot(b);
+          theWebTerminalLogsInAsRootOverHttps(b);
           theNicHasTheConfiguredAddressRouteAndNameServers(b);
           softly.assertThat(b.hostKeys()).as("host keys of the instance vs. the image's own")
               .doesNotContainAnyElementsOf(image.builtHostKeys).contains(b.shell.hostKey);
           theConfigScriptRanOnceInThisBoot(b, 1);
           softly.assertThat(configureSteps(b)).as("configure's lines at the first boot")
-              .anyMatch(l -> l.startsWith("host-keys: changed")).filteredOn(l -> l.contains(": failed")).isEmpty();
+              .anyMatch(l -> l.startsWith("host-keys: changed"))
+              .anyMatch(l -> l.startsWith("terminal-certificate: changed: made a self-signed certificate for TAG " + first.tag))
+              .filteredOn(l -> l.contains(": failed")).isEmpty();
           theSystemIsHealthy(b);
           theStatusScriptsChangesAreReported(b);
           theDaemonStartsFromTheClassDataArchiveInstallMade(b);
           instanceKeys.addAll(b.hostKeys());
+          instanceCertificate.add(b.terminalFingerprint());
         });
 
         boot("reboot", first, floppy, "systemctl reboot", b -> {
@@ -129,6 +138,8 @@ class ApplianceVmIT {
               .as("configure's lines after a reboot that changed or failed something").isEmpty();
           softly.assertThat(b.hostKeys()).as("host keys after a reboot").containsExactlyInAnyOrderElementsOf(instanceKeys)
               .contains(b.shell.hostKey);
+          softly.assertThat(b.terminalFingerprint()).as("the web terminal's certificate after a reboot")
+              .isEqualTo(instanceCertificate.get(0));
           theConfigScriptRanOnceInThisBoot(b, 2);
           thePagesAreServed(b);
           theSystemIsHealthy(b);
@@ -142,8 +153,12 @@ class ApplianceVmIT {
           softly.assertThat(b.hostKeys()).as("host keys of the clone vs. the first instance's and the image's")
               .doesNotContainAnyElementsOf(instanceKeys).doesNotContainAnyElementsOf(image.builtHostKeys)
               .contains(b.shell.hostKey);
+          softly.assertThat(b.terminalFingerprint()).as("the clone's web terminal certificate vs. the first instance's")
+              .isNotEqualTo(instanceCertificate.get(0));
+          softly.assertThat(configureSteps(b)).as("configure's lines in the clone")
+              .anyMatch(l -> l.startsWith("terminal-certificate: changed: made a self-signed certificate for TAG " + clone.tag));
           rootLogsInWithTheKeyButNotWithThePasswordFromTheNetwork(b);
-          theWebTerminalLogsInAsRoot(b);
+          theWebTerminalLogsInAsRootOverHttps(b);
           theConfigScriptRanOnceInThisBoot(b, 3);
           theSystemIsHealthy(b);
         }, this::thePackageIsRemovedAndPurgedAsDebianDoes);
@@ -177,14 +192,22 @@ class ApplianceVmIT {
   }
 
   /**
-   * In a browser, as the owner does: root and the config's password at the terminal's prompts.
-   * Fails fast on the two refusals the terminal shows: a refused host key ends the login with a
-   * message; a refused password is asked for again.
+   * In a browser, as the owner does: the cloud's http:// link, sent on to HTTPS, the instance's
+   * own certificate accepted (the one in its state/, made for its TAG: what the owner's page shows
+   * the fingerprint of), then root and the config's password at the terminal's prompts. Fails fast
+   * on the two refusals the terminal shows: a refused host key ends the login with a message; a
+   * refused password is asked for again.
    */
-  private void theWebTerminalLogsInAsRoot(Boot b) throws Exception {
-    try (Chromium browser = new Chromium(dir.resolve("chromium-" + b.vm.name))) {
+  private void theWebTerminalLogsInAsRootOverHttps(Boot b) throws Exception {
+    X509Certificate served = TestTls.servedCertificate("127.0.0.1", b.vm.ports.webssh());
+    softly.assertThat(TlsIdentity.fingerprint(served)).as("the certificate the terminal serves vs. its state/ file")
+        .isEqualTo(b.terminalFingerprint());
+    softly.assertThat(served.getSubjectX500Principal().getName()).as("the terminal certificate's subject")
+        .isEqualTo("CN=LuoYun instance " + b.instance.tag);
+    try (Chromium browser = new Chromium(dir.resolve("chromium-" + b.vm.name), List.of(Chromium.accepting(served)))) {
       browser.navigate("http://127.0.0.1:" + b.vm.ports.webssh() + "/");
       browser.awaitText("login:", WAIT);
+      softly.assertThat(browser.evaluate("location.protocol")).as("the terminal page's scheme").isEqualTo("https:");
       browser.typeLine("root");
       String screen = browser.awaitText(t -> t.contains("assword:") || t.contains("host key"),
           "a password prompt or a host key message", WAIT);
@@ -441,6 +464,14 @@ class ApplianceVmIT {
       }
       throw new AssertionError(vm.name + ": no page on the forwarded port 8080 within " + BOOT.toSeconds() + " s"
           + (vm.isRunning() ? "" : " (QEMU exited)"));
+    }
+
+    /** The SHA-256 fingerprint of the web terminal's own certificate in the guest's state/. */
+    String terminalFingerprint() throws Exception {
+      String pem = shell.output("cat /LuoYun/state/webssh-tls.crt");
+      X509Certificate c = (X509Certificate) CertificateFactory.getInstance("X.509")
+          .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+      return TlsIdentity.fingerprint(c);
     }
 
     /** The guest's SSH host keys ("type base64", no comment). */

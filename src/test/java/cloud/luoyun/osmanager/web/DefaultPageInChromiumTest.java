@@ -3,9 +3,13 @@ package cloud.luoyun.osmanager.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cloud.luoyun.osmanager.PageContrast;
+import cloud.luoyun.osmanager.config.Home;
+import cloud.luoyun.osmanager.util.TlsIdentity;
 import cloud.luoyun.osmanager.web.AgentStatusSource.AgentStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicReference;
@@ -31,12 +35,18 @@ class DefaultPageInChromiumTest {
   Path dir;
   TestSite site;
   HeadlessChromium browser;
+  TlsIdentity terminalCertificate;
   final AtomicReference<AgentStatus> agent = new AtomicReference<>(AgentStatus.of(true, OptionalInt.of(2000)));
 
   @BeforeEach
   void start() throws Exception {
     Assumptions.assumeTrue(HeadlessChromium.available(), "chromium is not installed");
     site = new TestSite(dir.resolve("home")).start(agent::get, HostAddresses.system());
+    // the web terminal's own certificate, as the terminal makes it: the owner's page shows its fingerprint
+    Files.createDirectories(site.home.stateDir());
+    terminalCertificate = TlsIdentity.selfSigned("LuoYun instance 42", List.of(), List.of(), Instant.now(),
+        Instant.now().plusSeconds(3600), new SecureRandom());
+    terminalCertificate.write(site.home.terminalCertificate(), site.home.stateDir().resolve(Home.TERMINAL_KEY));
   }
 
   @AfterEach
@@ -84,7 +94,9 @@ class DefaultPageInChromiumTest {
     assertThat(seen).containsPattern("Up for\\s+\\d+ d \\d+ h \\d+ min");
     assertThat(seen).doesNotContain("$hostname", "$application");
     assertThat(browser.evaluate("document.querySelector('a.secondary').href"))
-        .isEqualTo("http://owncloud.example.com:8001/");
+        .isEqualTo("https://owncloud.example.com:8001/");
+    assertThat(seen).contains("When your browser warns about the web terminal's certificate, go on only if its "
+        + "SHA-256 fingerprint is " + terminalCertificate.fingerprint() + ".");
     browser.screenshot(SCREENSHOTS.resolve("owner-page-en.png"));
     assertThat(Files.size(SCREENSHOTS.resolve("owner-page-en.png"))).isGreaterThan(1000);
   }
@@ -142,8 +154,11 @@ class DefaultPageInChromiumTest {
     assertThat(seen).contains("欢迎使用落云 OwnCloud 虚拟应用", "版本：1.0", "owncloud.example.com", "14:07",
         "网页终端", "未就绪（状态脚本返回 1）", "已在云平台注册");
     assertThat(seen).containsPattern("运行时间\\s+\\d+ 天 \\d+ 小时 \\d+ 分钟");
-    // apart from the names of the application and the host, and the unit MiB: not a Latin letter
-    String rest = seen.replace("OwnCloud", "").replace("owncloud.example.com", "").replace("MiB", "");
+    // apart from the names of the application and the host, the unit MiB and the certificate's
+    // fingerprint: not a Latin letter
+    assertThat(seen).contains("SHA-256 指纹", terminalCertificate.fingerprint());
+    String rest = seen.replace("OwnCloud", "").replace("owncloud.example.com", "").replace("MiB", "")
+        .replace("SHA-256", "").replace(terminalCertificate.fingerprint(), ""); // and the certificate's identity
     assertThat(rest).doesNotContainPattern("[A-Za-z]");
     browser.screenshot(SCREENSHOTS.resolve("owner-page-zh.png"));
   }
@@ -168,7 +183,8 @@ class DefaultPageInChromiumTest {
     open(1280, 800, null, "/");
     assertThat(browser.waitFor("document.readyState === 'complete'")).isTrue();
     String seen = seen();
-    assertThat(seen).contains("OwnCloud", "owncloud.example.com", "14:07").doesNotContain("Web terminal", "Up for");
+    assertThat(seen).contains("OwnCloud", "owncloud.example.com", "14:07").doesNotContain("Web terminal", "Up for",
+        terminalCertificate.fingerprint());
     browser.screenshot(SCREENSHOTS.resolve("public-page-en.png"));
   }
 }

@@ -5,7 +5,9 @@ import static cloud.luoyun.osmanager.web.TestSite.OTHER_COOKIE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cloud.luoyun.osmanager.LogCapture;
+import cloud.luoyun.osmanager.config.Home;
 import cloud.luoyun.osmanager.util.HttpLayer;
+import cloud.luoyun.osmanager.util.TlsIdentity;
 import cloud.luoyun.osmanager.web.AgentStatusSource.AgentStatus;
 import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;
@@ -16,6 +18,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -348,7 +351,7 @@ class PageServerTest {
     assertThat(owner.status()).isEqualTo(200);
     assertThat(owner.header("Cache-Control")).isEqualTo("no-store");
     assertThat(owner.text()).contains("<h1>OwnCloud</h1>", "Version 1.0 · OwnCloud 4.0.7", "14:07",
-        "href=\"http://owncloud.example.com\"", "href=\"http://owncloud.example.com:8001/\"",
+        "href=\"http://owncloud.example.com\"", "href=\"https://owncloud.example.com:8001/\"",
         "status.json");
     // the status panel updates in place: the page never reloads itself
     assertThat(owner.text()).doesNotContain("$", "http-equiv=\"refresh\"");
@@ -363,23 +366,50 @@ class PageServerTest {
     Files.delete(site.home.wwwWithCookie().resolve("index.html"));
     site.start();
     site.writeSettings(TestSite.SETTINGS.replace("\"port\": 8001", "\"port\": 9022"));
-    assertThat(site.get("/?cookie=" + COOKIE).text()).contains("href=\"http://owncloud.example.com:9022/\"");
+    assertThat(site.get("/?cookie=" + COOKIE).text()).contains("href=\"https://owncloud.example.com:9022/\"");
     site.writeSettings(TestSite.SETTINGS.replace("\"status\": \"enable\"", "\"status\": \"disable\""));
     assertThat(site.get("/?cookie=" + COOKIE).text()).doesNotContain("Web terminal", ":8001");
+  }
+
+  /** The terminal in another process ({@code osmanager web} alone): its certificate's file, as it changes. */
+  @Test
+  void theOwnerSeesTheFingerprintOfTheTerminalsOwnCertificateFile() throws Exception {
+    Files.delete(site.home.wwwWithCookie().resolve("index.html"));
+    site.start();
+    assertThat(site.get("/?cookie=" + COOKIE).text()).contains("Web terminal").doesNotContain("SHA-256");
+    Files.createDirectories(site.home.stateDir());
+    TlsIdentity first = certificate();
+    first.write(site.home.terminalCertificate(), site.home.stateDir().resolve(Home.TERMINAL_KEY));
+    assertThat(site.get("/?cookie=" + COOKIE).text())
+        .contains("its SHA-256 fingerprint is <code class=\"fp\" id=\"webssh-fingerprint\">" + first.fingerprint());
+    assertThat(site.get("/").text()).as("the public page").doesNotContain(first.fingerprint(), "SHA-256");
+    TlsIdentity second = certificate(); // a new instance's
+    second.write(site.home.terminalCertificate(), site.home.stateDir().resolve(Home.TERMINAL_KEY));
+    assertThat(site.get("/?cookie=" + COOKIE, "Accept-Language: zh-CN").text()).contains(second.fingerprint())
+        .doesNotContain(first.fingerprint());
+    site.writeSettings(TestSite.SETTINGS.replace("\"status\": \"enable\"", "\"status\": \"disable\""));
+    assertThat(site.get("/?cookie=" + COOKIE).text()).doesNotContain(second.fingerprint());
+  }
+
+  private static TlsIdentity certificate() throws Exception {
+    return TlsIdentity.selfSigned("LuoYun instance 42", List.of(), List.of(), Instant.now(),
+        Instant.now().plusSeconds(3600), new java.security.SecureRandom());
   }
 
   @Test
   void aTerminalInThisProcessIsLinkedOnItsOwnPortWhateverTheConfigSays() throws Exception {
     Files.delete(site.home.wwwWithCookie().resolve("index.html"));
     int[] terminalPort = {45678};
-    site.start(AgentStatusSource.UNKNOWN, HostAddresses.system(), TerminalLink.of(() -> terminalPort[0]));
-    assertThat(site.get("/?cookie=" + COOKIE).text()).contains("href=\"http://owncloud.example.com:45678/\"")
-        .doesNotContain(":8001");
+    String fingerprint = "4E:2F:" + "00:".repeat(29) + "AA";
+    site.start(AgentStatusSource.UNKNOWN, HostAddresses.system(),
+        TerminalLink.of(() -> terminalPort[0], () -> Optional.of(fingerprint)));
+    assertThat(site.get("/?cookie=" + COOKIE).text()).contains("href=\"https://owncloud.example.com:45678/\"")
+        .contains(fingerprint).doesNotContain(":8001");
     // the config disabling the terminal does not stop one that runs here; its port is what counts
     site.writeSettings(TestSite.SETTINGS.replace("\"status\": \"enable\"", "\"status\": \"disable\""));
     assertThat(site.get("/?cookie=" + COOKIE).text()).contains(":45678/");
     terminalPort[0] = -1; // not listening (yet, or any more): no link
-    assertThat(site.get("/?cookie=" + COOKIE).text()).doesNotContain("Web terminal", ":45678");
+    assertThat(site.get("/?cookie=" + COOKIE).text()).doesNotContain("Web terminal", ":45678", fingerprint);
   }
 
   @Test
@@ -418,7 +448,7 @@ class PageServerTest {
     Path big = site.home.wwwNoCookie().resolve("big.bin");
     TestSite.write(big, new byte[12 * 1024 * 1024]);
     site.server = new PageServer(site.home, new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0),
-        AgentStatusSource.UNKNOWN, TerminalLink.CONFIGURED).inFlightBytes(4L * PageHandler.STREAM_CHUNK_BYTES);
+        AgentStatusSource.UNKNOWN, TerminalLink.configured(site.home)).inFlightBytes(4L * PageHandler.STREAM_CHUNK_BYTES);
     site.server.start();
     RawHttp http = new RawHttp(site.server.port());
     List<java.net.Socket> readers = new java.util.ArrayList<>();
@@ -474,7 +504,7 @@ class PageServerTest {
   @Test
   void anIdleConnectionIsClosedByTheServer() throws Exception {
     site.server = new PageServer(site.home, new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0),
-        AgentStatusSource.UNKNOWN, TerminalLink.CONFIGURED).idleTimeout(java.time.Duration.ofMillis(300));
+        AgentStatusSource.UNKNOWN, TerminalLink.configured(site.home)).idleTimeout(java.time.Duration.ofMillis(300));
     site.server.start();
     try (java.net.Socket s = new java.net.Socket("127.0.0.1", site.server.port())) {
       s.setSoTimeout(20_000);

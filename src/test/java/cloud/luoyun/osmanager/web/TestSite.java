@@ -74,7 +74,7 @@ final class TestSite implements AutoCloseable {
   }
 
   TestSite start(AgentStatusSource agent, HostAddresses addresses) throws Exception {
-    return start(agent, addresses, TerminalLink.CONFIGURED);
+    return start(agent, addresses, TerminalLink.configured(home));
   }
 
   TestSite start(AgentStatusSource agent, HostAddresses addresses, TerminalLink terminal) throws Exception {

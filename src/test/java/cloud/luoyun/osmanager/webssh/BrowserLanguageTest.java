@@ -3,6 +3,7 @@ package cloud.luoyun.osmanager.webssh;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import cloud.luoyun.osmanager.TestTls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,8 +41,7 @@ class BrowserLanguageTest {
     chinese = new LocaleFixture("zh_CN");
     sshd = new SshServerFixture(Path.of("target", "webssh-language-sshd").toAbsolutePath(),
         List.of("AcceptEnv=LANG LC_*"));
-    ws = new WebSocketClient();
-    ws.start();
+    ws = TestTls.webSocketClient();
   }
 
   @AfterAll
@@ -78,7 +78,7 @@ class BrowserLanguageTest {
   }
 
   private TerminalClient open(WebTerminal on, String acceptLanguage) throws Exception {
-    TerminalClient client = TerminalClient.open(ws, on.port(), "", "http://127.0.0.1:" + on.port(), acceptLanguage);
+    TerminalClient client = TerminalClient.open(ws, on.port(), "", "https://127.0.0.1:" + on.port(), acceptLanguage);
     clients.add(client);
     return client;
   }

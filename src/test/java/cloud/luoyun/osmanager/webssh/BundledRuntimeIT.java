@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import cloud.luoyun.osmanager.OsmProcess;
+import cloud.luoyun.osmanager.TestTls;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -26,7 +27,7 @@ class BundledRuntimeIT {
   @TempDir Path tmp;
 
   @Test
-  void aTerminalLoginWorksOnTheBundledRuntime() throws Exception {
+  void aTerminalLoginOverTlsWorksOnTheBundledRuntime() throws Exception {
     assumeTrue(SshServerFixture.available(), "needs root and openssh-server");
     assertThat(RUNTIME_JAVA).isExecutable();
     int port;
@@ -38,9 +39,8 @@ class BundledRuntimeIT {
         OsmProcess webssh = OsmProcess.startCommand(List.of(RUNTIME_JAVA.toString(), "-jar", JAR.toString(),
             "webssh", "--home", home.toString(), "--port", Integer.toString(port),
             "--ssh-port", Integer.toString(sshd.port), "--ssh-host-keys", sshd.dir.toString()))) {
-      webssh.lines.await(l -> l.contains("web terminal on http://"), Duration.ofSeconds(30));
-      WebSocketClient ws = new WebSocketClient();
-      ws.start();
+      webssh.lines.await(l -> l.contains("web terminal on https://"), Duration.ofSeconds(30));
+      WebSocketClient ws = TestTls.webSocketClient();
       try (TerminalClient client = TerminalClient.open(ws, port, "")) {
         client.login(sshd.user, sshd.password);
         int mark = client.mark();

@@ -3,6 +3,7 @@ package cloud.luoyun.osmanager.webssh;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import cloud.luoyun.osmanager.TestTls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,8 +39,7 @@ class HostKeyTrustTest {
   @BeforeAll
   static void startClient() throws Exception {
     assumeTrue(SshServerFixture.available(), "needs root and openssh-server");
-    ws = new WebSocketClient();
-    ws.start();
+    ws = TestTls.webSocketClient();
   }
 
   @AfterAll

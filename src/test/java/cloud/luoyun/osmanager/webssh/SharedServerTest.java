@@ -3,6 +3,7 @@ package cloud.luoyun.osmanager.webssh;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import cloud.luoyun.osmanager.TestTls;
 import cloud.luoyun.osmanager.util.HttpLayer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -43,12 +44,11 @@ class SharedServerTest {
     WebTerminal terminal = new WebTerminal(WebTerminalSettings.defaults(dir).withBind(Optional.of("127.0.0.1"), 0));
     terminal.attach(http);
     http.start();
-    WebSocketClient ws = new WebSocketClient();
-    ws.start();
+    WebSocketClient ws = TestTls.webSocketClient();
     try {
-      HttpClient client = HttpClient.newHttpClient();
-      assertThat(get(client, terminal.port())).contains("terminal.js");
-      assertThat(get(client, pages.port())).isEqualTo("the pages");
+      HttpClient client = TestTls.httpClient();
+      assertThat(get(client, "https", terminal.port())).contains("terminal.js");
+      assertThat(get(client, "http", pages.port())).isEqualTo("the pages");
       assertThat(terminal.webSocketStarted()).as("the page alone needs no WebSocket machinery").isFalse();
 
       TerminalClient page = TerminalClient.open(ws, terminal.port(), "");
@@ -70,14 +70,13 @@ class SharedServerTest {
     HttpLayer http = HttpLayer.create();
     http.start();
     WebTerminal terminal = new WebTerminal(WebTerminalSettings.defaults(dir).withBind(Optional.of("127.0.0.1"), 0));
-    WebSocketClient ws = new WebSocketClient();
-    ws.start();
+    WebSocketClient ws = TestTls.webSocketClient();
     try {
       terminal.attach(http);
       TerminalClient page = TerminalClient.open(ws, terminal.port(), "");
       page.awaitText("login: ");
       page.close();
-      assertThat(get(HttpClient.newHttpClient(), terminal.port(), "/ws")).as("/ws without an upgrade").isEqualTo(404);
+      assertThat(get(TestTls.httpClient(), terminal.port(), "/ws")).as("/ws without an upgrade").isEqualTo(404);
     } finally {
       ws.stop();
       terminal.close();
@@ -85,13 +84,13 @@ class SharedServerTest {
     }
   }
 
-  private static String get(HttpClient http, int port) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
+  private static String get(HttpClient http, String scheme, int port) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(scheme + "://127.0.0.1:" + port + "/")).build(),
         HttpResponse.BodyHandlers.ofString()).body();
   }
 
   private static int get(HttpClient http, int port, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+    return http.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + path)).build(),
         HttpResponse.BodyHandlers.ofString()).statusCode();
   }
 }

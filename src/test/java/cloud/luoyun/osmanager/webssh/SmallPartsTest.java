@@ -3,66 +3,18 @@ package cloud.luoyun.osmanager.webssh;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 
-/** Origin check, failed-login limiter, replay buffer, text from the server, settings. */
+/** Replay buffer, text from the server, settings. */
 class SmallPartsTest {
-  @Test
-  void onlyThePagesOwnOriginMayOpenTheWebSocket() {
-    assertThat(OriginCheck.sameOrigin("http://10.0.0.5:8001", "10.0.0.5:8001", false)).isTrue();
-    assertThat(OriginCheck.sameOrigin("http://Example.COM", "example.com", false)).isTrue();
-    assertThat(OriginCheck.sameOrigin("https://example.com", "example.com:443", true)).isTrue();
-    assertThat(OriginCheck.sameOrigin("http://[::1]:8001", "[::1]:8001", false)).isTrue();
-
-    assertThat(OriginCheck.sameOrigin("http://evil.example:8001", "10.0.0.5:8001", false)).isFalse();
-    assertThat(OriginCheck.sameOrigin("http://10.0.0.5:8002", "10.0.0.5:8001", false)).isFalse();
-    assertThat(OriginCheck.sameOrigin("http://10.0.0.5", "10.0.0.5:8001", false)).isFalse();
-    assertThat(OriginCheck.sameOrigin("null", "10.0.0.5:8001", false)).isFalse();
-    assertThat(OriginCheck.sameOrigin(null, "10.0.0.5:8001", false)).isFalse();
-    assertThat(OriginCheck.sameOrigin("file://", "10.0.0.5:8001", false)).isFalse();
-    assertThat(OriginCheck.sameOrigin("http://10.0.0.5:8001/path", "10.0.0.5:8001", false)).isFalse();
-    assertThat(OriginCheck.sameOrigin("http://10.0.0.5:8001", "10.0.0.5:x", false)).isFalse();
-  }
-
-  @Test
-  void anAddressThatFailsTooOftenMustWaitAndOthersNeedNot() throws Exception {
-    AtomicLong now = new AtomicLong();
-    LoginLimiter limiter = new LoginLimiter(3, Duration.ofSeconds(30), 100, now::get);
-    InetAddress a = InetAddress.getByName("192.0.2.1");
-    InetAddress b = InetAddress.getByName("192.0.2.2");
-    assertThat(limiter.recordFailure(a)).isTrue();
-    assertThat(limiter.recordFailure(a)).isTrue();
-    assertThat(limiter.recordFailure(a)).isFalse();
-    assertThat(limiter.waitBeforeLogin(a)).isEqualTo(Duration.ofSeconds(30));
-    assertThat(limiter.waitBeforeLogin(b)).isZero();
-    now.addAndGet(Duration.ofSeconds(10).toNanos());
-    assertThat(limiter.waitBeforeLogin(a)).isEqualTo(Duration.ofSeconds(20));
-    now.addAndGet(Duration.ofSeconds(20).toNanos());
-    assertThat(limiter.waitBeforeLogin(a)).isZero();
-  }
-
-  @Test
-  void theLimiterRemembersABoundedNumberOfAddresses() throws Exception {
-    AtomicLong now = new AtomicLong();
-    LoginLimiter limiter = new LoginLimiter(1, Duration.ofMinutes(1), 2, now::get);
-    InetAddress a = InetAddress.getByName("192.0.2.1");
-    limiter.recordFailure(a);
-    limiter.recordFailure(InetAddress.getByName("192.0.2.2"));
-    limiter.recordFailure(InetAddress.getByName("192.0.2.3"));
-    assertThat(limiter.waitBeforeLogin(a)).isZero(); // forgotten, the oldest
-  }
-
   @Property
   void theReplayBufferKeepsTheLastBytesWrittenStartingAtALine(
       @ForAll @Size(max = 40) java.util.List<@Size(max = 50) byte[]> chunks,
@@ -82,6 +34,14 @@ class SmallPartsTest {
       int newline = indexOf(tail, (byte) '\n');
       assertThat(snapshot).isEqualTo(newline < 0 ? tail : Arrays.copyOfRange(tail, newline + 1, tail.length));
     }
+  }
+
+  /** Past its first {@value ReplayBuffer#INITIAL} bytes the buffer grows; what it keeps is the same. */
+  @Property(tries = 200)
+  void aGrowingReplayBufferKeepsTheSameAsAFullOne(
+      @ForAll @Size(max = 30) java.util.List<@Size(max = 3000) byte[]> chunks,
+      @ForAll @IntRange(min = 1, max = 12000) int capacity) {
+    theReplayBufferKeepsTheLastBytesWrittenStartingAtALine(chunks, capacity);
   }
 
   private static int indexOf(byte[] bytes, byte b) {

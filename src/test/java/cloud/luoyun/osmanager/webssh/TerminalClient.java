@@ -40,7 +40,7 @@ public final class TerminalClient implements Session.Listener.AutoDemanding, Aut
   }
 
   static TerminalClient open(WebSocketClient ws, int port, String token) throws Exception {
-    return open(ws, port, token, "http://127.0.0.1:" + port);
+    return open(ws, port, token, "https://127.0.0.1:" + port);
   }
 
   static TerminalClient open(WebSocketClient ws, int port, String token, String origin) throws Exception {
@@ -50,8 +50,15 @@ public final class TerminalClient implements Session.Listener.AutoDemanding, Aut
   /** @param acceptLanguage the browser's Accept-Language, or null for none */
   static TerminalClient open(WebSocketClient ws, int port, String token, String origin, String acceptLanguage)
       throws Exception {
+    return open(ws, port, token, origin, acceptLanguage, true);
+  }
+
+  /** @param ack whether to ACK output as the page does (false: send nothing after HELLO) */
+  static TerminalClient open(WebSocketClient ws, int port, String token, String origin, String acceptLanguage,
+      boolean ack) throws Exception {
     TerminalClient client = new TerminalClient(token, 80, 24);
-    ClientUpgradeRequest request = new ClientUpgradeRequest(URI.create("ws://127.0.0.1:" + port + "/ws"));
+    client.autoAck = ack;
+    ClientUpgradeRequest request = new ClientUpgradeRequest(URI.create("wss://127.0.0.1:" + port + "/ws"));
     request.setHeader("Origin", origin);
     if (acceptLanguage != null) {
       request.setHeader("Accept-Language", acceptLanguage);

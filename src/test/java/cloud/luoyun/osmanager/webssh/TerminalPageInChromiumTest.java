@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import cloud.luoyun.osmanager.Chromium;
 import cloud.luoyun.osmanager.PageContrast;
+import cloud.luoyun.osmanager.TestTls;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,7 +76,9 @@ class TerminalPageInChromiumTest {
 
   /** A browser with this screen and language, at the terminal's page (through {@code port}). */
   private void open(int width, int height, boolean phone, String acceptLanguage, int port) throws Exception {
-    browser = new Chromium(Path.of("target", "chromium-profile-" + System.nanoTime()));
+    // the terminal's own certificate accepted, as its owner does after checking the fingerprint
+    browser = new Chromium(Path.of("target", "chromium-profile-" + System.nanoTime()),
+        List.of(Chromium.accepting(TestTls.servedCertificate("127.0.0.1", terminal.port()))));
     browser.call("Emulation.setDeviceMetricsOverride",
         Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", phone));
     if (phone) {
@@ -84,7 +87,7 @@ class TerminalPageInChromiumTest {
     // the language of the page's requests and of its WebSocket's upgrade, as a browser set to it sends
     String agent = (String) browser.evaluate("navigator.userAgent");
     browser.call("Emulation.setUserAgentOverride", Map.of("userAgent", agent, "acceptLanguage", acceptLanguage));
-    browser.navigate("http://127.0.0.1:" + port + "/");
+    browser.navigate("https://127.0.0.1:" + port + "/");
   }
 
   private void awaitTrue(String expression) throws Exception {

@@ -2,8 +2,8 @@ package cloud.luoyun.osmanager.webssh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cloud.luoyun.osmanager.TestTls;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -19,11 +19,11 @@ class TerminalPageTest {
   Path dir;
 
   private static HttpResponse<String> get(WebTerminal terminal, String acceptLanguage) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + terminal.port() + "/"));
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + terminal.port() + "/"));
     if (acceptLanguage != null) {
       request.header("Accept-Language", acceptLanguage);
     }
-    return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return TestTls.httpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private WebTerminal start(String sshHost) throws Exception {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import cloud.luoyun.osmanager.TestTls;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,8 +37,7 @@ class WebTerminalTest {
   static void startSshd() throws Exception {
     assumeTrue(SshServerFixture.available(), "needs root and openssh-server");
     sshd = new SshServerFixture(Path.of("target", "webssh-test-sshd").toAbsolutePath());
-    ws = new WebSocketClient();
-    ws.start();
+    ws = TestTls.webSocketClient();
   }
 
   @AfterAll
@@ -278,16 +278,30 @@ class WebTerminalTest {
   }
 
   @Test
-  void noMoreThanTheAllowedNumberOfSessionsOpen() throws Exception {
+  void noMoreThanTheAllowedNumberOfShellsOpenAndAFreedOneIsTakenAgain() throws Exception {
     terminal.close();
     WebTerminalSettings s = settings();
     terminal = start(s.withLimits(2, s.idleTimeout(), s.gracePeriod(), s.pingInterval()));
-    open("").awaitText("login: ");
-    open("").awaitText("login: ");
+    TerminalClient first = open("");
+    first.login(sshd.user, sshd.password);
+    open("").login(sshd.user, sshd.password);
     TerminalClient third = open("");
-    assertThat(third.awaitClose()).isEqualTo(TerminalProtocol.CLOSE_TRY_LATER);
-    assertThat(third.text()).contains("Too many terminal sessions");
-    assertThat(terminal.sessionCount()).isEqualTo(2);
+    third.awaitText("login: ");
+    int mark = third.mark();
+    third.type(sshd.user + "\r");
+    assertThat(third.awaitText("login: ", mark)).contains("Too many terminal sessions are open (at most 2)")
+        .doesNotContain("assword");
+    assertThat(third.isOpen()).as("it stays at the prompt").isTrue();
+    assertThat(terminal.shellCount()).isEqualTo(2);
+
+    first.type("exit\r");
+    first.awaitText("Press Enter to log in again");
+    mark = third.mark();
+    third.type(sshd.user + "\r");
+    third.awaitText("assword:", mark);
+    third.type(sshd.password + "\r");
+    third.type("echo THIRD-$((1+2))\r");
+    third.awaitText("THIRD-3", mark);
   }
 
   @Test

@@ -1,0 +1,52 @@
+package cloud.luoyun.osmanager.cli;
+
+import cloud.luoyun.osmanager.config.ConfigException;
+import cloud.luoyun.osmanager.util.Errors;
+import cloud.luoyun.osmanager.util.TlsIdentity;
+import java.io.IOException;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Where the daemon's web terminal listens and what it serves, validated once from the options of
+ * {@code run}, {@code boot}, {@code webssh} (and the demo's).
+ *
+ * @param port the terminal's port, or null for the config's (else 8001)
+ * @param bind the address to listen on (a literal), or empty for all
+ * @param sshPort the local sshd the terminal logs into
+ * @param sshHostKeys that sshd's public host keys, the only ones the terminal trusts (absolute)
+ * @param tls the operator's own key and certificate; empty: the terminal's own
+ */
+record TerminalOptions(Integer port, Optional<String> bind, int sshPort, Path sshHostKeys, Optional<TlsIdentity> tls) {
+  /**
+   * An address of this host to listen on, as a literal, from an option's value (an IP literal,
+   * or a name such as {@code localhost}: see {@link WebCommand#parseAddress}); empty when not given.
+   */
+  static Optional<String> bind(String option, String value) throws ConfigException {
+    if (value == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(WebCommand.parseAddress(value).getHostAddress());
+    } catch (UnknownHostException | IllegalArgumentException e) {
+      throw new ConfigException(option, "not an address of this host: \"" + value + "\"");
+    }
+  }
+
+  /** The operator's key and certificate from two options given together (or neither). */
+  static Optional<TlsIdentity> tls(String certOption, Path cert, String keyOption, Path key) throws ConfigException {
+    if (cert == null && key == null) {
+      return Optional.empty();
+    }
+    if (cert == null || key == null) {
+      throw new ConfigException(cert == null ? certOption : keyOption, "needed with " + (cert == null ? keyOption
+          : certOption) + ": the certificate (PEM, the chain) and its private key (PEM PKCS#8) go together");
+    }
+    try {
+      return Optional.of(TlsIdentity.read(cert, key));
+    } catch (IOException e) {
+      throw new ConfigException(certOption, Errors.describe(e));
+    }
+  }
+}
