@@ -39,7 +39,7 @@ one() { # variant -> "rss_kib pss_kib threads ms"
     --web-port "$(free_port)" --webssh-port "$(free_port)" > "$work/run.log" 2>&1 &
   local pid=$! ms=""
   for _ in $(seq 1 600); do
-    if grep -q "reported 2000" "$work/run.log"; then ms=$(( ($(date +%s%N) - t0) / 1000000 )); break; fi
+    if grep -q "application status 2000" "$work/run.log"; then ms=$(( ($(date +%s%N) - t0) / 1000000 )); break; fi
     sleep 0.01
   done
   [ -n "$ms" ] || { echo "variant '$1' did not register:" >&2; cat "$work/run.log" >&2; kill "$pid"; exit 1; }
@@ -51,14 +51,14 @@ one() { # variant -> "rss_kib pss_kib threads ms"
 declare -A res
 for r in $(seq "$ROUNDS"); do
   i=0
-  for v in "$@"; do res[$i]+="$(one "$v");"; i=$((i + 1)); done
+  for v in "$@"; do x=$(one "$v"); echo "  [$v] $x" >&2; res[$i]+="$x;"; i=$((i + 1)); done
   echo "round $r done (load $(cut -d' ' -f1-3 /proc/loadavg))" >&2
 done
 printf '%-60s %9s %9s %7s %8s\n' "OSMANAGER_JAVA_OPTS" "RSS MiB" "PSS MiB" "threads" "reg. ms"
 i=0
 for v in "$@"; do
   col() { tr ';' '\n' <<< "${res[$i]}" | grep . | awk -v c="$1" '{print $c}' | median; }
-  printf '%-60s %9.1f %9.1f %7s %8s\n' "${v:-(the launcher's own)}" "$(awk -v k="$(col 1)" 'BEGIN{print k/1024}')" \
+  printf '%-60s %9.1f %9.1f %7s %8s\n' "${v:-(none: the launcher alone)}" "$(awk -v k="$(col 1)" 'BEGIN{print k/1024}')" \
     "$(awk -v k="$(col 2)" 'BEGIN{print k/1024}')" "$(col 3)" "$(col 4)"
   i=$((i + 1))
 done
