@@ -46,5 +46,12 @@ fi
 # quick C1 compiler only, no /tmp/hsperfdata file (/tmp may not be mounted yet at boot), and an
 # exit on OutOfMemoryError so the service manager restarts a clean process instead of leaving a
 # half-dead one.
+#
+# And an idle JVM that sleeps: by default its VM thread wakes every second (a safepoint check) and
+# its monitor-deflation thread four times a second, in every instance, all day; at most once a
+# minute instead, like the status timer (a GC still brings the cleanup along at once; the locks
+# an idle process inflated wait a minute longer to be freed). Both are diagnostic flags (OpenJDK 17 to
+# 25 know them).
 exec "$java" -XX:+UseSerialGC -Xms8m -Xmx32m -Xss256k -XX:TieredStopAtLevel=1 -XX:-UsePerfData \
-  -XX:+ExitOnOutOfMemoryError "$@"
+  -XX:+ExitOnOutOfMemoryError \
+  -XX:+UnlockDiagnosticVMOptions -XX:GuaranteedSafepointInterval=60000 -XX:AsyncDeflationInterval=60000 "$@"
