@@ -3,7 +3,7 @@
 # terminal; no session) from the .deb's installed tree, once per variant, each a line of
 # OSMANAGER_JAVA_OPTS (added after the launcher's own flags; a leading `env:NAME=VALUE` word sets
 # an environment variable instead). Prints, per variant, the median over ROUNDS of the settled RSS
-# and PSS (smaps_rollup), threads, and the time to registered; the variants take turns, so a busy
+# and PSS (smaps_rollup) and threads (start-up time: bench/startup.sh); the variants take turns, so a busy
 # moment of the shared machine hits all alike. Loopback only.
 #   bench/flags.sh '' '-Xmn4m' 'env:MALLOC_ARENA_MAX=2'
 #   ROUNDS=5 SETTLE=10 bench/flags.sh ...
@@ -54,11 +54,11 @@ for r in $(seq "$ROUNDS"); do
   for v in "$@"; do x=$(one "$v"); echo "  [$v] $x" >&2; res[$i]+="$x;"; i=$((i + 1)); done
   echo "round $r done (load $(cut -d' ' -f1-3 /proc/loadavg))" >&2
 done
-printf '%-60s %9s %9s %7s %8s\n' "OSMANAGER_JAVA_OPTS" "RSS MiB" "PSS MiB" "threads" "reg. ms"
+printf '%-60s %9s %9s %7s\n' "OSMANAGER_JAVA_OPTS" "RSS MiB" "PSS MiB" "threads"
 i=0
 for v in "$@"; do
   col() { tr ';' '\n' <<< "${res[$i]}" | grep . | awk -v c="$1" '{print $c}' | median; }
-  printf '%-60s %9.1f %9.1f %7s %8s\n' "${v:-(none: the launcher alone)}" "$(awk -v k="$(col 1)" 'BEGIN{print k/1024}')" \
-    "$(awk -v k="$(col 2)" 'BEGIN{print k/1024}')" "$(col 3)" "$(col 4)"
+  printf '%-60s %9.1f %9.1f %7s\n' "${v:-(none: the launcher alone)}" "$(awk -v k="$(col 1)" 'BEGIN{print k/1024}')" \
+    "$(awk -v k="$(col 2)" 'BEGIN{print k/1024}')" "$(col 3)"
   i=$((i + 1))
 done
