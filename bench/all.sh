@@ -30,7 +30,8 @@ done
 {
   echo
   echo "Load while each part ran (the machine is shared):"
-  grep -h '^# ' target/bench-results/{startup,configure,daemon,disk}.log 2>/dev/null | sed 's/^# /- /'
+  sed 's/\x1b\[[0-9;]*m//g' target/bench-results/{startup,configure,daemon,disk}.log 2>/dev/null | grep '^# ' \
+    | sed 's/^# /- /'
 } >> "$out"
 cat "$out"
 [ ${#failed[@]} = 0 ]
