@@ -8,6 +8,7 @@ import cloud.luoyun.osmanager.configure.Configurator;
 import cloud.luoyun.osmanager.configure.Report;
 import cloud.luoyun.osmanager.controller.DevController;
 import cloud.luoyun.osmanager.controller.Instances;
+import cloud.luoyun.osmanager.util.FileTrees;
 import cloud.luoyun.osmanager.util.Logging;
 import cloud.luoyun.osmanager.webssh.WebTerminalSettings;
 import java.io.IOException;
@@ -17,11 +18,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -238,21 +236,10 @@ final class DemoCommand implements Callable<Integer> {
 
   private static void deleteTree(Path root) {
     try {
-      Files.walkFileTree(root, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          Files.delete(file);
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-          Files.delete(d);
-          return FileVisitResult.CONTINUE;
-        }
-      });
+      FileTrees.delete(root);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
+
 }

@@ -4,6 +4,7 @@ import cloud.luoyun.osmanager.config.ConfigException;
 import cloud.luoyun.osmanager.config.Home;
 import cloud.luoyun.osmanager.configure.Configurator;
 import cloud.luoyun.osmanager.util.AtomicFile;
+import cloud.luoyun.osmanager.util.FileTrees;
 import cloud.luoyun.osmanager.util.ImageRoot;
 import cloud.luoyun.osmanager.util.Processes;
 import java.io.ByteArrayOutputStream;
@@ -495,26 +496,7 @@ public final class Installer {
     if (!Files.exists(d, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
-    if (!Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
-      Files.delete(d); // a link or a file where the folder was: only the link goes
-    } else {
-      Files.walkFileTree(d, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          Files.delete(file);
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-          if (e != null) {
-            throw e;
-          }
-          Files.delete(dir);
-          return FileVisitResult.CONTINUE;
-        }
-      });
-    }
+    FileTrees.delete(d); // a link or a file where the folder was: only the link goes, never what it names
     if (report) {
       out.accept("removed " + shown(d) + "/");
     }

@@ -2,12 +2,8 @@ package cloud.luoyun.osmanager.util;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -101,25 +97,10 @@ public final class OwnTemps {
   /** Deletes a file, a link (not what it names) or a folder tree (never following a link in it). */
   private static void removeQuietly(Path p) {
     try {
-      if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-        Files.deleteIfExists(p);
-        return;
-      }
-      Files.walkFileTree(p, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          Files.deleteIfExists(file);
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-          Files.deleteIfExists(dir);
-          return FileVisitResult.CONTINUE;
-        }
-      });
+      FileTrees.delete(p);
     } catch (IOException e) {
       // left for the next claim
     }
   }
+
 }

@@ -143,8 +143,7 @@ class AgentControllerTest {
           Duration.ofSeconds(60));
       agent.start();
       agentEvents.await(kind(Kind.UNREACHABLE), 5, WAIT);
-      controller = AgentFixture.controller(port, controllerEvents);
-      controller.start();
+      controller = AgentFixture.restartedOn(port, controllerEvents);
       agentEvents.await(kind(Kind.REGISTERED), WAIT);
 
       assertThat(log.warnings()).filteredOn(w -> w.contains("unreachable")).singleElement().asString()
@@ -185,8 +184,7 @@ class AgentControllerTest {
       agent.start();
       agentEvents.await(kind(Kind.REGISTERED), WAIT);
       controller.close(); // the session ends; the back-off that follows fails
-      controller = AgentFixture.controller(clc.getPort(), controllerEvents);
-      controller.start();
+      controller = AgentFixture.restartedOn(clc.getPort(), controllerEvents);
 
       agentEvents.await(kind(Kind.REGISTERED), 2, WAIT);
       assertThat(failOnce).isFalse();
@@ -247,8 +245,7 @@ class AgentControllerTest {
     controller.close();
     agentEvents.await(kind(Kind.DISCONNECTED), WAIT);
     Recorder<ControllerEvent> restartedEvents = new Recorder<>();
-    controller = AgentFixture.controller(address.getPort(), restartedEvents);
-    controller.start();
+    controller = AgentFixture.restartedOn(address.getPort(), restartedEvents);
 
     restartedEvents.await(kind(ControllerEvent.Kind.REGISTERED), WAIT);
     assertThat(restartedEvents.await(kind(ControllerEvent.Kind.REPORT), WAIT).detail()).startsWith("status=2000 ");

@@ -5,6 +5,7 @@ import cloud.luoyun.osmanager.controller.ControllerEvent;
 import cloud.luoyun.osmanager.controller.DevController;
 import cloud.luoyun.osmanager.controller.Instances;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -85,5 +86,27 @@ final class AgentFixture {
   static DevController controller(int port, Recorder<ControllerEvent> events) {
     return new DevController(new DevController.Options(InetAddress.getLoopbackAddress(), port,
         Instances.of(Map.of(TAG, KEY)), Optional.empty(), Duration.ofSeconds(10), true), events::accept);
+  }
+
+  /**
+   * A controller started again on the port a closed one had. On a machine where other tests run,
+   * another process may take that port for a moment as its ephemeral source port (or an agent's
+   * connect to it may meet itself, TCP's self-connect): a few tries, not a flaky test.
+   */
+  static DevController restartedOn(int port, Recorder<ControllerEvent> events) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (true) {
+      DevController controller = controller(port, events);
+      try {
+        controller.start();
+        return controller;
+      } catch (BindException e) {
+        controller.close();
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(100);
+      }
+    }
   }
 }

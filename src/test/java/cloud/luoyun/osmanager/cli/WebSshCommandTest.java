@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -20,23 +18,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class WebSshCommandTest {
   @TempDir
   Path home;
-
-  private record Run(int exit, String out, String err) {}
-
-  private Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = Main.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int exit = cl.execute(args);
-    return new Run(exit, out.toString(), err.toString());
-  }
 
   private void writeConfig(String json) throws Exception {
     Files.createDirectories(home.resolve("conf"));
@@ -47,38 +32,38 @@ class WebSshCommandTest {
   @Test
   void aConfigThatDisablesTheTerminalMakesItExitAtOnceWithoutListening() throws Exception {
     writeConfig("{\"webssh\": {\"status\": \"disable\", \"port\": 8001}}");
-    Run r = run("webssh", "--home", home.toString(), "--port", "1");
-    assertThat(r.exit()).isZero();
+    InProcess r = InProcess.run("webssh", "--home", home.toString(), "--port", "1");
+    assertThat(r.exitStatus()).isZero();
     assertThat(r.out()).contains("web terminal disabled by the instance config");
   }
 
   @Test
   void aBadConfigIsOneLineNamingTheFieldAndExitStatusTwo() throws Exception {
     writeConfig("{\"webssh\": {\"status\": \"enable\", \"port\": 70000}}");
-    Run r = run("webssh", "--home", home.toString());
-    assertThat(r.exit()).isEqualTo(2);
+    InProcess r = InProcess.run("webssh", "--home", home.toString());
+    assertThat(r.exitStatus()).isEqualTo(2);
     assertThat(r.err().strip().lines()).hasSize(1);
     assertThat(r.err()).contains("port");
   }
 
   @Test
   void aPortOutOfRangeIsRefusedWithOneLine() {
-    Run r = run("webssh", "--home", home.toString(), "--port", "65536");
-    assertThat(r.exit()).isEqualTo(2);
+    InProcess r = InProcess.run("webssh", "--home", home.toString(), "--port", "65536");
+    assertThat(r.exitStatus()).isEqualTo(2);
     assertThat(r.err().strip()).isEqualTo("--port: out of range (1..65535): 65536");
   }
 
   @Test
   void anEmptyHostKeyFolderIsRefusedWithOneLine() {
-    Run r = run("webssh", "--home", home.toString(), "--ssh-host-keys", "");
-    assertThat(r.exit()).isEqualTo(2);
+    InProcess r = InProcess.run("webssh", "--home", home.toString(), "--ssh-host-keys", "");
+    assertThat(r.exitStatus()).isEqualTo(2);
     assertThat(r.err().strip()).isEqualTo("--ssh-host-keys: empty");
   }
 
   @Test
   void helpNamesEveryOption() {
-    Run r = run("webssh", "--help");
-    assertThat(r.exit()).isZero();
+    InProcess r = InProcess.run("webssh", "--help");
+    assertThat(r.exitStatus()).isZero();
     assertThat(r.out()).contains("--home", "--port", "--ssh-host", "--ssh-port", "--ssh-host-keys",
         "--max-sessions");
   }

@@ -16,6 +16,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -130,6 +132,8 @@ class ApplianceVmIT {
           theConfigScriptRanOnceInThisBoot(b, 2);
           thePagesAreServed(b);
           theSystemIsHealthy(b);
+          theJournalHasOsmanagersPriorities(b);
+          aRefusedFloppyIsAWarningAndStatusSaysSo(b);
         });
 
         boot("clone", clone, cloneFloppy, "systemctl poweroff", b -> {
@@ -242,6 +246,65 @@ class ApplianceVmIT {
     // the rest of the system is the image's business, not osmanager's: shown, not checked
     b.shell.output("journalctl -b -p err -o short-monotonic --no-pager").lines()
         .forEach(l -> System.out.println("[vm] " + b.vm.name + " system journal error: " + l));
+  }
+
+  /**
+   * What journald took from osmanager, read back as journald stores it: the daemon's start and the
+   * status it reports at INFO (6), configure's step lines at INFO, and no message that carries a
+   * time of its own (journald has one).
+   */
+  private void theJournalHasOsmanagersPriorities(Boot b) throws Exception {
+    List<Map<String, Object>> entries = new ArrayList<>();
+    for (String line : b.shell.output("journalctl -b -u 'osmanager*' -o json --no-pager "
+        + "--output-fields=MESSAGE,PRIORITY,_SYSTEMD_UNIT").lines().toList()) {
+      entries.add(JSON.std.mapFrom(line));
+    }
+    softly.assertThat(entries).as("journal entries of the osmanager units").isNotEmpty();
+    softly.assertThat(entries).as("the daemon's start in the journal, at priority 6 (info)")
+        .anyMatch(e -> "osmanager.service".equals(e.get("_SYSTEMD_UNIT")) && "6".equals(e.get("PRIORITY"))
+            && String.valueOf(e.get("MESSAGE")).matches("(cli\\.ServiceRunner: )?osmanager run started \\(osmanager .*, pid \\d+\\)"));
+    softly.assertThat(entries).as("configure's host-keys line in the journal, at priority 6 (info)")
+        .anyMatch(e -> "osmanager-configure.service".equals(e.get("_SYSTEMD_UNIT")) && "6".equals(e.get("PRIORITY"))
+            && String.valueOf(e.get("MESSAGE")).startsWith("host-keys: "));
+    softly.assertThat(entries).as("journal messages that start with a time of their own or a <N> prefix")
+        .noneMatch(e -> String.valueOf(e.get("MESSAGE")).matches("(\\d{4}-\\d\\d-\\d\\d[T ]|<\\d>).*"));
+  }
+
+  /**
+   * A floppy whose config is invalid, as an operator would run it by hand under systemd: configure
+   * refuses it with a warning naming the field, changes nothing, and {@code osmanager status}
+   * says so (exit 150, degraded) while the daemon stays registered.
+   */
+  private void aRefusedFloppyIsAWarningAndStatusSaysSo(Boot b) throws Exception {
+    String confSum = b.shell.output("sha256sum /LuoYun/conf/luoyun.conf");
+    String refused = b.instance.luoyunIni().replace("\"netmask\":\"255.255.255.0\"", "\"netmask\":\"255.0.255.0\"");
+    softly.assertThat(refused).as("the refused floppy's config").contains("255.0.255.0");
+    b.shell.output("echo " + Base64.getEncoder().encodeToString(refused.getBytes(StandardCharsets.US_ASCII))
+        + " | base64 -d | /LuoYun/bin/osmanager floppy /run/refused.img");
+    // a unit of its own, as an operator's would be (systemd-run needs D-Bus, which a minimal image lacks)
+    b.shell.output("printf '[Service]\\nType=oneshot\\nExecStart=/LuoYun/bin/osmanager configure --source "
+        + "/run/refused.img\\n' > /run/systemd/system/osm-refused-floppy.service && systemctl daemon-reload");
+    GuestShell.Result run = b.shell.run("systemctl start osm-refused-floppy.service; "
+        + "systemctl show -p ExecMainStatus --value osm-refused-floppy.service", Duration.ofMinutes(3));
+    softly.assertThat(run.out().strip()).as("exit status of configure of an invalid floppy, run by systemd: " + run.err())
+        .isEqualTo("2");
+    String warnings = b.shell.output("journalctl -b -u osm-refused-floppy.service -p warning -o cat --no-pager");
+    System.out.println("[vm] " + b.vm.name + " refused floppy, journal -p warning: " + warnings.strip());
+    softly.assertThat(warnings).as("journal -p warning of configure with an invalid floppy")
+        .contains("network[0].netmask: not a contiguous netmask: \"255.0.255.0\"");
+    softly.assertThat(b.shell.output("journalctl -b -u osm-refused-floppy.service -p err -o cat --no-pager").strip())
+        .as("journal -p err of a refused config (a warning, not an error)").isEmpty();
+    softly.assertThat(b.shell.output("sha256sum /LuoYun/conf/luoyun.conf")).as("conf/luoyun.conf after a refused floppy")
+        .isEqualTo(confSum);
+    GuestShell.Result status = b.shell.run("/LuoYun/bin/osmanager status", Duration.ofMinutes(1));
+    System.out.println("[vm] " + b.vm.name + " status after a refused floppy (exit " + status.status() + "):\n"
+        + status.out().strip());
+    softly.assertThat(status.status()).as("osmanager status exit after a refused floppy: degraded").isEqualTo(150);
+    softly.assertThat(status.out()).as("osmanager status after a refused floppy")
+        .contains("refused the config").contains("network[0].netmask: not a contiguous netmask")
+        .contains("registered with 10.0.2.100:1369");
+    b.shell.output("systemctl reset-failed osm-refused-floppy.service; rm /run/systemd/system/osm-refused-floppy.service"
+        + " && systemctl daemon-reload");
   }
 
   /** The status script exits 3 while a flag file exists: the controller sees 2003, then 2000 again. */
