@@ -4,7 +4,7 @@
 # bench/disk.sh. As root (network namespace, throw-away sshd user); needs wrk, nginx,
 # shellinabox, python3, openssh-server, iproute2 (a missing one is named, and its part left out).
 # Each part's own output (every run, every figure) goes to target/bench-results/PART.log; the table to
-# stdout and target/bench-results/table.md. About 8 minutes.
+# stdout and target/bench-results/table.md. About 10 minutes.
 #   bench/all.sh
 #   OSMANAGER_JAVA_OPTS=-Xmn4m bench/all.sh    # try a flag: the launcher adds it after its own
 set -uo pipefail
