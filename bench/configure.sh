@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
-# Wall time of whole `osmanager configure` runs with the vector floppy, inside a throw-away network
-# namespace (as root), against a temp --root tree: the first run of a new instance (host keys made)
-# and a re-run (a reboot: everything unchanged), with plain flags and with small-VM flags + AppCDS.
-# Prints medians in ms and the ratio to a JVM that only prints its version. Usage: bench/configure.sh [N]
-set -euo pipefail
-cd "$(dirname "$0")/.."
-N=${1:-10}
-JAR=target/osmanager.jar
-VEC=${OSM_SHARED:-../shared}/vectors/floppy-luoyun.img
-[ -f "$JAR" ] || mvn -B -q -o package -DskipTests
+# Benchmark (not a test): wall time of `bin/osmanager configure` from the installed trees (the
+# .deb's, the tarball's) with the vector floppy, against a throw-away --root image tree, inside a
+# network namespace whose NIC has the config's MAC (as root): the first run of a new instance (new
+# host keys: ssh-keygen) and a repeated run (a reboot: everything unchanged), median of N (default
+# 7) each. Beside it: a JVM hello world with the launcher's flags, and `ssh-keygen -A` alone (the
+# first run's own floor). Prints its table rows (bench/all.sh collects them).
+#   bench/configure.sh [N]
+source "$(dirname "$0")/lib.sh"
+need_root bench/configure.sh "a network namespace"
+need_tools ip ssh-keygen
+N=${1:-7}
+VEC=$(readlink -f "$VECTORS/floppy-luoyun.img")
+build
+trees
+header "configure"
+
 WORK=$(mktemp -d /tmp/osmc-bench.XXXXXX)
 NS=osmc$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')
 cleanup() { ip netns del "$NS" 2>/dev/null || true; rm -rf "$WORK"; }
@@ -19,7 +25,7 @@ ip -n "$NS" link add ens3 type veth peer name far0
 ip -n "$NS" link set ens3 address 92:fd:3c:00:00:07
 ip -n "$NS" link set far0 up
 
-fresh_tree() {
+fresh_image() {
   rm -rf "$WORK/img" "$WORK/home"
   mkdir -p "$WORK/img/etc/ssh" "$WORK/img/etc/network" "$WORK/img/root" "$WORK/home"
   printf 'root:*:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n' > "$WORK/img/etc/shadow"
@@ -29,42 +35,55 @@ fresh_tree() {
   ip -n "$NS" addr flush dev ens3
 }
 
-ms() { # runs "$@" once, prints wall ms
+ms() { # runs "$@" once, prints its wall time in ms
   local t0 t1
-  t0=$(date +%s%N); "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; exit 1; }; t1=$(date +%s%N)
+  t0=$(date +%s%N); "$@" >"$WORK/out.txt" 2>&1 || { echo "failed: $*" >&2; cat "$WORK/out.txt" >&2; exit 1; }
+  t1=$(date +%s%N)
   echo $(( (t1 - t0) / 1000000 ))
 }
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-SMALL=(-XX:+UseSerialGC -Xmx32m -Xss256k -XX:TieredStopAtLevel=1)
-CDS=$WORK/osm.jsa
-CONF=(configure --home "$WORK/home" --root "$WORK/img" --source "$VEC")
-# AppCDS archive made by one training run (JDK 17: -XX:ArchiveClassesAtExit)
-fresh_tree
-ip netns exec "$NS" java "${SMALL[@]}" -XX:ArchiveClassesAtExit="$CDS" -jar "$JAR" "${CONF[@]}" >/dev/null 2>&1
-
-bench() { # label, java flags...
-  local label=$1; shift
-  local firsts=() reruns=()
-  for _ in $(seq "$N"); do
-    fresh_tree
-    firsts+=("$(ms ip netns exec "$NS" java "$@" -jar "$JAR" "${CONF[@]}")")
-    reruns+=("$(ms ip netns exec "$NS" java "$@" -jar "$JAR" "${CONF[@]}")")
-  done
-  printf '%-26s first run %5s ms   re-run %5s ms   (re-run inside the JVM: %s ms)\n' "$label" \
-    "$(printf '%s\n' "${firsts[@]}" | median)" "$(printf '%s\n' "${reruns[@]}" | median)" \
-    "$(grep -o 'run took [0-9]*' "$WORK/home/log/configure.log" | tail -1 | grep -o '[0-9]*$')"
+# configure in the namespace, as the service manager starts it (no JAVA_HOME)
+configure() { # tree
+  ip netns exec "$NS" env -u JAVA_HOME -u OSMANAGER_JAVA "$1/LuoYun/bin/osmanager" configure --home "$WORK/home" \
+    --root "$WORK/img" --source "$VEC"
 }
 
-base=()
-for _ in $(seq "$N"); do base+=("$(ms java "${SMALL[@]}" -version)"); done
-BASE=$(printf '%s\n' "${base[@]}" | median)
-printf '%-26s %5s ms\n' "java -version (baseline)" "$BASE"
-bench "plain java -jar"
-bench "small-VM flags" "${SMALL[@]}"
-bench "small-VM flags + AppCDS" "${SMALL[@]}" -XX:SharedArchiveFile="$CDS"
-# ssh-keygen -A alone (the first run's largest part: an RSA key)
-fresh_tree
+# the launcher's JVM flags, without the archive: asked of the launcher itself, with echo for java
+launcher_flags() {
+  OSMANAGER_JAVA=echo "$1/LuoYun/bin/osmanager" --version | sed 's/ -jar .*//' | tr ' ' '\n' \
+    | grep -v -e '^-XX:SharedArchiveFile=' -e '^-Xlog:cds' | tr '\n' ' '
+}
+
+declare -A first again hello
+for tree in deb tar; do first[$tree]=""; again[$tree]=""; hello[$tree]=""; done
+java_of() { tree_java "$TREES/$1"; }
+for run in $(seq 0 "$N"); do # run 0 warms the page cache; not counted
+  for tree in deb tar; do
+    fresh_image
+    f=$(ms configure "$TREES/$tree")
+    a=$(ms configure "$TREES/$tree")
+    # shellcheck disable=SC2046 # the flags are words
+    h=$(ms "$(java_of $tree)" $(launcher_flags "$TREES/$tree") -cp target/test-classes cloud.luoyun.osmanager.bench.Hello)
+    if [ "$run" -gt 0 ]; then
+      first[$tree]+="$f "; again[$tree]+="$a "; hello[$tree]+="$h "
+      echo "run $run $tree: first $f ms, repeated $a ms, hello world $h ms"
+    fi
+  done
+done
+grep -q ': changed' "$WORK/out.txt" && { echo "the repeated run changed something:" >&2; cat "$WORK/out.txt" >&2; exit 1; }
 kg=()
 for _ in $(seq "$N"); do rm -f "$WORK"/img/etc/ssh/ssh_host_*; kg+=("$(ms ssh-keygen -A -f "$WORK/img")"); done
-printf '%-26s %5s ms\n' "ssh-keygen -A alone" "$(printf '%s\n' "${kg[@]}" | median)"
+KG=$(printf '%s\n' "${kg[@]}" | median)
+
+med() { tr ' ' '\n' <<< "$1" | grep . | median; }
+fd=$(med "${first[deb]}"); ft=$(med "${first[tar]}")
+ad=$(med "${again[deb]}"); at=$(med "${again[tar]}")
+hd=$(med "${hello[deb]}"); ht=$(med "${hello[tar]}")
+verdict() { # must aim values...
+  local must=$1 aim=$2 m=yes a=yes v; shift 2
+  for v in "$@"; do [ "$v" -le "$must" ] || m=no; [ "$v" -le "$aim" ] || a=no; done
+  [ $m = yes ] && echo "must: yes, aim: $a" || echo "must: **NO**, aim: $a"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f×", a / b }'; }
+echo "| configure, first run (new instance: host keys), wall (median of $N) | $fd ms | $ft ms | ssh-keygen -A alone $KG ms; JVM hello world deb $hd ms, tar $ht ms | deb $(ratio "$fd" "$KG") ssh-keygen | — | — |"
+echo "| configure, repeated run (a reboot), wall (median of $N) | $ad ms | $at ms | JVM hello world deb $hd ms, tar $ht ms | deb $(ratio "$ad" "$hd"), tar $(ratio "$at" "$ht") hello | ≤ 400 / ≤ 250 ms | $(verdict 400 250 "$ad" "$at") |"

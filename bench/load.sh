@@ -72,8 +72,8 @@ term=$(free_port)
 "$work/bin/osmanager" run --home "$home" --web-port "$web" --webssh-port "$term" > "$work/run.log" 2>&1 &
 daemon=$!
 pids+=($daemon)
-for _ in $(seq 1 100); do grep -q "reported 2000" "$work/run.log" && break; sleep 0.1; done
-grep -q "reported 2000" "$work/run.log" || { echo "the daemon did not register:" >&2; cat "$work/run.log" >&2; exit 1; }
+for _ in $(seq 1 100); do grep -q "application status 2000" "$work/run.log" && break; sleep 0.1; done
+grep -q "application status 2000" "$work/run.log" || { echo "the daemon did not register:" >&2; cat "$work/run.log" >&2; exit 1; }
 sleep 5
 echo "osmanager run via bin/osmanager: $(tr '\0' ' ' < "/proc/$daemon/cmdline" | grep -o -- '-X[^ ]*' | tr '\n' ' ')"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs; $FILES files, wrk -c$CONNECTIONS"

@@ -20,11 +20,11 @@ import java.util.concurrent.TimeUnit;
  * the terminal's host-key directory. Not thread-safe.
  * Needs root and openssh-server (as in CI); {@link #available()} says whether this machine can.
  */
-final class SshServerFixture implements AutoCloseable {
-  final String user;
-  final String password;
-  final int port;
-  final Path dir;
+public final class SshServerFixture implements AutoCloseable {
+  public final String user;
+  public final String password;
+  public final int port;
+  public final Path dir;
   private final List<String> extraOptions;
   private Process sshd;
   private boolean userCreated;
@@ -34,7 +34,7 @@ final class SshServerFixture implements AutoCloseable {
         && "root".equals(System.getProperty("user.name"));
   }
 
-  SshServerFixture(Path dir) throws Exception {
+  public SshServerFixture(Path dir) throws Exception {
     this(dir, List.of());
   }
 
@@ -135,7 +135,7 @@ final class SshServerFixture implements AutoCloseable {
     return false;
   }
 
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
