@@ -44,6 +44,21 @@ public final class AcceptLanguage {
     return found.stream().map(w -> w.tag).toList();
   }
 
+  /**
+   * Whether the browser prefers Chinese to English: the first of its languages, by {@code q}, whose
+   * primary tag is {@code zh} or {@code en} is {@code zh}. No such entry (or no header): English.
+   * The one choice both the pages and the terminal make.
+   */
+  public static boolean prefersChinese(String header) {
+    for (String tag : tags(header)) {
+      String primary = primary(tag);
+      if (primary.equals("zh") || primary.equals("en")) {
+        return primary.equals("zh");
+      }
+    }
+    return false;
+  }
+
   /** The primary subtag of a tag: {@code zh} of {@code zh-hans-cn}. */
   public static String primary(String tag) {
     int dash = tag.indexOf('-');

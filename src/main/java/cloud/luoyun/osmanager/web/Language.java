@@ -19,16 +19,7 @@ enum Language {
    * the first listed on a tie; English when none matches or the header is absent or garbled.
    */
   static Language preferred(String acceptLanguage) {
-    for (String tag : AcceptLanguage.tags(acceptLanguage)) {
-      switch (AcceptLanguage.primary(tag)) {
-        case "zh":
-          return ZH;
-        case "en":
-          return EN;
-        default:
-          break;
-      }
-    }
-    return EN;
+    return AcceptLanguage.prefersChinese(acceptLanguage) ? ZH : EN;
   }
+
 }

@@ -16,15 +16,7 @@ enum TerminalLanguage {
 
   /** The first of ours among the browser's languages ({@code zh…} is Chinese); English otherwise. */
   static TerminalLanguage of(String acceptLanguage) {
-    for (String tag : AcceptLanguage.tags(acceptLanguage)) {
-      String primary = AcceptLanguage.primary(tag);
-      if (primary.equals("zh")) {
-        return ZH;
-      }
-      if (primary.equals("en")) {
-        return EN;
-      }
-    }
-    return EN;
+    return AcceptLanguage.prefersChinese(acceptLanguage) ? ZH : EN;
   }
+
 }
