@@ -50,9 +50,9 @@ final class TerminalCertificateStep implements Step {
     }
     if (r.made()) {
       return changed(c, (c.dryRun() ? "would make " : "made ") + "a self-signed certificate for TAG " + tag + " ("
-          + r.why() + ")" + (r.identity() == null ? "" : ", SHA-256 " + r.identity().fingerprint()));
+          + r.why() + ")" + r.fingerprint().map(f -> ", SHA-256 " + f).orElse(""));
     }
-    if (r.identity() == null) {
+    if (r.fingerprint().isEmpty()) {
       return unchanged(c, "none, as at the last boot (the terminal serves the operator's certificate, or makes "
           + "one when it starts)");
     }

@@ -9,10 +9,17 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.io.AbstractConnection;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.AbstractConnectionFactory;
+import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.DetectorConnectionFactory;
 import org.eclipse.jetty.server.Handler;
@@ -71,12 +78,12 @@ public final class HttpLayer implements AutoCloseable {
    * @param bind address and port; a wildcard address listens on all, port 0 on any free port
    * @param idleTimeout an HTTP connection quiet for this long is closed
    * @param maxConnections open connections at once on this port
-   * @param tls when present, the port speaks TLS with this key and certificate, and plain HTTP
+   * @param tls when present, the port speaks TLS with the context this gives, and plain HTTP
    *     too: each connection's first bytes tell which (a TLS ClientHello or not). The part's
    *     handler sees {@link Request#isSecure()} and decides what a plain request gets.
    */
   public record Port(String name, InetSocketAddress bind, Duration idleTimeout, int maxConnections,
-      Optional<TlsIdentity> tls) {
+      Optional<TlsContext> tls) {
     public Port {
       if (name.isBlank() || idleTimeout.isNegative() || idleTimeout.isZero() || maxConnections < 1) {
         throw new IllegalArgumentException("bad port settings: " + name + " " + idleTimeout + " " + maxConnections);
@@ -88,6 +95,16 @@ public final class HttpLayer implements AutoCloseable {
     public Port(String name, InetSocketAddress bind, Duration idleTimeout, int maxConnections) {
       this(name, bind, idleTimeout, maxConnections, Optional.empty());
     }
+  }
+
+  /**
+   * A TLS port's key and certificate, asked for at the port's first TLS connection rather than at
+   * start: the JDK's TLS, X.509 and EC code is some 500 classes, ~5 MiB of an idle daemon that no
+   * browser may ever visit. Asked again at the next connection when it failed.
+   */
+  @FunctionalInterface
+  public interface TlsContext {
+    SSLContext open() throws IOException, GeneralSecurityException;
   }
 
   private final Server server;
@@ -181,7 +198,7 @@ public final class HttpLayer implements AutoCloseable {
     }
   }
 
-  private ServerConnector newConnector(Port port) throws GeneralSecurityException {
+  private ServerConnector newConnector(Port port) {
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
     http.setSendXPoweredBy(false);
@@ -217,17 +234,80 @@ public final class HttpLayer implements AutoCloseable {
    * (by its Host header). No HSTS: it would hold for the host name on every port, and the
    * instance's page (8080) and its application are plain HTTP.
    */
-  private static DetectorConnectionFactory tlsOrPlain(TlsIdentity identity, HttpConfiguration http,
-      HttpConnectionFactory plain) throws GeneralSecurityException {
+  private static DetectorConnectionFactory tlsOrPlain(TlsContext tls, HttpConfiguration http,
+      HttpConnectionFactory plain) {
     SecureRequestCustomizer secure = new SecureRequestCustomizer();
     secure.setSniRequired(false);
     secure.setSniHostCheck(false);
     secure.setStsMaxAge(-1);
     http.addCustomizer(secure);
-    SslContextFactory.Server context = new SslContextFactory.Server();
-    context.setSslContext(identity.sslContext());
-    context.setSniRequired(false);
-    return new DetectorConnectionFactory(new SslConnectionFactory(context, plain.getProtocol()));
+    return new DetectorConnectionFactory(new LazyTls(tls, plain.getProtocol()));
+  }
+
+  /**
+   * Jetty's TLS connection factory, started at the first connection that begins with a TLS
+   * record ({@link TlsContext}); until then only its detection of such a record runs.
+   */
+  static final class LazyTls extends AbstractConnectionFactory implements ConnectionFactory.Detecting {
+    private final TlsContext tls;
+    private final SslContextFactory.Server context = new SslContextFactory.Server();
+    private final SslConnectionFactory ssl;
+
+    LazyTls(TlsContext tls, String nextProtocol) {
+      super("SSL");
+      this.tls = tls;
+      context.setSniRequired(false);
+      this.ssl = new SslConnectionFactory(context, nextProtocol);
+    }
+
+    @Override
+    public Detection detect(ByteBuffer buffer) {
+      return ssl.detect(buffer);
+    }
+
+    @Override
+    public Connection newConnection(Connector connector, EndPoint endPoint) {
+      return started(connector) ? ssl.newConnection(connector, endPoint) : new Refused(endPoint, connector.getExecutor());
+    }
+
+    private synchronized boolean started(Connector connector) {
+      if (!ssl.isStarted()) {
+        try {
+          context.setSslContext(tls.open());
+          addBean(ssl, true); // stopped with the connector
+          ssl.start();
+        } catch (Exception e) {
+          removeBean(ssl);
+          LOG.error("{}: cannot serve TLS, closed a connection: {}", connector.getName(), Errors.describe(e));
+          return false;
+        }
+      }
+      return true;
+    }
+
+  }
+
+  /** A TLS connection that cannot be served: closed at once, its reason logged by who refused it. */
+  private static final class Refused extends AbstractConnection implements Connection.UpgradeTo {
+    Refused(EndPoint endPoint, Executor executor) {
+      super(endPoint, executor);
+    }
+
+    @Override
+    public void onOpen() {
+      super.onOpen();
+      getEndPoint().close();
+    }
+
+    @Override
+    public void onFillable() {
+      // closed on open: nothing is read
+    }
+
+    @Override
+    public void onUpgradeTo(ByteBuffer buffered) {
+      // the ClientHello the detector read: dropped
+    }
   }
 
   /**

@@ -17,7 +17,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.MessageDigest;
 import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -295,11 +294,27 @@ public final class TlsIdentity {
    */
   public static String fingerprint(X509Certificate certificate) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded());
-      return HexFormat.ofDelimiter(":").withUpperCase().formatHex(digest);
+      return fingerprint(certificate.getEncoded());
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("SHA-256 or the certificate's encoding is missing", e);
+      throw new IllegalStateException("the certificate's encoding is missing", e);
     }
+  }
+
+  /**
+   * The fingerprint of the first certificate in a PEM file, from its bytes alone: nothing parsed
+   * but the PEM, so no X.509 code is loaded (a page that shows it needs no more). Whether the
+   * certificate is valid is {@link #read}'s to say.
+   */
+  public static String fingerprint(Path certFile) throws IOException {
+    List<byte[]> blocks = blocks(certFile, "CERTIFICATE");
+    if (blocks.isEmpty()) {
+      throw new IOException(certFile + ": no certificate in it (expected PEM: -----BEGIN CERTIFICATE-----)");
+    }
+    return fingerprint(blocks.get(0));
+  }
+
+  private static String fingerprint(byte[] der) {
+    return HexFormat.ofDelimiter(":").withUpperCase().formatHex(Sha256.of(der));
   }
 
   /**

@@ -46,7 +46,7 @@ public interface TerminalLink {
         return Optional.empty();
       }
       try {
-        return Optional.of(TlsIdentity.fingerprint(TlsIdentity.readChain(file).get(0)));
+        return Optional.of(TlsIdentity.fingerprint(file));
       } catch (IOException e) {
         log.warn("cannot read the web terminal's certificate: {}", e.getMessage());
         return Optional.empty();

@@ -1,5 +1,6 @@
 package cloud.luoyun.osmanager.webssh;
 
+import cloud.luoyun.osmanager.util.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -7,8 +8,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -121,12 +120,7 @@ final class StaticPages extends Handler.Abstract.NonBlocking {
   }
 
   private static Loaded loaded(byte[] bytes) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
-      return new Loaded(bytes, "\"" + HexFormat.of().formatHex(digest, 0, 12) + "\"");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return new Loaded(bytes, "\"" + HexFormat.of().formatHex(Sha256.of(bytes), 0, 12) + "\"");
   }
 
   /** The page for this language and the host's name now (its ETag follows both). */

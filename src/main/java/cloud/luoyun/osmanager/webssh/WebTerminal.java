@@ -4,6 +4,7 @@ import cloud.luoyun.osmanager.util.Fatal;
 import cloud.luoyun.osmanager.util.HttpLayer;
 import cloud.luoyun.osmanager.util.TlsIdentity;
 import java.io.IOException;
+import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -11,6 +12,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.server.Handler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +53,9 @@ public final class WebTerminal implements AutoCloseable {
   private volatile HttpLayer.Attachment attachment;
   private volatile TerminalHandler handler;
   private volatile Executor executor;
-  private volatile TlsIdentity identity;
+  private final Object tlsLock = new Object();
+  private volatile TlsIdentity identity; // guarded by tlsLock when set; null until read (see attach)
+  private volatile String fingerprint;
   private boolean closed; // guarded by this
 
   public WebTerminal(WebTerminalSettings settings) {
@@ -76,7 +80,7 @@ public final class WebTerminal implements AutoCloseable {
       throw e;
     }
     LOG.info("web terminal listening on port {} (TLS, certificate SHA-256 {}; SSH to {}:{})", port(),
-        identity.fingerprint(), settings.sshHost(), settings.sshPort());
+        fingerprint, settings.sshHost(), settings.sshPort());
   }
 
   /**
@@ -84,18 +88,42 @@ public final class WebTerminal implements AutoCloseable {
    * with the operator's certificate or the terminal's own, made now if needed
    * ({@link TerminalCertificate}); plain HTTP on it is redirected to HTTPS.
    *
+   * <p>Its own certificate, when an earlier check's stamp vouches for it
+   * ({@link TerminalCertificate#vouched}), is only announced now (its fingerprint) and read at the
+   * first TLS connection, checked again then: a terminal no browser visits never loads the JDK's
+   * TLS.
+   *
    * @throws IOException when the terminal's own certificate can be neither read nor made
    */
   public synchronized void attach(HttpLayer http) throws Exception {
     if (attachment != null) {
       throw new IllegalStateException("already attached");
     }
-    identity = TerminalCertificate.choose(settings, Clock.systemUTC());
+    Optional<String> vouched = settings.tls().isPresent() ? Optional.empty()
+        : TerminalCertificate.vouched(settings.stateDir(), settings.instance(), Clock.systemUTC());
+    if (vouched.isPresent()) {
+      fingerprint = vouched.get();
+    } else {
+      sslContext(); // the operator's, or a check now (which may make one)
+    }
     executor = http.server().getThreadPool();
     HttpLayer.Port port = new HttpLayer.Port(CONNECTOR_NAME, settings.bindAddress(), HttpLayer.DEFAULT_IDLE_TIMEOUT,
-        MAX_CONNECTIONS, Optional.of(identity));
+        MAX_CONNECTIONS, Optional.of(this::sslContext));
     handler = new TerminalHandler(new StaticPages(settings), names, this::startWebSocket);
     attachment = http.attach(port, handler);
+  }
+
+  /** The TLS context of the certificate served, read and checked the first time it is asked for. */
+  private SSLContext sslContext() throws IOException, GeneralSecurityException {
+    synchronized (tlsLock) {
+      TlsIdentity id = identity;
+      if (id == null) {
+        id = TerminalCertificate.choose(settings, Clock.systemUTC());
+        fingerprint = id.fingerprint(); // another one if it was made anew since it was announced
+        identity = id;
+      }
+      return id.sslContext();
+    }
   }
 
   private Handler startWebSocket() {
@@ -107,11 +135,13 @@ public final class WebTerminal implements AutoCloseable {
    * which the owner's page shows; empty before {@link #attach}.
    */
   public Optional<String> fingerprint() {
-    TlsIdentity id = identity;
-    return id == null ? Optional.empty() : Optional.of(id.fingerprint());
+    return Optional.ofNullable(fingerprint);
   }
 
-  /** Whether that certificate is the terminal's own, self-signed one, which browsers warn about. */
+  /**
+   * Whether that certificate is the terminal's own, self-signed one, which browsers warn about;
+   * false until it was read.
+   */
   public boolean selfSigned() {
     TlsIdentity id = identity;
     return id != null && id.isSelfSigned();
@@ -213,6 +243,11 @@ public final class WebTerminal implements AutoCloseable {
     if (ownLayer != null) {
       ownLayer.close();
     }
+  }
+
+  /** Whether the certificate served has been read (at start, or at the first TLS connection). For tests. */
+  boolean certificateRead() {
+    return identity != null;
   }
 
   /** Whether Jetty's WebSocket machinery has been built (a page asked for {@code /ws}). For tests. */

@@ -1,6 +1,7 @@
 package cloud.luoyun.osmanager.util;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import cloud.luoyun.osmanager.TestTls;
 import java.io.IOException;
@@ -16,6 +17,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SNIHostName;
@@ -117,8 +120,8 @@ class HttpLayerTest {
         Instant.now().minusSeconds(60), Instant.now().plusSeconds(3600), new SecureRandom());
     http = HttpLayer.create();
     HttpLayer.Attachment a = http.attach(new HttpLayer.Port("test",
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), Duration.ofSeconds(5), 16, Optional.of(id)),
-        new SaysWhetherSecure());
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), Duration.ofSeconds(5), 16,
+        Optional.of(id::sslContext)), new SaysWhetherSecure());
     http.start();
 
     assertThat(get(a.port())).startsWith("HTTP/1.1 200").endsWith("secure=false");
@@ -128,6 +131,41 @@ class HttpLayerTest {
       assertThat(response).as("SNI " + sni).startsWith("HTTP/1.1 200").endsWith("secure=true")
           .doesNotContainIgnoringCase("Strict-Transport-Security");
     }
+  }
+
+  /**
+   * Issue 9: the TLS context (and with it the JDK's TLS code) is asked for at the first TLS
+   * connection, not at start nor for plain HTTP; once; and again after it failed.
+   */
+  @Test
+  void theTlsContextIsAskedForAtTheFirstTlsConnectionAndAgainAfterAFailure() throws Exception {
+    TlsIdentity id = TlsIdentity.selfSigned("test", List.of("localhost"), List.of(InetAddress.getLoopbackAddress()),
+        Instant.now().minusSeconds(60), Instant.now().plusSeconds(3600), new SecureRandom());
+    AtomicInteger asked = new AtomicInteger();
+    AtomicBoolean broken = new AtomicBoolean(true);
+    HttpLayer.TlsContext tls = () -> {
+      asked.incrementAndGet();
+      if (broken.get()) {
+        throw new IOException("the key file is unreadable");
+      }
+      return id.sslContext();
+    };
+    http = HttpLayer.create();
+    HttpLayer.Attachment a = http.attach(new HttpLayer.Port("test",
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), Duration.ofSeconds(5), 16, Optional.of(tls)),
+        new SaysWhetherSecure());
+    http.start();
+    assertThat(get(a.port())).endsWith("secure=false");
+    assertThat(asked).as("not at start, not for plain HTTP").hasValue(0);
+
+    assertThatThrownBy(() -> getOverTls(a.port(), id, null)).isInstanceOf(IOException.class);
+    assertThat(asked).hasValue(1);
+    assertThat(get(a.port())).as("plain HTTP still answered").endsWith("secure=false");
+
+    broken.set(false);
+    assertThat(getOverTls(a.port(), id, null)).endsWith("secure=true");
+    assertThat(getOverTls(a.port(), id, null)).endsWith("secure=true");
+    assertThat(asked).as("asked again after the failure, then kept").hasValue(2);
   }
 
   /** GET / over TLS, trusting exactly {@code id}'s certificate and checking the address is in it. */

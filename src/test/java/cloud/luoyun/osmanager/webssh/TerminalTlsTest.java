@@ -148,6 +148,41 @@ class TerminalTlsTest {
         .isEqualTo("CN=LuoYun instance 43");
   }
 
+  /**
+   * Issue 9: reading the pair loads ~500 of the JDK's classes. A restart that finds the stamp of
+   * the last check agreeing announces the fingerprint and reads the pair at the first TLS
+   * connection; any other byte in a file, or another stamp, and it is checked at start again.
+   */
+  @Test
+  void aRestartTakesTheStampsWordAndReadsTheCertificateAtTheFirstTlsConnection() throws Exception {
+    String first = start(settings(TAG_42)).fingerprint().get();
+    assertThat(terminal.certificateRead()).as("none yet: made at start").isTrue();
+    Path stamp = TerminalCertificate.stampFile(dir.resolve("state"));
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(stamp))).isEqualTo("rw-------");
+
+    start(settings(TAG_42));
+    assertThat(terminal.fingerprint()).hasValue(first);
+    assertThat(terminal.certificateRead()).isFalse();
+    assertThat(plain(terminal.port(), "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")).startsWith("HTTP/1.1 301 ");
+    assertThat(terminal.certificateRead()).as("plain HTTP needs no certificate").isFalse();
+    assertThat(TlsIdentity.fingerprint(servedCertificate(terminal.port()))).isEqualTo(first);
+    assertThat(terminal.certificateRead()).isTrue();
+
+    Files.writeString(stateCert(), Files.readString(stateCert()) + "\n"); // the same certificate, other bytes
+    start(settings(TAG_42));
+    assertThat(terminal.certificateRead()).as("the stamp no longer matches: checked at start").isTrue();
+    assertThat(terminal.fingerprint()).hasValue(first);
+
+    Files.writeString(stamp, "subject=LuoYun instance 42\nnonsense\n");
+    start(settings(TAG_42));
+    assertThat(terminal.certificateRead()).as("an unreadable stamp vouches for nothing").isTrue();
+    assertThat(terminal.fingerprint()).hasValue(first);
+
+    start(settings(new WebTerminalSettings.Instance(OptionalInt.of(43), List.of())));
+    assertThat(terminal.fingerprint()).as("another instance: a stamp for 42 vouches for nothing").get()
+        .isNotEqualTo(first);
+  }
+
   @Test
   void aKeyThatDoesNotMatchItsCertificateAfterAPowerCutIsMadeAgain() throws Exception {
     String first = start(settings(TAG_42)).fingerprint().get();
