@@ -129,6 +129,8 @@ public final class HttpLayer implements AutoCloseable {
       }
     };
     pool.setName("http");
+    // after a burst, the threads it made go together a minute later, not one a minute (Jetty's default)
+    pool.setMaxEvictCount(MAX_THREADS);
     Server server = new Server(pool);
     HttpLayer layer = new HttpLayer(server);
     server.setHandler(layer.contexts);

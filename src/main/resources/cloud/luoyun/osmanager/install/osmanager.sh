@@ -40,6 +40,36 @@ if [ -r "$bin/osmanager.jsa" ]; then
   set -- -XX:SharedArchiveFile="$bin/osmanager.jsa" -Xlog:cds=off "$@"
 fi
 
+# Memory the C heap took for a burst (JIT arenas, I/O buffers, the threads of a page-load burst)
+# given back to the system: glibc keeps freed memory, and each thread may get its own arena of it.
+# Two arenas (the JVM's threads rarely malloc at once), and the JVM trims the C heap once a minute
+# (~5 MiB back after a burst of page loads); that switch is in OpenJDK 17.0.12 and 21.0.4 on,
+# older ones would refuse to start with it, so it is given only when the runtime's release file
+# says its version is one of those.
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
+case $java in
+  */*) home=$(readlink -f "$java") ;;
+  *) home=$(readlink -f "$(command -v "$java")") ;;
+esac
+home=${home%/bin/*}
+version=
+if [ -r "$home/release" ]; then
+  while IFS= read -r line; do
+    case $line in JAVA_VERSION=*) version=${line#JAVA_VERSION=}; version=${version#\"}; version=${version%\"} ;; esac
+  done < "$home/release"
+fi
+major=${version%%.*}
+case $version in
+  "$major".0.*) update=${version#"$major".0.}; update=${update%%[!0-9]*} ;;
+  *) update=0 ;;
+esac
+case $major in
+  17) [ "${update:-0}" -ge 12 ] 2>/dev/null && set -- -XX:TrimNativeHeapInterval=60000 "$@" ;;
+  21) [ "${update:-0}" -ge 4 ] 2>/dev/null && set -- -XX:TrimNativeHeapInterval=60000 "$@" ;;
+  ''|*[!0-9]*) ;;
+  *) [ "$major" -ge 22 ] && set -- -XX:TrimNativeHeapInterval=60000 "$@" ;;
+esac
+
 # Small-VM flags: one GC thread and no compaction pauses worth speaking of (SerialGC), a 32 MiB
 # heap that starts at 8 MiB (what the JVM picks by itself in a 512 MB VM; on a bigger machine it
 # would start at 32 MiB and hold ~5 MiB more RSS idle, bench/flags.sh), small thread stacks, the

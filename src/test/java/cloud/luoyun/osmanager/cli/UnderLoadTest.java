@@ -31,8 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 11: a crawl of a 10 000-file page folder, then a flood of 2000 connections, left 'run'
  * (with a 32 MiB heap) half-dead: out of heap, the agent's thread gone, the page silent, SIGTERM
  * not served. The same load, on loopback, against 'run' started by the launcher with its own JVM
- * flags: afterwards the agent is still registered and the page answers. Bounded in time (about a
- * minute); asserts what the daemon does, never how fast. RSS is printed (bench/load.sh has the
+ * flags: afterwards the agent is still registered and the page answers, and the threads the load
+ * made are gone once they were idle a minute. Bounded in time (two to three minutes); asserts what
+ * the daemon does, never how fast. RSS is printed (bench/load.sh has the
  * figures).
  */
 class UnderLoadTest {
@@ -47,7 +48,7 @@ class UnderLoadTest {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @Test
-  @Timeout(300)
+  @Timeout(480)
   void aCrawlOfTenThousandPagesThenTwoThousandConnectionsLeaveTheDaemonRegisteredAndServing() throws Exception {
     Recorder<ControllerEvent> controllerEvents = new Recorder<>();
     try (DevController controller = new DevController(
@@ -59,6 +60,7 @@ class UnderLoadTest {
         controllerEvents.await(e -> e.line().startsWith("report tag=42 status=2000"), WAIT);
         assertThat(run.jvmArguments()).as("the launcher's flags").contains("-Xmx32m", "-XX:+ExitOnOutOfMemoryError");
         long idle = rss(run);
+        long idleThreads = threads(run);
 
         List<String> paths = new ArrayList<>();
         for (int i = 0; i < PAGES; i++) {
@@ -75,9 +77,15 @@ class UnderLoadTest {
         assertThat(get(port, "/status.json?cookie=" + COOKIE).body()).containsPattern("\"registered\"\\s*:\\s*true");
         assertThat(controllerEvents.all()).noneMatch(e -> e.line().startsWith("disconnected tag=42"));
         Thread.sleep(5000); // settle: what RSS comes back to
-        System.out.printf("UnderLoadTest: RSS idle %d MiB, after the crawl %d MiB, after %d connections for %d s"
-            + " %d MiB, 5 s later %d MiB; crawl %s, flood %s%n", idle >> 10, afterCrawl >> 10, connections(),
-            FLOOD.toSeconds(), afterFlood >> 10, rss(run) >> 10, crawl, flood);
+        long settled = rss(run);
+        // the threads the load made go when they have been idle a minute (all of them, not one a minute)
+        long gone = awaitThreadsAtMost(run, idleThreads + 4, Duration.ofSeconds(150));
+        System.out.printf("UnderLoadTest: RSS idle %d MiB (%d threads), after the crawl %d MiB, after %d connections"
+            + " for %d s %d MiB, 5 s later %d MiB, when the load's threads had gone %d MiB (%d threads); crawl %s,"
+            + " flood %s%n", idle >> 10, idleThreads, afterCrawl >> 10, connections(), FLOOD.toSeconds(),
+            afterFlood >> 10, settled >> 10, rss(run) >> 10, gone, crawl, flood);
+        assertThat(gone).as("threads a few minutes after the load (idle: " + idleThreads + ")")
+            .isLessThanOrEqualTo(idleThreads + 4);
         assertThat(run.lines.all()).noneMatch(l -> l.contains("OutOfMemoryError") || l.contains("fatal:"));
 
         assertThat(run.terminate(WAIT)).as("exit status after SIGTERM").isZero();
@@ -103,6 +111,23 @@ class UnderLoadTest {
       }
     }
     throw new IOException("no VmRSS for " + run.pid());
+  }
+
+  private static long threads(OsmProcess run) throws IOException {
+    try (var tasks = Files.list(Path.of("/proc/" + run.pid() + "/task"))) {
+      return tasks.count();
+    }
+  }
+
+  /** The process's thread count once it is at most {@code most}, or when {@code limit} has passed. */
+  private static long awaitThreadsAtMost(OsmProcess run, long most, Duration limit) throws Exception {
+    long deadline = System.nanoTime() + limit.toNanos();
+    long n = threads(run);
+    while (n > most && System.nanoTime() < deadline) {
+      Thread.sleep(1000);
+      n = threads(run);
+    }
+    return n;
   }
 
   /** The page within seconds of the load's end (a bounded wait, not a measurement). */
