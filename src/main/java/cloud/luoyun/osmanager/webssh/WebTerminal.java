@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * attaches to that ({@code osmanager webssh}). {@link #close()} ends the sessions, detaches, and
  * stops the layer only if it made it.
  *
- * <p>Loaded as late as possible: Jetty's WebSocket machinery at the first request for {@code /ws}
+ * <p>Loaded as late as possible: the JDK's TLS at the first TLS connection when the certificate's
+ * stamp vouches for it ({@link #attach}), Jetty's WebSocket machinery at the first request for {@code /ws}
  * ({@link TerminalHandler}), the SSH library at the first login, the sweeper thread (timeouts,
  * pings) with the first session.
  */
