@@ -7,6 +7,7 @@
 #   OSMANAGER_JAVA       the java binary (else the runtime beside bin/, from the tarball, else
 #                        $JAVA_HOME/bin/java, else java on PATH)
 #   OSMANAGER_JAVA_OPTS  more JVM flags, added after ours (so they win)
+#   MALLOC_ARENA_MAX     glibc's malloc arenas (default here: 2)
 set -eu
 
 self=$(readlink -f "$0")
@@ -48,8 +49,8 @@ fi
 # says its version is one of those.
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 case $java in
-  */*) home=$(readlink -f "$java") ;;
-  *) home=$(readlink -f "$(command -v "$java")") ;;
+  */*) home=$(readlink -f "$java" || true) ;;
+  *) home=$(readlink -f "$(command -v "$java" || true)" || true) ;;
 esac
 home=${home%/bin/*}
 version=
