@@ -126,6 +126,12 @@ class HttpLayerTest {
 
     assertThat(get(a.port())).startsWith("HTTP/1.1 200").endsWith("secure=false");
     // a browser names no address in SNI; a name the certificate lacks is the handler's business too
+    try (SSLSocket s = (SSLSocket) TestTls.trusting(id.certificate()).getSocketFactory()
+        .createSocket(InetAddress.getLoopbackAddress(), a.port())) {
+      s.startHandshake();
+      assertThat(s.getSession().getCipherSuite()).as("the port's first choice, which C1 encrypts fastest")
+          .isEqualTo("TLS_CHACHA20_POLY1305_SHA256");
+    }
     for (String sni : new String[] {null, "localhost", "elsewhere.example"}) {
       String response = getOverTls(a.port(), id, sni);
       assertThat(response).as("SNI " + sni).startsWith("HTTP/1.1 200").endsWith("secure=true")
