@@ -180,7 +180,7 @@ public final class TerminalCertificate {
     }
     TlsIdentity made = make(cn, instance, clock.instant());
     Files.createDirectories(stateDir);
-    Files.deleteIfExists(stampFile(stateDir)); // vouches for the old pair: gone before either file changes
+    Stamp.remove(stateDir); // it vouches for the old pair (by its hashes, never for another): gone first
     made.write(cert, key);
     Stamp.write(stateDir, cn, made);
     LOG.info("made a new certificate for the web terminal ({}): {}, SHA-256 fingerprint {}", why, cn,
@@ -256,7 +256,7 @@ public final class TerminalCertificate {
 
   /** Removes the terminal's own key and certificate, if any. */
   private static void forgetOwn(Path stateDir) throws IOException {
-    Files.deleteIfExists(stampFile(stateDir));
+    Stamp.remove(stateDir);
     boolean key = Files.deleteIfExists(keyFile(stateDir));
     boolean cert = Files.deleteIfExists(certFile(stateDir));
     if (key || cert) {
@@ -273,12 +273,30 @@ public final class TerminalCertificate {
     private static final Set<PosixFilePermission> MODE = PosixFilePermissions.fromString("rw-------");
     private static final int MAX_BYTES = 4096;
 
-    static void write(Path stateDir, String subject, TlsIdentity checked) throws IOException {
-      Stamp s = new Stamp(subject, sha256(certFile(stateDir)), sha256(keyFile(stateDir)),
-          checked.certificate().getNotAfter().toInstant().minus(RENEW_BEFORE), checked.fingerprint());
-      String text = "subject=" + s.subject + "\ncertificate=" + s.certificate + "\nkey=" + s.key + "\nrenew-after="
-          + s.renewAfter + "\nfingerprint=" + s.fingerprint + "\n";
-      AtomicFile.write(stampFile(stateDir), text.getBytes(StandardCharsets.UTF_8), MODE);
+    /**
+     * Leaves the stamp of a check that found the pair servable. Best effort: without it (a
+     * read-only or full state/) the pair is checked at every start, as before stamps, and served.
+     */
+    static void write(Path stateDir, String subject, TlsIdentity checked) {
+      try {
+        Stamp s = new Stamp(subject, sha256(certFile(stateDir)), sha256(keyFile(stateDir)),
+            checked.certificate().getNotAfter().toInstant().minus(RENEW_BEFORE), checked.fingerprint());
+        String text = "subject=" + s.subject + "\ncertificate=" + s.certificate + "\nkey=" + s.key
+            + "\nrenew-after=" + s.renewAfter + "\nfingerprint=" + s.fingerprint + "\n";
+        AtomicFile.write(stampFile(stateDir), text.getBytes(StandardCharsets.UTF_8), MODE);
+      } catch (IOException e) {
+        LOG.warn("cannot leave the web terminal's certificate stamp in {} (the certificate is checked at every "
+            + "start instead): {}", stateDir, Errors.describe(e));
+      }
+    }
+
+    /** Removes the stamp. Best effort: one left behind names the hashes of files no longer there. */
+    static void remove(Path stateDir) {
+      try {
+        Files.deleteIfExists(stampFile(stateDir));
+      } catch (IOException e) {
+        LOG.debug("cannot remove the web terminal's certificate stamp: {}", e.toString());
+      }
     }
 
     static Optional<Stamp> read(Path stateDir) {

@@ -183,6 +183,18 @@ class TerminalTlsTest {
         .isNotEqualTo(first);
   }
 
+  /** The stamp only saves work: where it cannot be written, the pair is checked at every start and served. */
+  @Test
+  void aStampThatCannotBeWrittenStopsNothing() throws Exception {
+    Path stamp = Files.createDirectories(TerminalCertificate.stampFile(dir.resolve("state"))); // a folder in its place
+    Files.writeString(stamp.resolve("x"), "not empty: neither written nor removed");
+    String first = start(settings(TAG_42)).fingerprint().get();
+    assertThat(TlsIdentity.fingerprint(servedCertificate(terminal.port()))).isEqualTo(first);
+    start(settings(TAG_42));
+    assertThat(terminal.certificateRead()).as("no stamp: checked at start").isTrue();
+    assertThat(TlsIdentity.fingerprint(servedCertificate(terminal.port()))).isEqualTo(first);
+  }
+
   @Test
   void aKeyThatDoesNotMatchItsCertificateAfterAPowerCutIsMadeAgain() throws Exception {
     String first = start(settings(TAG_42)).fingerprint().get();
