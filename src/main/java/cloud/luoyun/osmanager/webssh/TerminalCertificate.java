@@ -50,7 +50,8 @@ import org.slf4j.LoggerFactory;
  * expired since the last boot. Both use this class: one rule for when a certificate is made.
  *
  * <p>Checking a certificate means parsing it and its key, which loads the JDK's X.509, EC and
- * signature code: some 300 classes, ~3 MiB of a daemon that idles at ~50. So a check that found a
+ * signature code (with the TLS that serves it, some 500 classes and ~5 MiB of an idle daemon,
+ * measured together). So a check that found a
  * pair servable leaves a stamp, {@value #STAMP_FILE}: the SHA-256 of both files, the subject it
  * was checked for and the day it must be renewed. While the files, the TAG and the date still
  * agree with the stamp, {@link #renew} and {@link #vouched} take its word (a reboot's configure
