@@ -129,7 +129,7 @@ public final class HttpLayer implements AutoCloseable {
       }
     };
     pool.setName("http");
-    // after a burst, the threads it made go together a minute later, not one a minute (Jetty's default)
+    // after a burst, its idle threads may all go (seen: most within two minutes), not one a minute (the default)
     pool.setMaxEvictCount(MAX_THREADS);
     Server server = new Server(pool);
     HttpLayer layer = new HttpLayer(server);
