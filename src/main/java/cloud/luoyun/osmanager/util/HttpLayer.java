@@ -300,7 +300,6 @@ public final class HttpLayer implements AutoCloseable {
       }
       return true;
     }
-
   }
 
   /** A TLS connection that cannot be served: closed at once, its reason logged by who refused it. */

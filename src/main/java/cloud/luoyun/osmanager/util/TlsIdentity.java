@@ -141,16 +141,22 @@ public final class TlsIdentity {
     List<X509Certificate> chain = new ArrayList<>();
     try {
       CertificateFactory x509 = CertificateFactory.getInstance("X.509");
-      for (byte[] der : blocks(certFile, "CERTIFICATE")) {
+      for (byte[] der : certificateBlocks(certFile)) {
         chain.add((X509Certificate) x509.generateCertificate(new ByteArrayInputStream(der)));
       }
     } catch (GeneralSecurityException e) {
       throw new IOException(certFile + ": not a readable X.509 certificate: " + Errors.reason(e), e);
     }
-    if (chain.isEmpty()) {
+    return chain;
+  }
+
+  /** The DER of each PEM {@code CERTIFICATE} block in the file, in order; at least one. */
+  private static List<byte[]> certificateBlocks(Path certFile) throws IOException {
+    List<byte[]> blocks = blocks(certFile, "CERTIFICATE");
+    if (blocks.isEmpty()) {
       throw new IOException(certFile + ": no certificate in it (expected PEM: -----BEGIN CERTIFICATE-----)");
     }
-    return chain;
+    return blocks;
   }
 
   private static PrivateKey readKey(Path keyFile) throws IOException {
@@ -306,11 +312,7 @@ public final class TlsIdentity {
    * certificate is valid is {@link #read}'s to say.
    */
   public static String fingerprint(Path certFile) throws IOException {
-    List<byte[]> blocks = blocks(certFile, "CERTIFICATE");
-    if (blocks.isEmpty()) {
-      throw new IOException(certFile + ": no certificate in it (expected PEM: -----BEGIN CERTIFICATE-----)");
-    }
-    return fingerprint(blocks.get(0));
+    return fingerprint(certificateBlocks(certFile).get(0));
   }
 
   private static String fingerprint(byte[] der) {

@@ -21,5 +21,4 @@ enum Language {
   static Language preferred(String acceptLanguage) {
     return AcceptLanguage.prefersChinese(acceptLanguage) ? ZH : EN;
   }
-
 }

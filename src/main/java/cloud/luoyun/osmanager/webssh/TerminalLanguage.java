@@ -18,5 +18,4 @@ enum TerminalLanguage {
   static TerminalLanguage of(String acceptLanguage) {
     return AcceptLanguage.prefersChinese(acceptLanguage) ? ZH : EN;
   }
-
 }
