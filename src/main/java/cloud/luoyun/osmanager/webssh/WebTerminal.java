@@ -4,7 +4,6 @@ import cloud.luoyun.osmanager.util.Fatal;
 import cloud.luoyun.osmanager.util.HttpLayer;
 import cloud.luoyun.osmanager.util.TlsIdentity;
 import java.io.IOException;
-import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -12,7 +11,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.server.Handler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,17 +103,17 @@ public final class WebTerminal implements AutoCloseable {
     if (vouched.isPresent()) {
       fingerprint = vouched.get();
     } else {
-      sslContext(); // the operator's, or a check now (which may make one)
+      identity(); // the operator's, or a check now (which may make one)
     }
     executor = http.server().getThreadPool();
     HttpLayer.Port port = new HttpLayer.Port(CONNECTOR_NAME, settings.bindAddress(), HttpLayer.DEFAULT_IDLE_TIMEOUT,
-        MAX_CONNECTIONS, Optional.of(this::sslContext));
+        MAX_CONNECTIONS, Optional.of(() -> identity().sslContext()));
     handler = new TerminalHandler(new StaticPages(settings), names, this::startWebSocket);
     attachment = http.attach(port, handler);
   }
 
-  /** The TLS context of the certificate served, read and checked the first time it is asked for. */
-  private SSLContext sslContext() throws IOException, GeneralSecurityException {
+  /** The certificate served, read and checked the first time it is asked for. */
+  private TlsIdentity identity() throws IOException {
     synchronized (tlsLock) {
       TlsIdentity id = identity;
       if (id == null) {
@@ -123,7 +121,7 @@ public final class WebTerminal implements AutoCloseable {
         fingerprint = id.fingerprint(); // another one if it was made anew since it was announced
         identity = id;
       }
-      return id.sslContext();
+      return id;
     }
   }
 
