@@ -275,13 +275,18 @@ public final class TerminalCertificate {
     private static final int MAX_BYTES = 4096;
 
     /**
-     * Leaves the stamp of a check that found the pair servable. Best effort: without it (a
-     * read-only or full state/) the pair is checked at every start, as before stamps, and served.
+     * Leaves the stamp of a check that found the pair servable, unless the one there already says
+     * the same (the terminal's own check at its first TLS connection, after configure's). Best
+     * effort: without it (a read-only or full state/) the pair is checked at every start, as
+     * before stamps, and served.
      */
     static void write(Path stateDir, String subject, TlsIdentity checked) {
       try {
         Stamp s = new Stamp(subject, sha256(certFile(stateDir)), sha256(keyFile(stateDir)),
             checked.certificate().getNotAfter().toInstant().minus(RENEW_BEFORE), checked.fingerprint());
+        if (read(stateDir).equals(Optional.of(s))) {
+          return;
+        }
         String text = "subject=" + s.subject + "\ncertificate=" + s.certificate + "\nkey=" + s.key
             + "\nrenew-after=" + s.renewAfter + "\nfingerprint=" + s.fingerprint + "\n";
         AtomicFile.write(stampFile(stateDir), text.getBytes(StandardCharsets.UTF_8), MODE);

@@ -13,6 +13,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
@@ -165,8 +166,11 @@ class TerminalTlsTest {
     assertThat(terminal.certificateRead()).isFalse();
     assertThat(plain(terminal.port(), "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")).startsWith("HTTP/1.1 301 ");
     assertThat(terminal.certificateRead()).as("plain HTTP needs no certificate").isFalse();
+    FileTime stamped = Files.getLastModifiedTime(stamp);
+    Thread.sleep(20); // a rewrite would show a later time
     assertThat(TlsIdentity.fingerprint(servedCertificate(terminal.port()))).isEqualTo(first);
     assertThat(terminal.certificateRead()).isTrue();
+    assertThat(Files.getLastModifiedTime(stamp)).as("the same stamp is not written again").isEqualTo(stamped);
 
     Files.writeString(stateCert(), Files.readString(stateCert()) + "\n"); // the same certificate, other bytes
     start(settings(TAG_42));
