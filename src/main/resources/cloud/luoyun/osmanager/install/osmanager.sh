@@ -64,12 +64,15 @@ case $version in
   "$major".0.*) update=${version#"$major".0.}; update=${update%%[!0-9]*} ;;
   *) update=0 ;;
 esac
-case $major in
-  17) [ "${update:-0}" -ge 12 ] 2>/dev/null && set -- -XX:TrimNativeHeapInterval=60000 "$@" ;;
-  21) [ "${update:-0}" -ge 4 ] 2>/dev/null && set -- -XX:TrimNativeHeapInterval=60000 "$@" ;;
-  ''|*[!0-9]*) ;;
-  *) [ "$major" -ge 22 ] && set -- -XX:TrimNativeHeapInterval=60000 "$@" ;;
+case $major in # the first update of each version that has the switch
+  17) since=12 ;;
+  21) since=4 ;;
+  ''|*[!0-9]*) since= ;;
+  *) if [ "$major" -ge 22 ]; then since=0; else since=; fi ;;
 esac
+if [ -n "$since" ] && [ "${update:-0}" -ge "$since" ]; then
+  set -- -XX:TrimNativeHeapInterval=60000 "$@"
+fi
 
 # Small-VM flags: one GC thread and no compaction pauses worth speaking of (SerialGC), a 32 MiB
 # heap that starts at 8 MiB (what the JVM picks by itself in a 512 MB VM; on a bigger machine it
