@@ -107,21 +107,21 @@ public final class DaemonBench {
         events.clear();
         int web = SshServerFixture.freePort();
         int term = SshServerFixture.freePort();
-        Path log = work.resolve(t.label + "-run.log");
+        String[] run = {"run", "--home", t.home.toString(), "--web-port", Integer.toString(web), "--webssh-port",
+            Integer.toString(term), "--ssh-port", Integer.toString(sshd.port), "--ssh-host-keys", sshd.dir.toString()};
         // On an instance, configure has made the terminal's certificate (and its stamp) before the
         // daemon starts, which then reads it only at the first TLS connection. This tree has had no
         // configure: a first start makes them, as the daemon does where configure never ran.
-        Process first = t.command(work.resolve(t.label + "-first-run.log"), "run", "--home", t.home.toString(),
-            "--web-port", Integer.toString(web), "--webssh-port", Integer.toString(term)).start();
+        Path firstLog = work.resolve(t.label + "-first-run.log");
+        Process first = t.command(firstLog, run).start();
         try {
-          await(events, ControllerEvent.Kind.REPORT, work.resolve(t.label + "-first-run.log"));
+          await(events, ControllerEvent.Kind.REPORT, firstLog);
         } finally {
           Installed.stop(first);
         }
         events.clear();
-        Process daemon = t.command(log, "run", "--home", t.home.toString(), "--web-port", Integer.toString(web),
-            "--webssh-port", Integer.toString(term), "--ssh-port", Integer.toString(sshd.port), "--ssh-host-keys",
-            sshd.dir.toString()).start();
+        Path log = work.resolve(t.label + "-run.log");
+        Process daemon = t.command(log, run).start();
         try {
           await(events, ControllerEvent.Kind.REPORT, log);
           if (!t.mapsArchive(daemon.pid())) {
