@@ -11,19 +11,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** What /proc says of a process (Linux): memory, threads, CPU time, and which threads woke up. */
-final class Proc {
+/**
+ * What /proc says of a process (Linux): memory, threads, CPU time, and which threads woke up. For
+ * the benchmarks, and for the tests that print or check a process's RSS and threads.
+ */
+public final class Proc {
   /** Clock ticks per second of /proc/PID/stat (USER_HZ: 100 on Linux). */
   static final int TICKS_PER_SECOND = 100;
 
   private Proc() {}
 
   /** Resident set size in KiB; 0 when the process is gone. */
-  static long rssKib(long pid) {
+  public static long rssKib(long pid) {
     return statusField(pid, "VmRSS:");
   }
 
-  static long threads(long pid) {
+  /** Threads of the process; 0 when it is gone. */
+  public static long threads(long pid) {
     return statusField(pid, "Threads:");
   }
 

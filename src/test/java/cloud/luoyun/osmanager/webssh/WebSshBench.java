@@ -1,5 +1,6 @@
 package cloud.luoyun.osmanager.webssh;
 
+import cloud.luoyun.osmanager.bench.Proc;
 import com.fasterxml.jackson.jr.ob.JSON;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -614,19 +615,6 @@ public final class WebSshBench {
     return BULK_BYTES * (Boolean.getBoolean("bench.bulkText") ? 1.02 : 1.0101) / 1e6 / seconds;
   }
 
-  static long rssKb(long pid) {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-        if (line.startsWith("VmRSS:")) {
-          return Long.parseLong(line.replaceAll("[^0-9]", ""));
-        }
-      }
-    } catch (Exception e) {
-      // gone
-    }
-    return -1;
-  }
-
   static Process start(List<String> argv, Path log, String readyLine) throws Exception {
     Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -690,7 +678,7 @@ public final class WebSshBench {
         client.await("login: ", Duration.ofSeconds(10));
         client.type(sshd.user + "\r");
         mine = measure("osmanager", client, sshd.user, sshd.password);
-        ourRss = rssKb(server.pid());
+        ourRss = Proc.rssKib(server.pid());
       } finally {
         stop(server);
       }
@@ -715,7 +703,7 @@ public final class WebSshBench {
         Thread.sleep(500);
         try (ShellInABox client = new ShellInABox(sibPort)) {
           theirs = measure("shellinabox", client, sshd.user, sshd.password);
-          sibRss = rssKb(sib.pid());
+          sibRss = Proc.rssKib(sib.pid());
         }
       } finally {
         stop(sib);
