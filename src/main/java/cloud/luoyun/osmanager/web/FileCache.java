@@ -77,6 +77,15 @@ final class FileCache {
   private final LinkedHashMap<Path, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
   private long total;
 
+  /** Whether {@link #get} would give this file's content from memory, unchanged since it was read. */
+  boolean holds(Path file, BasicFileAttributes attributes) {
+    Stamp stamp = Stamp.of(file, attributes);
+    synchronized (this) {
+      Entry e = entries.get(file);
+      return e != null && e.stamp.equals(stamp);
+    }
+  }
+
   /**
    * The file's content: from memory when unchanged since it was read, else read now (without
    * following a link that appeared since the lookup) and kept if small enough.

@@ -83,12 +83,12 @@ final class PageHandler extends Handler.Abstract {
   private volatile long cachedPrimaryIpv4Until;
 
   PageHandler(Home home, AgentStatusSource agent, TerminalLink terminal, AccessLog accessLog, Clock clock,
-      Path proc, HostAddresses hostAddresses, long inFlightBytes) {
+      Path proc, HostAddresses hostAddresses, long inFlightBytes, Recheck recheck) {
     this.inFlight = new ResponseBudget(inFlightBytes);
-    this.withCookie = new SiteFolder(home.wwwWithCookie());
-    this.noCookie = new SiteFolder(home.wwwNoCookie());
-    this.config = new WatchedFile<>(home.conf(), SiteConfig::load);
-    this.version = new WatchedFile<>(home.versionFile(), PageHandler::loadVersion);
+    this.withCookie = new SiteFolder(home.wwwWithCookie(), recheck);
+    this.noCookie = new SiteFolder(home.wwwNoCookie(), recheck);
+    this.config = new WatchedFile<>(home.conf(), SiteConfig::load, recheck);
+    this.version = new WatchedFile<>(home.versionFile(), PageHandler::loadVersion, recheck);
     this.agent = agent;
     this.terminal = terminal;
     this.hostAddresses = hostAddresses;
@@ -120,6 +120,9 @@ final class PageHandler extends Handler.Abstract {
     }
     SiteFolder folder = owner ? withCookie : noCookie;
     Lookup lookup = folder.lookup(path);
+    if (lookup instanceof Lookup.File f && f.recalled() && !files.holds(f.found().file(), f.found().attributes())) {
+      lookup = folder.lookupNow(path); // the file is to be read from disk: checked now, not a second ago
+    }
     if (lookup instanceof Lookup.NotFound && ("/".equals(path) || ("/" + SiteFolder.INDEX).equals(path))
         && !folder.hasIndex()) {
       // the appliance has no page of its own for this view: the built-in one

@@ -43,6 +43,7 @@ public final class PageServer implements AutoCloseable {
   private final HostAddresses hostAddresses;
   private Duration idleTimeout = HttpLayer.DEFAULT_IDLE_TIMEOUT;
   private long inFlightBytes = PageHandler.MAX_IN_FLIGHT_BYTES;
+  private Recheck recheck = Recheck.EVERY_SECOND;
 
   private HttpLayer ownLayer;
   private HttpLayer.Attachment attachment;
@@ -82,6 +83,12 @@ public final class PageServer implements AutoCloseable {
     return this;
   }
 
+  /** For tests: when files are looked at again (default: once a second). Call before start. */
+  PageServer recheck(Recheck recheck) {
+    this.recheck = recheck;
+    return this;
+  }
+
   /** Runs alone: makes an HTTP layer of its own, attaches to it and starts it. */
   public void start() throws Exception {
     if (attachment != null) {
@@ -96,7 +103,7 @@ public final class PageServer implements AutoCloseable {
       throw e;
     }
     LOG.info("serving {} on {}{}", home.customDir().resolve("www"), describe(),
-        new SiteFolder(home.wwwNoCookie()).hasIndex() || new SiteFolder(home.wwwWithCookie()).hasIndex()
+        new SiteFolder(home.wwwNoCookie(), recheck).hasIndex() || new SiteFolder(home.wwwWithCookie(), recheck).hasIndex()
             ? "" : " (built-in pages: the appliance has no custom/www/*/index.html)");
   }
 
@@ -107,7 +114,7 @@ public final class PageServer implements AutoCloseable {
     }
     accessLog = openAccessLog(home.logDir().resolve(ACCESS_LOG_NAME));
     PageHandler handler = new PageHandler(home, agent, terminal, accessLog, clock, proc, hostAddresses,
-        inFlightBytes);
+        inFlightBytes, recheck);
     attachment = http.attach(new HttpLayer.Port(CONNECTOR_NAME, bind, idleTimeout, MAX_CONNECTIONS), handler);
   }
 

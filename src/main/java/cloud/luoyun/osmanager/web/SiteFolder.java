@@ -6,6 +6,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One folder of pages ({@code custom/www/withcookie} or {@code custom/www/nocookie}) and the only
@@ -24,7 +25,13 @@ import java.util.Locale;
  * </ol>
  * A directory gives its {@code index.html}. There are no listings.
  *
- * <p>Stateless and thread-safe.
+ * <p>What a path led to is remembered for a {@link Recheck} interval (a second), for at most
+ * {@link #MAX_REMEMBERED} paths: a page asked for again within it costs no {@code lstat}. A lookup
+ * so remembered says it was ({@link Lookup.File#recalled()}); before a file is read from disk the
+ * caller looks it up {@linkplain #lookupNow now}, so what is read was checked a moment before,
+ * never a second before.
+ *
+ * <p>Thread-safe.
  */
 final class SiteFolder {
   static final String INDEX = "index.html";
@@ -39,7 +46,8 @@ final class SiteFolder {
 
   /** The outcome of a lookup: a file, a directory asked for without its trailing slash, or nothing. */
   sealed interface Lookup permits Lookup.File, Lookup.AddSlash, Lookup.NotFound {
-    record File(Found found) implements Lookup {}
+    /** @param recalled remembered from a lookup up to a {@link Recheck} interval ago, not made now */
+    record File(Found found, boolean recalled) implements Lookup {}
 
     record AddSlash() implements Lookup {}
 
@@ -48,32 +56,41 @@ final class SiteFolder {
 
   private static final Lookup NOT_FOUND = new Lookup.NotFound();
 
-  /** How long the folder's own real path is reused before it is resolved again. */
-  private static final long ROOT_CACHE_NANOS = 1_000_000_000L;
+  /** Paths whose lookup is remembered at once; more than an appliance's site has. */
+  static final int MAX_REMEMBERED = 512;
 
   private record Root(Path real, long until) {}
 
+  private record Remembered(Lookup lookup, long until) {}
+
   private final Path folder;
+  private final Recheck recheck;
+  private final ConcurrentHashMap<String, Remembered> remembered = new ConcurrentHashMap<>();
   private volatile Root root;
 
-  SiteFolder(Path folder) {
+  SiteFolder(Path folder, Recheck recheck) {
     this.folder = folder;
+    this.recheck = recheck;
   }
 
   /**
-   * The folder's real path, resolved at most once a second: it changes only when the appliance
-   * builder moves folders around. Every request still checks the folder itself (a link put in
-   * its place is resolved and refused) and every name below it, and resolves any path through a
-   * link whole ({@link #inside}).
+   * The folder's real path, resolved again once per {@link Recheck} interval: it changes only
+   * when the appliance builder moves folders around. Every lookup still checks the folder itself
+   * (a link put in its place is resolved and refused) and every name below it, and resolves any
+   * path through a link whole ({@link #inside}).
    */
-  private Path realRoot() throws IOException {
-    long now = System.nanoTime();
+  private Path realRoot(long now) throws IOException {
     Root r = root;
-    if (r == null || now - r.until() > 0) {
-      r = new Root(folder.toRealPath(), now + ROOT_CACHE_NANOS);
+    if (r == null || Recheck.due(now, r.until())) {
+      r = new Root(folder.toRealPath(), recheck.believedUntil(now));
       root = r;
     }
     return r.real();
+  }
+
+  /** How many paths' lookups are remembered now. */
+  int remembered() {
+    return remembered.size();
   }
 
   Path folder() {
@@ -86,15 +103,40 @@ final class SiteFolder {
   }
 
   /**
-   * Looks up a decoded request path such as {@code /}, {@code /index.html}, {@code /img/a.png}.
-   * Never throws for bad input: anything doubtful is {@link Lookup.NotFound}.
+   * Looks up a decoded request path such as {@code /}, {@code /index.html}, {@code /img/a.png}, or
+   * recalls what it led to less than a {@link Recheck} interval ago. Never throws for bad input:
+   * anything doubtful is {@link Lookup.NotFound}.
    */
   Lookup lookup(String path) {
     if (!isSafeText(path)) {
       return NOT_FOUND;
     }
+    long now = recheck.now();
+    Remembered r = remembered.get(path);
+    if (r != null && !Recheck.due(now, r.until())) {
+      return r.lookup();
+    }
+    return lookupNow(path, now);
+  }
+
+  /** Looks up {@code path} on disk now, and remembers the outcome. */
+  Lookup lookupNow(String path) {
+    return isSafeText(path) ? lookupNow(path, recheck.now()) : NOT_FOUND;
+  }
+
+  private Lookup lookupNow(String path, long now) {
+    Lookup found = walk(path, now);
+    if (remembered.size() >= MAX_REMEMBERED) {
+      remembered.clear(); // a crawl of a bigger folder: start over rather than keep an order
+    }
+    Lookup recalled = found instanceof Lookup.File f ? new Lookup.File(f.found(), true) : found;
+    remembered.put(path, new Remembered(recalled, recheck.believedUntil(now)));
+    return found;
+  }
+
+  private Lookup walk(String path, long now) {
     try {
-      Path root = realRoot();
+      Path root = realRoot(now);
       Path candidate = root;
       for (String segment : path.split("/")) {
         if (!segment.isEmpty()) {
@@ -117,7 +159,7 @@ final class SiteFolder {
       if (!real.attributes().isRegularFile()) {
         return NOT_FOUND;
       }
-      return new Lookup.File(new Found(real.path(), real.attributes()));
+      return new Lookup.File(new Found(real.path(), real.attributes()), false);
     } catch (IOException | SecurityException | java.nio.file.InvalidPathException e) {
       return NOT_FOUND;
     }

@@ -40,6 +40,11 @@ public interface TerminalLink {
    * the operator's certificate removes that file, so no fingerprint is shown for it.
    */
   static TerminalLink configured(Home home) {
+    return configured(home, Recheck.EVERY_SECOND);
+  }
+
+  /** {@link #configured(Home)}, the certificate file looked at again as {@code recheck} says. */
+  static TerminalLink configured(Home home, Recheck recheck) {
     Logger log = LoggerFactory.getLogger(TerminalLink.class);
     WatchedFile<Optional<String>> certificate = new WatchedFile<>(home.terminalCertificate(), (file, exists) -> {
       if (!exists) {
@@ -51,7 +56,7 @@ public interface TerminalLink {
         log.warn("cannot read the web terminal's certificate: {}", e.getMessage());
         return Optional.empty();
       }
-    });
+    }, recheck);
     return new TerminalLink() {
       @Override
       public OptionalInt port(WebSsh c) {

@@ -9,9 +9,9 @@ import java.nio.file.attribute.FileTime;
 
 /**
  * A value derived from a file, derived again only when the file changes: its inode (an atomic
- * rename replaces it), size or modification time. Checking costs one stat per call, cheap enough
- * to do on every request, so a new {@code luoyun.conf} or {@code build/VERSION} is seen at once
- * without a watcher thread.
+ * rename replaces it), size or modification time. The file is stat'ed at most once per
+ * {@link Recheck} interval, so a new {@code luoyun.conf} or {@code build/VERSION} is seen within a
+ * second, without a watcher thread and without a stat per request.
  *
  * <p>Thread-safe and lock-free while the file is unchanged; the loader runs under this object's
  * lock, once per change.
@@ -28,28 +28,36 @@ final class WatchedFile<T> {
     static final Stamp MISSING = new Stamp(null, -1, FileTime.fromMillis(0));
   }
 
-  private record Entry<T>(Stamp stamp, T value) {}
+  /** A value and the stamp it came from, believed without a stat until {@code until}. */
+  private record Entry<T>(Stamp stamp, T value, long until) {}
 
   private final Path file;
   private final Loader<T> loader;
+  private final Recheck recheck;
   private volatile Entry<T> current;
 
-  WatchedFile(Path file, Loader<T> loader) {
+  WatchedFile(Path file, Loader<T> loader, Recheck recheck) {
     this.file = file;
     this.loader = loader;
+    this.recheck = recheck;
   }
 
   T get() {
-    // stat before load: a change during the load is seen on the next call
-    Stamp now = stat(file);
+    long tick = recheck.now();
     Entry<T> e = current;
+    if (e != null && !Recheck.due(tick, e.until())) {
+      return e.value();
+    }
+    // stat before load: a change during the load is seen at the next check
+    Stamp now = stat(file);
     if (e != null && e.stamp().equals(now)) {
+      current = new Entry<>(now, e.value(), recheck.believedUntil(tick));
       return e.value();
     }
     synchronized (this) {
       e = current;
       if (e == null || !e.stamp().equals(now)) {
-        e = new Entry<>(now, loader.load(file, !now.equals(Stamp.MISSING)));
+        e = new Entry<>(now, loader.load(file, !now.equals(Stamp.MISSING)), recheck.believedUntil(tick));
         current = e;
       }
       return e.value();

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An install layout in a temp folder and a page server on a loopback ephemeral port, for tests.
@@ -27,6 +28,9 @@ final class TestSite implements AutoCloseable {
 
   final Path dir;
   final Home home;
+  /** The page server's recheck clock, moved by hand: {@link #aSecondLater()}. */
+  private final AtomicLong ticks = new AtomicLong();
+  private final Recheck recheck = new Recheck(Recheck.EVERY_SECOND.intervalNanos(), ticks::get);
   PageServer server;
   RawHttp http;
 
@@ -74,14 +78,20 @@ final class TestSite implements AutoCloseable {
   }
 
   TestSite start(AgentStatusSource agent, HostAddresses addresses) throws Exception {
-    return start(agent, addresses, TerminalLink.configured(home));
+    return start(agent, addresses, TerminalLink.configured(home, recheck));
   }
 
   TestSite start(AgentStatusSource agent, HostAddresses addresses, TerminalLink terminal) throws Exception {
     server = new PageServer(home, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), agent, terminal,
-        CLOCK, Path.of("/proc"), addresses);
+        CLOCK, Path.of("/proc"), addresses).recheck(recheck);
     server.start();
     http = new RawHttp(server.port());
+    return this;
+  }
+
+  /** As if a second had passed: the page server looks at its files again (it would, once a second). */
+  TestSite aSecondLater() {
+    ticks.addAndGet(Recheck.EVERY_SECOND.intervalNanos());
     return this;
   }
 
