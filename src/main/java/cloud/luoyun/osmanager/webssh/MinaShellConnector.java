@@ -319,7 +319,7 @@ final class MinaShellConnector implements ShellConnector {
     private boolean ended; // guarded by lock
     private boolean writing; // guarded by lock
     private IoReadFuture handled; // guarded by lock: the last read delivered
-    // at most the input typed ahead of the login plus TerminalSocket.INPUT_AHEAD and one page message
+    // at most the input typed ahead of the login plus one page message: reads wait for writes
     private final java.util.ArrayDeque<PendingWrite> writes = new java.util.ArrayDeque<>(); // guarded by lock
 
     private record PendingWrite(byte[] bytes, Runnable done) {}

@@ -82,10 +82,7 @@ interface ShellConnector extends AutoCloseable {
      */
     void requestOutput();
 
-    /**
-     * Writes input to the shell; {@code done} runs once it is written or failed. Writes made
-     * before that queue up and go in order.
-     */
+    /** Writes input to the shell; {@code done} runs once it is written or failed. One at a time. */
     void write(byte[] bytes, Runnable done);
 
     void resize(int cols, int rows);

@@ -17,14 +17,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One WebSocket from a terminal page. Reads with explicit demand: the next message is read at
- * once while at most {@link #INPUT_AHEAD} bytes of input are on their way to the shell, else only
- * once they are written, so a paste into a shell that does not read holds back the page instead
- * of filling memory. Liveness: the sweeper pings, and a socket that has not been heard from for
- * three ping intervals is dropped (the session then waits for its page to come back). A socket
- * counts against its client address's sockets without a shell from the moment it opens
- * ({@link SessionRegistry#admit}); one that says no HELLO within {@link #HELLO_TIMEOUT_NANOS} is
- * closed.
+ * One WebSocket from a terminal page. Reads with explicit demand: the next message is read only
+ * after the previous one is consumed (input written to the shell), so a paste into a shell that
+ * does not read holds back the page instead of filling memory. Liveness: the sweeper pings, and a
+ * socket that has not been heard from for three ping intervals is dropped (the session then waits
+ * for its page to come back). A socket counts against its client address's sockets without a
+ * shell from the moment it opens ({@link SessionRegistry#admit}); one that says no HELLO within
+ * {@link #HELLO_TIMEOUT_NANOS} is closed.
  *
  * <p>A session token is a bearer secret bound to the address that opened the session: a HELLO
  * with the token of a session opened from another client address gets a session of its own and
@@ -37,14 +36,6 @@ public final class TerminalSocket implements Session.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(TerminalSocket.class);
   /** A page says HELLO as soon as its socket opens; a socket that says nothing is closed after this. */
   static final long HELLO_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
-  /**
-   * Input bytes on their way into the SSH channel up to which the page's next message is read at
-   * once, from the thread that read this one. Above it (a paste), the next is read only when the
-   * input is written: so a shell that does not read holds back the page. Keystrokes are a few
-   * bytes each: their reads never wait for the write to be confirmed, which comes on one of
-   * SSH's threads and would have to wake Jetty's selector for each key.
-   */
-  static final int INPUT_AHEAD = 4096;
 
   private final SessionRegistry registry;
   private final InetAddress client;
@@ -55,10 +46,6 @@ public final class TerminalSocket implements Session.Listener {
   private volatile TerminalSession terminal;
   private volatile long lastHeard;
   private volatile long lastPing;
-  // Input read from the page and not yet written into the SSH channel; guarded by this. The next
-  // message is read at once while this is at most INPUT_AHEAD (typing), else when it is written
-  // (inputPending: a paste waits for the shell).
-  private long inputInFlight;
   private volatile boolean inputPending;
   private volatile boolean admitted; // false: refused at open, closing; what it sends is ignored
   private final long openedAt;
@@ -118,19 +105,11 @@ public final class TerminalSocket implements Session.Listener {
       return;
     }
     if (message instanceof Input input) {
-      int n = input.bytes().length;
-      synchronized (this) {
-        inputInFlight += n;
-      }
-      t.input(input.bytes(), () -> inputWritten(n));
-      boolean now;
-      synchronized (this) {
-        now = inputInFlight <= INPUT_AHEAD;
-        inputPending = !now;
-      }
-      if (now) {
-        ws.demand(); // on Jetty's own thread: unlike a demand from SSH's thread, it wakes no selector
-      }
+      inputPending = true;
+      t.input(input.bytes(), () -> {
+        inputPending = false;
+        demand();
+      });
       return;
     }
     if (message instanceof Resize resize) {
@@ -158,21 +137,6 @@ public final class TerminalSocket implements Session.Listener {
     terminal = created;
     LOG.info("terminal session {} opened from {}", created.token().substring(0, 6), client.getHostAddress());
     created.attach(this, hello.cols(), hello.rows(), true, before);
-  }
-
-  /** Input of {@code n} bytes is written to the shell (or failed): a held-back read goes on. */
-  private void inputWritten(int n) {
-    boolean resume;
-    synchronized (this) {
-      inputInFlight -= n;
-      resume = inputPending && inputInFlight <= INPUT_AHEAD;
-      if (resume) {
-        inputPending = false;
-      }
-    }
-    if (resume) {
-      demand();
-    }
   }
 
   private void demand() {
