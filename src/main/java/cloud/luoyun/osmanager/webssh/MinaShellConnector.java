@@ -20,8 +20,10 @@ import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.channel.StreamingChannel;
 import org.apache.sshd.common.io.IoInputStream;
 import org.apache.sshd.common.io.IoReadFuture;
+import org.apache.sshd.common.io.nio2.Nio2ServiceFactoryFactory;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
+import org.apache.sshd.common.util.threads.ThreadUtils;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,8 +32,12 @@ import org.slf4j.LoggerFactory;
  * Login shells through Apache MINA SSHD, the only class (with {@link HostKeyFiles} and
  * {@link PinnedHostKeys}, its host-key checks) that uses it. Everything is asynchronous except
  * the prompts: MINA asks its {@link UserInteraction} on one of its I/O threads and waits for the
- * answer, so there are {@code maxSessions + 2} of them and a user at a password prompt holds one;
- * the sshd's LoginGraceTime bounds how long.
+ * answer, so a user at a password prompt holds that thread (the sshd's LoginGraceTime bounds how
+ * long). Its I/O threads therefore come from pools that start one when none is free and end it
+ * after a minute unused ({@link ThreadUtils#newCachedThreadPool}): a prompt never stalls the other
+ * sessions, however many wait at theirs, and a quiet shell holds a thread or two, not a fixed
+ * pool of {@code maxSessions + 2} twice over (MINA's default, one for its I/O, one to resume
+ * reads).
  */
 final class MinaShellConnector implements ShellConnector {
   private static final Logger LOG = LoggerFactory.getLogger(MinaShellConnector.class);
@@ -50,7 +56,7 @@ final class MinaShellConnector implements ShellConnector {
     client.setServerKeyVerifier(hostKeyVerifier(settings));
     // Only what a person can answer at the terminal: the server's prompts, or a password.
     client.setUserAuthFactories(List.of(new PromptingKeyboardInteractiveFactory(), UserAuthPasswordFactory.INSTANCE));
-    CoreModuleProperties.NIO_WORKERS.set(client, settings.maxSessions() + 2);
+    client.setIoServiceFactoryFactory(new Nio2ServiceFactoryFactory(() -> ThreadUtils.newCachedThreadPool("osm-ssh")));
     // Our own idle timeout decides; MINA's default would close a quiet shell after 10 minutes.
     CoreModuleProperties.IDLE_TIMEOUT.set(client, Duration.ZERO);
     CoreModuleProperties.NIO2_READ_TIMEOUT.set(client, Duration.ZERO);

@@ -76,16 +76,18 @@ fi
 
 # Small-VM flags: one GC thread and no compaction pauses worth speaking of (SerialGC), a 32 MiB
 # heap that starts at 8 MiB (what the JVM picks by itself in a 512 MB VM; on a bigger machine it
-# would start at 32 MiB and hold ~5 MiB more RSS idle, bench/flags.sh), small thread stacks, the
-# quick C1 compiler only, no /tmp/hsperfdata file (/tmp may not be mounted yet at boot), and an
-# exit on OutOfMemoryError so the service manager restarts a clean process instead of leaving a
-# half-dead one.
+# would start at 32 MiB and hold ~5 MiB more RSS idle, bench/flags.sh), a young generation held
+# at 2 MiB (else it grows with the heap, which a terminal session takes from 8 to 14 MiB: ~2.5 MiB
+# more RSS with a session open; idle, no difference), small thread stacks, the quick C1 compiler
+# only, no /tmp/hsperfdata file (/tmp may not be mounted yet at boot), and an exit on
+# OutOfMemoryError so the service manager restarts a clean process instead of leaving a half-dead
+# one.
 #
 # And an idle JVM that sleeps: by default its VM thread wakes every second (a safepoint check) and
 # its monitor-deflation thread four times a second, in every instance, all day; at most once a
 # minute instead, like the status timer (a GC still brings the cleanup along at once; the locks
 # an idle process inflated wait a minute longer to be freed). Both are diagnostic flags (OpenJDK 17 to
 # 25 know them).
-exec "$java" -XX:+UseSerialGC -Xms8m -Xmx32m -Xss256k -XX:TieredStopAtLevel=1 -XX:-UsePerfData \
+exec "$java" -XX:+UseSerialGC -Xms8m -Xmx32m -Xmn2m -Xss256k -XX:TieredStopAtLevel=1 -XX:-UsePerfData \
   -XX:+ExitOnOutOfMemoryError \
   -XX:+UnlockDiagnosticVMOptions -XX:GuaranteedSafepointInterval=60000 -XX:AsyncDeflationInterval=60000 "$@"

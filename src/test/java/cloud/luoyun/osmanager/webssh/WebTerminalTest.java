@@ -305,6 +305,28 @@ class WebTerminalTest {
   }
 
   @Test
+  void pagesWaitingAtTheirPasswordPromptsHoldBackNoOtherLogin() throws Exception {
+    terminal.close();
+    WebTerminalSettings s = settings();
+    // each prompt holds one of the SSH client's threads while it waits for its answer: three
+    // prompts, as many as a fixed pool of maxSessions + 2 would have threads, and a login beside
+    // them (four pages from one address: the most it may have waiting)
+    terminal = start(s.withLimits(1, s.idleTimeout(), s.gracePeriod(), s.pingInterval()));
+    for (int i = 0; i < SessionRegistry.WAITING_PER_ADDRESS - 1; i++) {
+      TerminalClient waiting = open("");
+      waiting.awaitText("login: ");
+      waiting.type(sshd.user + "\r");
+      waiting.awaitText("assword:");
+    }
+    TerminalClient page = open("");
+    page.login(sshd.user, sshd.password);
+    int mark = page.mark();
+    page.type("echo BESIDE-$((2+3))\r");
+    assertThat(page.awaitText("BESIDE-5", mark)).contains("BESIDE-5");
+    assertThat(terminal.shellCount()).isEqualTo(1);
+  }
+
+  @Test
   void aDroppedSocketReattachesToTheSameShell() throws Exception {
     TerminalClient page = open("");
     page.login(sshd.user, sshd.password);
