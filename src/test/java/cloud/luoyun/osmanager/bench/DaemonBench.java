@@ -107,18 +107,9 @@ public final class DaemonBench {
         events.clear();
         int web = SshServerFixture.freePort();
         int term = SshServerFixture.freePort();
-        String[] run = {"run", "--home", t.home.toString(), "--web-port", Integer.toString(web), "--webssh-port",
-            Integer.toString(term), "--ssh-port", Integer.toString(sshd.port), "--ssh-host-keys", sshd.dir.toString()};
-        // On an instance, configure has made the terminal's certificate (and its stamp) before the
-        // daemon starts, which then reads it only at the first TLS connection. This tree has had no
-        // configure: a first start makes them, as the daemon does where configure never ran.
+        String[] run = t.runArguments(web, term, sshd.port, sshd.dir);
         Path firstLog = work.resolve(t.label + "-first-run.log");
-        Process first = t.command(firstLog, run).start();
-        try {
-          await(events, ControllerEvent.Kind.REPORT, firstLog);
-        } finally {
-          Installed.stop(first);
-        }
+        t.firstStart(firstLog, run, () -> await(events, ControllerEvent.Kind.REPORT, firstLog));
         events.clear();
         Path log = work.resolve(t.label + "-run.log");
         Process daemon = t.command(log, run).start();
@@ -344,7 +335,7 @@ public final class DaemonBench {
     return p;
   }
 
-  private static void await(LinkedBlockingQueue<ControllerEvent> events, ControllerEvent.Kind kind, Path log)
+  static void await(LinkedBlockingQueue<ControllerEvent> events, ControllerEvent.Kind kind, Path log)
       throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {

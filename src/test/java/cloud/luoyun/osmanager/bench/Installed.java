@@ -100,6 +100,33 @@ final class Installed {
     Files.setPosixFilePermissions(status, PosixFilePermissions.fromString("rwxr-xr-x"));
   }
 
+  /** {@code run} on this tree's home: the pages, the terminal and the sshd it logs into where these say. */
+  String[] runArguments(int webPort, int terminalPort, int sshPort, Path sshHostKeys) {
+    return new String[] {"run", "--home", home.toString(), "--web-port", Integer.toString(webPort),
+        "--webssh-port", Integer.toString(terminalPort), "--ssh-port", Integer.toString(sshPort),
+        "--ssh-host-keys", sshHostKeys.toString()};
+  }
+
+  /** What a first start waits for before it is stopped. */
+  interface Ready {
+    void await() throws Exception;
+  }
+
+  /**
+   * Starts {@code run} once and stops it when {@code ready} returns. On an instance, configure has
+   * made the terminal's certificate (and its stamp) before the daemon starts, which then reads it
+   * only at the first TLS connection. A tree that had no configure gets them from a first start,
+   * as the daemon makes them where configure never ran; the start measured is the next one.
+   */
+  void firstStart(Path log, String[] run, Ready ready) throws Exception {
+    Process first = command(log, run).start();
+    try {
+      ready.await();
+    } finally {
+      stop(first);
+    }
+  }
+
   static void stop(Process p) throws InterruptedException {
     p.destroy();
     if (!p.waitFor(10, TimeUnit.SECONDS)) {

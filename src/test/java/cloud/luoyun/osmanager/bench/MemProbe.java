@@ -62,20 +62,14 @@ public final class MemProbe {
         events.clear();
         int web = SshServerFixture.freePort();
         int term = SshServerFixture.freePort();
-        String[] run = {"run", "--home", t.home.toString(), "--web-port", Integer.toString(web), "--webssh-port",
-            Integer.toString(term), "--ssh-port", Integer.toString(sshd.port), "--ssh-host-keys", sshd.dir.toString()};
+        String[] run = t.runArguments(web, term, sshd.port, sshd.dir);
         Path firstLog = work.resolve(t.label + "-first-run.log");
-        Process first = t.command(firstLog, run).start();
-        try {
-          await(events, firstLog);
-        } finally {
-          Installed.stop(first);
-        }
+        t.firstStart(firstLog, run, () -> DaemonBench.await(events, ControllerEvent.Kind.REPORT, firstLog));
         events.clear();
         Path log = work.resolve(t.label + "-run.log");
         Process daemon = t.command(log, run).start();
         try {
-          await(events, log);
+          DaemonBench.await(events, ControllerEvent.Kind.REPORT, log);
           long pid = daemon.pid();
           System.out.printf("== %s pid %d maps archive: %s%n", t.label, pid, t.mapsArchive(pid));
           Thread.sleep(SETTLE_S * 1000L);
@@ -212,16 +206,5 @@ public final class MemProbe {
       }
     }
     return b.toString();
-  }
-
-  private static void await(LinkedBlockingQueue<ControllerEvent> events, Path log) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      ControllerEvent e = events.poll(1, TimeUnit.SECONDS);
-      if (e != null && e.kind() == ControllerEvent.Kind.REPORT) {
-        return;
-      }
-    }
-    throw new IllegalStateException("no REPORT within 60 s: " + Files.readString(log));
   }
 }
