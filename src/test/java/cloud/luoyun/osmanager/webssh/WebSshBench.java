@@ -124,8 +124,6 @@ public final class WebSshBench {
    * thread hands output to the waiting caller).
    */
   public static final class Ours extends Receiver {
-    /** The page's ACK_EVERY (terminal.js): it ACKs once per 16 KiB drawn, not each message. */
-    private static final int ACK_EVERY = 16384;
     private final java.net.Socket socket;
     private final java.io.OutputStream out;
     private final Object writeLock = new Object();
@@ -243,7 +241,7 @@ public final class WebSshBench {
           if (type != TerminalProtocol.SESSION) {
             received(new String(body, 1, n, StandardCharsets.UTF_8), n);
             drawn += n;
-            if (drawn >= ACK_EVERY) { // as the page does (terminal.js): one ACK per 16 KiB drawn
+            if (drawn >= TerminalProtocol.ACK_EVERY) { // as the page does (terminal.js): one ACK per 16 KiB drawn
               send(TerminalProtocol.ack(drawn));
               drawn = 0;
             }
