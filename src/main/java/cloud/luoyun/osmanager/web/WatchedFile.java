@@ -6,6 +6,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A value derived from a file, derived again only when the file changes: its inode (an atomic
@@ -34,7 +35,7 @@ final class WatchedFile<T> {
   private final Path file;
   private final Loader<T> loader;
   private final Recheck recheck;
-  private volatile Entry<T> current;
+  private final AtomicReference<Entry<T>> current = new AtomicReference<>();
 
   WatchedFile(Path file, Loader<T> loader, Recheck recheck) {
     this.file = file;
@@ -44,21 +45,22 @@ final class WatchedFile<T> {
 
   T get() {
     long tick = recheck.now();
-    Entry<T> e = current;
+    Entry<T> e = current.get();
     if (e != null && !Recheck.due(tick, e.until())) {
       return e.value();
     }
     // stat before load: a change during the load is seen at the next check
     Stamp now = stat(file);
     if (e != null && e.stamp().equals(now)) {
-      current = new Entry<>(now, e.value(), recheck.believedUntil(tick));
+      // believed a while longer, unless another caller has put a newer value meanwhile
+      current.compareAndSet(e, new Entry<>(now, e.value(), recheck.believedUntil(tick)));
       return e.value();
     }
     synchronized (this) {
-      e = current;
+      e = current.get();
       if (e == null || !e.stamp().equals(now)) {
         e = new Entry<>(now, loader.load(file, !now.equals(Stamp.MISSING)), recheck.believedUntil(tick));
-        current = e;
+        current.set(e);
       }
       return e.value();
     }
