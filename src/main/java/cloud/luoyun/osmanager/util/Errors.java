@@ -22,6 +22,21 @@ public final class Errors {
     return text(e, true);
   }
 
+  /**
+   * Only the innermost cause, in its own words ({@code connection refused}): what a person at the
+   * web terminal is shown of a failure whose whole chain goes to the log.
+   */
+  public static String rootReason(Throwable e) {
+    if (e == null) {
+      return "unknown error";
+    }
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return own(root, true);
+  }
+
   /** As {@link #describe}, without the file name, for callers whose sentence names the file already. */
   public static String reason(Throwable e) {
     return text(e, false);

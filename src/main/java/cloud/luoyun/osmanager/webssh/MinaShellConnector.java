@@ -1,8 +1,10 @@
 package cloud.luoyun.osmanager.webssh;
 
+import cloud.luoyun.osmanager.util.Errors;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -142,7 +144,7 @@ final class MinaShellConnector implements ShellConnector {
         if (!of.isOpened()) {
           session.close(true);
           result.completeExceptionally(new LoginException(Message.of(Phrase.SHELL_REFUSED,
-              ShellConnector.describe(of.getException())), false, of.getException()));
+              Errors.rootReason(of.getException())), false, of.getException()));
           return;
         }
         MinaShellLink link = new MinaShellLink(session, channel, listener);
@@ -152,13 +154,13 @@ final class MinaShellConnector implements ShellConnector {
       });
     } catch (IOException | RuntimeException e) {
       session.close(true);
-      result.completeExceptionally(new LoginException(Message.of(Phrase.CANNOT_OPEN_SHELL, ShellConnector.describe(e)),
+      result.completeExceptionally(new LoginException(Message.of(Phrase.CANNOT_OPEN_SHELL, Errors.rootReason(e)),
           false, e));
     }
   }
 
   private LoginException unreachable(Throwable e) {
-    return new LoginException(Message.of(Phrase.UNREACHABLE, host + ":" + port, ShellConnector.describe(e)), false, e);
+    return new LoginException(Message.of(Phrase.UNREACHABLE, host + ":" + port, Errors.rootReason(e)), false, e);
   }
 
   private static LoginException loginFailure(ClientSession session, TerminalUserInteraction interaction,
@@ -174,8 +176,8 @@ final class MinaShellConnector implements ShellConnector {
       return new LoginException(Message.of(Phrase.TOO_MANY_FAILURES), true, e);
     }
     if (interaction.attempts == 0) {
-      String why = ShellConnector.describe(e);
-      if (why.contains("No more authentication methods")) {
+      String why = Errors.rootReason(e);
+      if (why.toLowerCase(Locale.ROOT).contains("no more authentication methods")) {
         return new LoginException(Message.of(Phrase.NO_LOGIN_METHOD), true, e);
       }
       return new LoginException(Message.of(Phrase.CLOSED_BEFORE_LOGIN, why), false, e);

@@ -26,19 +26,6 @@ interface ShellConnector extends AutoCloseable {
   @Override
   void close();
 
-  /** The innermost message of a failure, for the terminal. */
-  static String describe(Throwable e) {
-    if (e == null) {
-      return "unknown error";
-    }
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    String message = root.getMessage();
-    return message == null || message.isBlank() ? root.getClass().getSimpleName() : message;
-  }
-
   /** The terminal side of the login: shows what the server says, asks what it asks. */
   interface Prompter {
     /** Text from the server (banner, instruction) or the client (refusal). */

@@ -1,5 +1,6 @@
 package cloud.luoyun.osmanager.webssh;
 
+import cloud.luoyun.osmanager.util.Errors;
 import cloud.luoyun.osmanager.webssh.ShellConnector.LoginException;
 import cloud.luoyun.osmanager.webssh.ShellConnector.ShellLink;
 import java.net.InetAddress;
@@ -269,7 +270,7 @@ final class TerminalSession implements ShellConnector.Prompter, ShellConnector.S
           .whenComplete((opened, error) -> opened(user, opened, error));
     } catch (RuntimeException | LinkageError e) {
       LOG.warn("cannot start the SSH client", e);
-      opened(user, null, new LoginException(Message.of(Phrase.CLIENT_CANNOT_START, ShellConnector.describe(e)),
+      opened(user, null, new LoginException(Message.of(Phrase.CLIENT_CANNOT_START, Errors.rootReason(e)),
           false, e));
     }
   }
@@ -317,7 +318,7 @@ final class TerminalSession implements ShellConnector.Prompter, ShellConnector.S
     editor.reset();
     Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     Message message = cause instanceof LoginException e ? e.text()
-        : Message.of(Phrase.LOGIN_FAILED, ShellConnector.describe(cause));
+        : Message.of(Phrase.LOGIN_FAILED, Errors.rootReason(cause));
     boolean authFailure = cause instanceof LoginException e && e.isAuthFailure();
     LOG.info("terminal session {}: login from {} failed: {}", shortToken(), client.getHostAddress(),
         authFailure ? "refused" : message);

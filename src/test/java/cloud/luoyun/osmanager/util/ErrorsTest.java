@@ -29,6 +29,19 @@ class ErrorsTest {
   }
 
   @Test
+  void theRootReasonIsTheInnermostCauseAlone() {
+    IOException refused = new java.net.ConnectException("Connection refused");
+    Exception wrapped = new java.util.concurrent.CompletionException(new IOException("connect failed", refused));
+
+    assertThat(Errors.rootReason(wrapped)).isEqualTo("connection refused");
+    assertThat(Errors.rootReason(new IOException(new AccessDeniedException("/root/.ssh"))))
+        .isEqualTo("/root/.ssh: permission denied");
+    assertThat(Errors.rootReason(new IllegalStateException(new java.util.concurrent.TimeoutException())))
+        .isEqualTo("TimeoutException");
+    assertThat(Errors.rootReason(null)).isEqualTo("unknown error");
+  }
+
+  @Test
   void aRealFileErrorOfTheOperatingSystemKeepsItsReason() throws IOException {
     Path file = Files.writeString(tmp.resolve("f"), "x");
     Throwable e = catchThrowable(() -> Files.createDirectory(file.resolve("sub")));

@@ -38,7 +38,7 @@ public final class SshServerFixture implements AutoCloseable {
     this(dir, List.of());
   }
 
-  /** @param extraOptions more {@code -o} options for sshd, e.g. {@code MaxAuthTries=2} */
+  /** @param extraOptions more {@code -o} options for sshd, e.g. {@code MaxAuthTries=2}; they win over the fixture's own */
   SshServerFixture(Path dir, List<String> extraOptions) throws Exception {
     this.dir = dir;
     this.extraOptions = List.copyOf(extraOptions);
@@ -106,14 +106,14 @@ public final class SshServerFixture implements AutoCloseable {
 
   /** The listening sshd on that port, or null when it did not come up. */
   private Process startSshd(int onPort) throws IOException, InterruptedException {
-    List<String> argv = new ArrayList<>(List.of("/usr/sbin/sshd", "-D", "-e", "-f", "/dev/null",
-        "-o", "ListenAddress=127.0.0.1", "-p", Integer.toString(onPort), "-h", hostKey().toString(),
-        "-o", "PidFile=" + dir.resolve("sshd.pid"), "-o", "UsePAM=yes", "-o", "PasswordAuthentication=yes",
-        "-o", "KbdInteractiveAuthentication=yes", "-o", "PrintMotd=no", "-o", "PrintLastLog=no"));
-    for (String option : extraOptions) {
+    List<String> argv = new ArrayList<>(List.of("/usr/sbin/sshd", "-D", "-e", "-f", "/dev/null"));
+    for (String option : extraOptions) { // first: sshd keeps the first value it is given for a keyword
       argv.add("-o");
       argv.add(option);
     }
+    argv.addAll(List.of("-o", "ListenAddress=127.0.0.1", "-p", Integer.toString(onPort), "-h", hostKey().toString(),
+        "-o", "PidFile=" + dir.resolve("sshd.pid"), "-o", "UsePAM=yes", "-o", "PasswordAuthentication=yes",
+        "-o", "KbdInteractiveAuthentication=yes", "-o", "PrintMotd=no", "-o", "PrintLastLog=no"));
     Process p = new ProcessBuilder(argv).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("sshd.log").toFile())).start();
     if (awaitListening(onPort, p)) {

@@ -225,6 +225,23 @@ class WebTerminalTest {
   }
 
   @Test
+  void anSshdWithoutPasswordLoginsIsSaidSoNotGuessedAt() throws Exception {
+    try (SshServerFixture keysOnly = new SshServerFixture(Path.of("target", "webssh-keys-only-sshd").toAbsolutePath(),
+        List.of("PasswordAuthentication=no", "KbdInteractiveAuthentication=no"))) {
+      terminal.close();
+      terminal = start(WebTerminalSettings.defaults(dir.resolve("state")).withBind(Optional.of("127.0.0.1"), 0)
+          .withSsh("127.0.0.1", keysOnly.port).withSshHostKeys(keysOnly.dir));
+      TerminalClient page = open("");
+      page.awaitText("login: ");
+      int mark = page.mark();
+      page.type(keysOnly.user + "\r");
+      String said = page.awaitText("login: ", mark + 1);
+      assertThat(said).contains("Permission denied: the SSH server offers no password or keyboard-interactive login")
+          .doesNotContain("assword:");
+    }
+  }
+
+  @Test
   void aRefusedLoginReturnsToTheLoginPromptWithoutAShell() throws Exception {
     TerminalClient page = open("");
     page.awaitText("login: ");
