@@ -15,6 +15,7 @@ import org.apache.sshd.client.auth.keyboard.UserInteraction;
 import org.apache.sshd.client.auth.password.UserAuthPasswordFactory;
 import org.apache.sshd.client.channel.ChannelShell;
 import org.apache.sshd.client.channel.ClientChannel;
+import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
 import org.apache.sshd.client.future.ConnectFuture;
 import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
@@ -23,6 +24,7 @@ import org.apache.sshd.common.channel.StreamingChannel;
 import org.apache.sshd.common.io.IoInputStream;
 import org.apache.sshd.common.io.IoReadFuture;
 import org.apache.sshd.common.io.nio2.Nio2ServiceFactoryFactory;
+import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.apache.sshd.common.util.threads.ThreadUtils;
@@ -56,6 +58,11 @@ final class MinaShellConnector implements ShellConnector {
     this.port = settings.sshPort();
     client = SshClient.setUpDefaultClient();
     client.setServerKeyVerifier(hostKeyVerifier(settings));
+    // The settings' host and port, whatever the daemon's user has in ~/.ssh/config: MINA would read
+    // it, and a "Host *" there with a HostName or a ProxyJump moved the terminal's connection or broke it.
+    client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
+    // Nor that user's own keys: the person at the page logs in as themselves, at the prompts.
+    client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
     // Only what a person can answer at the terminal: the server's prompts, or a password.
     client.setUserAuthFactories(List.of(new PromptingKeyboardInteractiveFactory(), UserAuthPasswordFactory.INSTANCE));
     client.setIoServiceFactoryFactory(new Nio2ServiceFactoryFactory(() -> ThreadUtils.newCachedThreadPool("osm-ssh")));

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import cloud.luoyun.osmanager.TestTls;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -222,6 +224,30 @@ class WebTerminalTest {
     page.type(sshd.password + "\r");
     page.type("echo READY-$((40+2))\r");
     page.awaitText("READY-42", mark);
+  }
+
+  @Test
+  void theDaemonUsersOwnSshConfigDoesNotMoveTheTerminal() throws Exception {
+    // MINA reads the ssh config of the JVM's user (root here, as on an instance); write one only
+    // where there is none, so that a person's own is never touched, and remove it after.
+    Path config = Path.of(System.getProperty("user.home"), ".ssh", "config");
+    assumeTrue(!Files.exists(config, LinkOption.NOFOLLOW_LINKS), "needs no " + config + " of a person's own");
+    Path folder = config.getParent();
+    boolean newFolder = !Files.isDirectory(folder);
+    Files.createDirectories(folder);
+    try {
+      Files.writeString(config, "Host *\n  HostName 127.0.0.2\n  ProxyJump 127.0.0.2:1\n");
+      TerminalClient page = open("");
+      page.login(sshd.user, sshd.password);
+      int mark = page.mark();
+      page.type("echo SAME-HOST-$((40+2))\r");
+      page.awaitText("SAME-HOST-42", mark);
+    } finally {
+      Files.deleteIfExists(config);
+      if (newFolder) {
+        Files.deleteIfExists(folder);
+      }
+    }
   }
 
   @Test
