@@ -23,18 +23,24 @@ public final class Errors {
   }
 
   /**
-   * Only the innermost cause, in its own words ({@code connection refused}): what a person at the
-   * web terminal is shown of a failure whose whole chain goes to the log.
+   * Only the innermost cause that says something of its own ({@code connection refused}), else
+   * the innermost's name: what a person at the web terminal is shown of a failure whose whole
+   * chain goes to the log. A wrapper whose message is just its cause's name says nothing of its own.
    */
   public static String rootReason(Throwable e) {
     if (e == null) {
       return "unknown error";
     }
+    Throwable said = null;
     Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String m = t.getMessage();
+      if (m != null && !m.isBlank() && (t.getCause() == null || !m.equals(t.getCause().toString()))) {
+        said = t;
+      }
+      root = t;
     }
-    return own(root, true);
+    return own(said != null ? said : root, true);
   }
 
   /** As {@link #describe}, without the file name, for callers whose sentence names the file already. */

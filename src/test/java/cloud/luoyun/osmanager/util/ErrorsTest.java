@@ -29,7 +29,7 @@ class ErrorsTest {
   }
 
   @Test
-  void theRootReasonIsTheInnermostCauseAlone() {
+  void theRootReasonIsTheInnermostCauseThatSaysSomething() {
     IOException refused = new java.net.ConnectException("Connection refused");
     Exception wrapped = new java.util.concurrent.CompletionException(new IOException("connect failed", refused));
 
@@ -38,6 +38,9 @@ class ErrorsTest {
         .isEqualTo("/root/.ssh: permission denied");
     assertThat(Errors.rootReason(new IllegalStateException(new java.util.concurrent.TimeoutException())))
         .isEqualTo("TimeoutException");
+    java.net.ConnectException timedOut = new java.net.ConnectException("I/O connection time-out of 1000ms expired");
+    timedOut.initCause(new java.util.concurrent.TimeoutException());
+    assertThat(Errors.rootReason(timedOut)).isEqualTo("I/O connection time-out of 1000ms expired");
     assertThat(Errors.rootReason(null)).isEqualTo("unknown error");
   }
 
