@@ -54,6 +54,11 @@ final class MinaShellConnector implements ShellConnector {
   private final int port;
 
   MinaShellConnector(WebTerminalSettings settings) {
+    this(settings, CONNECT_TIMEOUT);
+  }
+
+  /** @param connectTimeout how long a connect to the sshd may take before the login says so */
+  MinaShellConnector(WebTerminalSettings settings, Duration connectTimeout) {
     this.host = settings.sshHost();
     this.port = settings.sshPort();
     client = SshClient.setUpDefaultClient();
@@ -74,6 +79,9 @@ final class MinaShellConnector implements ShellConnector {
     CoreModuleProperties.PASSWORD_PROMPTS.set(client, 100);
     // Keystrokes are single bytes: never hold one back waiting for more (Nagle).
     CoreModuleProperties.TCP_NODELAY.set(client, true);
+    // A connect to an address that never answers must not hang the login. MINA waits for the
+    // connect on one of its pool's threads anyway, and gives up after this.
+    CoreModuleProperties.IO_CONNECT_TIMEOUT.set(client, connectTimeout);
     // The SSH window bounds what is buffered per session while the page is slow.
     CoreModuleProperties.WINDOW_SIZE.set(client, 512L * 1024);
     client.start();
@@ -124,12 +132,6 @@ final class MinaShellConnector implements ShellConnector {
         LoginException failure = loginFailure(session, interaction, e);
         session.close(true);
         result.completeExceptionally(failure);
-      }
-    });
-    // a connect to an address that never answers must not hang the login
-    CompletableFuture.delayedExecutor(CONNECT_TIMEOUT.toSeconds(), TimeUnit.SECONDS).execute(() -> {
-      if (!connecting.isDone()) {
-        connecting.cancel();
       }
     });
     return result;
