@@ -66,8 +66,13 @@ class WebTerminalTest {
   }
 
   private WebTerminalSettings settings() {
+    return settings(sshd);
+  }
+
+  /** The test's settings, logging into {@code server}. */
+  private static WebTerminalSettings settings(SshServerFixture server) {
     return WebTerminalSettings.defaults(dir.resolve("state")).withBind(Optional.of("127.0.0.1"), 0)
-        .withSsh("127.0.0.1", sshd.port).withSshHostKeys(sshd.dir);
+        .withSsh("127.0.0.1", server.port).withSshHostKeys(server.dir);
   }
 
   private static WebTerminal start(WebTerminalSettings settings) throws Exception {
@@ -255,8 +260,7 @@ class WebTerminalTest {
     try (SshServerFixture keysOnly = new SshServerFixture(Path.of("target", "webssh-keys-only-sshd").toAbsolutePath(),
         List.of("PasswordAuthentication=no", "KbdInteractiveAuthentication=no"))) {
       terminal.close();
-      terminal = start(WebTerminalSettings.defaults(dir.resolve("state")).withBind(Optional.of("127.0.0.1"), 0)
-          .withSsh("127.0.0.1", keysOnly.port).withSshHostKeys(keysOnly.dir));
+      terminal = start(settings(keysOnly));
       TerminalClient page = open("");
       page.awaitText("login: ");
       int mark = page.mark();
