@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
             + "conf/luoyun.conf, and apply it: root password, root SSH key, root's password login to the web "
             + "terminal (an sshd drop-in: from this machine only), NIC addresses (by MAC), network files, "
             + "name servers, new SSH host keys for a new instance, then custom/scripts/config.",
-        "Prints one line per step: '<step>: changed|unchanged|skipped|failed[: detail]'.",
+        "Prints one line per step: '<step>: changed|unchanged|ran|skipped|failed[: detail]' ('ran': "
+            + "custom/scripts/config ran and exited 0).",
         "Exit status: 0 all steps good, 1 a step failed, 2 the config or its source is invalid "
             + "(one line on stderr naming the field; nothing is changed)."})
 final class ConfigureCommand implements Callable<Integer> {

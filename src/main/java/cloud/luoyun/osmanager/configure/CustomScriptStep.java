@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * with a time limit (its whole process tree is killed when it is exceeded), its output to the log,
  * its exit status reported. It runs on every configure run (every boot), as the original did; it
  * is the appliance builder's job to make it idempotent. It gets {@code OSM_HOME} and
- * {@code OSM_ROOT} in its environment.
+ * {@code OSM_ROOT} in its environment. A success is reported as {@link Outcome#RAN}, not as a
+ * change: whether the script changed anything only it knows.
  */
 final class CustomScriptStep implements Step {
   private static final Logger log = LoggerFactory.getLogger(CustomScriptStep.class);
@@ -34,7 +35,7 @@ final class CustomScriptStep implements Step {
       return skipped(c, rel + " is not an executable file");
     }
     if (c.dryRun()) {
-      return changed(c, "would run " + rel);
+      return ran(c, rel);
     }
     Processes.Result r = c.runner.run(List.of(script.toAbsolutePath().toString()), c.options.scriptTimeout(),
         Map.of("OSM_HOME", c.home().dir().toAbsolutePath().toString(),
@@ -46,6 +47,6 @@ final class CustomScriptStep implements Step {
     if (r.exitCode() != 0) {
       return failed(c, rel + " exited with status " + r.exitCode());
     }
-    return changed(c, "ran " + rel + ", exit status 0");
+    return ran(c, rel + ", exit status 0");
   }
 }

@@ -19,6 +19,10 @@ interface Step {
     return new StepResult(name(), Outcome.UNCHANGED, detail, c.dryRun());
   }
 
+  default StepResult ran(Context c, String detail) {
+    return new StepResult(name(), Outcome.RAN, detail, c.dryRun());
+  }
+
   default StepResult skipped(Context c, String detail) {
     return new StepResult(name(), Outcome.SKIPPED, detail, c.dryRun());
   }

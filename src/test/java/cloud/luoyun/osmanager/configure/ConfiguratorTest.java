@@ -496,6 +496,27 @@ class ConfiguratorTest {
   }
 
   @Test
+  void aCustomScriptThatSucceedsRanAtEveryRunButChangedNothingTheRunCanSee() throws Exception {
+    Path script = tree.home.configScript();
+    Files.createDirectories(script.getParent());
+    Path runs = tmp.resolve("runs");
+    Files.writeString(script, "#!/bin/sh\necho run >> " + runs + "\n");
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+    Report dry = run(tree.options(ImageTree.vectorFloppy(), ns).withDryRun(true));
+    assertThat(dry.step("custom-script").get().line()).isEqualTo("custom-script: would run: custom/scripts/config");
+    assertThat(runs).doesNotExist();
+
+    runVector();
+    Report again = runVector();
+
+    assertThat(again.step("custom-script").get().line()).isEqualTo("custom-script: ran: custom/scripts/config, exit status 0");
+    assertThat(again.steps()).extracting(StepResult::outcome).doesNotContain(Outcome.CHANGED, Outcome.FAILED);
+    assertThat(again.exitCode()).isEqualTo(Report.EXIT_OK);
+    assertThat(Files.readAllLines(runs)).containsExactly("run", "run");
+  }
+
+  @Test
   void aCustomScriptThatHangsIsKilledAtItsTimeLimit() throws Exception {
     Path script = tree.home.configScript();
     Files.createDirectories(script.getParent());
