@@ -3,13 +3,10 @@ package cloud.luoyun.osmanager.web;
 import cloud.luoyun.osmanager.config.Home;
 import cloud.luoyun.osmanager.config.WebSsh;
 import cloud.luoyun.osmanager.util.TlsIdentity;
-import java.io.IOException;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Where the owner's built-in page links to the web terminal, and the SHA-256 fingerprint of the
@@ -40,34 +37,7 @@ public interface TerminalLink {
    * the operator's certificate removes that file, so no fingerprint is shown for it.
    */
   static TerminalLink configured(Home home) {
-    return configured(home, Recheck.EVERY_SECOND);
-  }
-
-  /** {@link #configured(Home)}, the certificate file looked at again as {@code recheck} says. */
-  static TerminalLink configured(Home home, Recheck recheck) {
-    Logger log = LoggerFactory.getLogger(TerminalLink.class);
-    WatchedFile<Optional<String>> certificate = new WatchedFile<>(home.terminalCertificate(), (file, exists) -> {
-      if (!exists) {
-        return Optional.empty();
-      }
-      try {
-        return Optional.of(TlsIdentity.fingerprint(file));
-      } catch (IOException e) {
-        log.warn("cannot read the web terminal's certificate: {}", e.getMessage());
-        return Optional.empty();
-      }
-    }, recheck);
-    return new TerminalLink() {
-      @Override
-      public OptionalInt port(WebSsh c) {
-        return c.enabled() ? OptionalInt.of(c.portOrDefault()) : OptionalInt.empty();
-      }
-
-      @Override
-      public Optional<String> fingerprint() {
-        return certificate.get();
-      }
-    };
+    return new ConfiguredTerminalLink(home, Recheck.EVERY_SECOND);
   }
 
   /**

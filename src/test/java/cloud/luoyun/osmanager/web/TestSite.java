@@ -78,7 +78,7 @@ final class TestSite implements AutoCloseable {
   }
 
   TestSite start(AgentStatusSource agent, HostAddresses addresses) throws Exception {
-    return start(agent, addresses, TerminalLink.configured(home, recheck));
+    return start(agent, addresses, new ConfiguredTerminalLink(home, recheck));
   }
 
   TestSite start(AgentStatusSource agent, HostAddresses addresses, TerminalLink terminal) throws Exception {
