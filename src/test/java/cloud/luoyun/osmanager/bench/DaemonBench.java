@@ -59,8 +59,10 @@ public final class DaemonBench {
    * Threads whose wake-ups an idle daemon is allowed: the agent's status timer and liveness check,
    * its session, the status script's reaper. Any other thread may wake as the status run's
    * consequence (a GC, reference handling, C1 compiling what it ran), but not as a poller: on
-   * average once a second or more over the idle window. The JIT's compiler threads wake only for
-   * compile tasks (work that ran), never by a clock: they are listed, not judged.
+   * average once a second or more over the idle window. The JIT's compiler threads are listed,
+   * not judged: they wake for each compile task the status run brings (tens, after a run), and also
+   * every 5 s by HotSpot's own timed wait for a task (compileBroker's CompileQueue::get; no flag
+   * changes it), 12 a minute, which is the JVM's, not ours.
    */
   static final Set<String> ALLOWED_WAKERS = Set.of("osm-agent-statu", "osm-agent", "process reaper");
 
