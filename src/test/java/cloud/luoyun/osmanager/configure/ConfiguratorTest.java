@@ -480,11 +480,8 @@ class ConfiguratorTest {
 
   @Test
   void theCustomScriptRunsLastWithoutAShellAndItsStatusIsReported() throws Exception {
-    Path script = tree.home.configScript();
-    Files.createDirectories(script.getParent());
     Path marker = tmp.resolve("ran");
-    Files.writeString(script, "#!/bin/sh\necho \"$OSM_ROOT\" > " + marker + "\nexit 3\n");
-    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path script = configScript("echo \"$OSM_ROOT\" > " + marker + "\nexit 3\n", "rwxr-xr-x");
 
     Report r = runVector();
 
@@ -497,11 +494,8 @@ class ConfiguratorTest {
 
   @Test
   void aCustomScriptThatSucceedsRanAtEveryRunButChangedNothingTheRunCanSee() throws Exception {
-    Path script = tree.home.configScript();
-    Files.createDirectories(script.getParent());
     Path runs = tmp.resolve("runs");
-    Files.writeString(script, "#!/bin/sh\necho run >> " + runs + "\n");
-    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+    configScript("echo run >> " + runs + "\n", "rwxr-xr-x");
 
     Report dry = run(tree.options(ImageTree.vectorFloppy(), ns).withDryRun(true));
     assertThat(dry.step("custom-script").get().line()).isEqualTo("custom-script: would run: custom/scripts/config");
@@ -518,14 +512,20 @@ class ConfiguratorTest {
 
   @Test
   void aCustomScriptThatHangsIsKilledAtItsTimeLimit() throws Exception {
-    Path script = tree.home.configScript();
-    Files.createDirectories(script.getParent());
-    Files.writeString(script, "#!/bin/sh\nsleep 600\n");
-    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+    configScript("sleep 600\n", "rwx------");
 
     Report r = run(tree.options(ImageTree.vectorFloppy(), ns).withScriptTimeout(Duration.ofMillis(300)));
 
     assertThat(r.step("custom-script").get().line()).startsWith("custom-script: failed: custom/scripts/config killed after");
+  }
+
+  /** Writes the appliance's custom/scripts/config: a shell script of this body, with this mode. */
+  private Path configScript(String body, String mode) throws IOException {
+    Path script = tree.home.configScript();
+    Files.createDirectories(script.getParent());
+    Files.writeString(script, "#!/bin/sh\n" + body);
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString(mode));
+    return script;
   }
 
   @Test
