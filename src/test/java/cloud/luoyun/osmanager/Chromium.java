@@ -30,9 +30,10 @@ import java.util.regex.Pattern;
 
 /**
  * Debian's headless Chromium driven over the DevTools protocol (JSON over a WebSocket, with the
- * JDK's own client): open a page, type into it as a keyboard would, read its text, take a
- * screenshot. Everything it starts is ended by {@link #close()}, which also removes its profile
- * folder. Shared by the web terminal's browser test and the appliance VM test.
+ * JDK's own client): open a page on a desktop's or a phone's screen and in a given language, type
+ * into it as a keyboard would, read its text, take a screenshot. Everything it starts is ended by
+ * {@link #close()}, which also removes its profile folder; so does a constructor that fails. The
+ * one browser of the tests: the built-in page's, the web terminal's and the appliance VM's.
  */
 public final class Chromium implements AutoCloseable {
   public static final Path BINARY = Path.of("/usr/bin/chromium");
@@ -66,16 +67,17 @@ public final class Chromium implements AutoCloseable {
   /** @param flags more command-line flags, e.g. {@link #accepting} */
   public Chromium(Path profile, List<String> flags) throws Exception {
     this.profile = profile;
-    Files.createDirectories(profile);
     List<String> argv = new ArrayList<>(List.of(BINARY.toString(), "--headless", "--no-sandbox", "--disable-gpu",
         "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--disable-default-apps", "--disable-extensions", "--user-data-dir=" + profile,
         "--remote-debugging-port=0", "--window-size=1000,640"));
     argv.addAll(flags);
     argv.add("about:blank");
-    process = new ProcessBuilder(argv).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    Process started = null;
     try {
-      String browserUrl = awaitDevToolsUrl();
+      Files.createDirectories(profile);
+      started = new ProcessBuilder(argv).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      String browserUrl = awaitDevToolsUrl(started);
       URI browser = URI.create(browserUrl);
       HttpClient http = HttpClient.newHttpClient();
       String list = http.send(HttpRequest.newBuilder(
@@ -95,27 +97,39 @@ public final class Chromium implements AutoCloseable {
       }
       devtools = http.newWebSocketBuilder().buildAsync(URI.create(pageUrl), new Listener()).get(20, TimeUnit.SECONDS);
     } catch (Exception e) {
-      destroy();
+      try {
+        end(started, profile);
+      } catch (Exception cleanup) {
+        e.addSuppressed(cleanup);
+      }
       throw e;
     }
+    process = started;
   }
 
-  private String awaitDevToolsUrl() throws Exception {
+  /**
+   * The browser's DevTools address, from its stderr; the reader goes on draining stderr after, so
+   * the browser never blocks writing to it.
+   */
+  private static String awaitDevToolsUrl(Process process) throws Exception {
     BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8));
     CompletableFuture<String> url = new CompletableFuture<>();
     Thread reader = new Thread(() -> {
+      List<String> said = new ArrayList<>(); // what it printed before it listened: why it did not
       try {
         String line;
         while ((line = err.readLine()) != null) {
           Matcher m = LISTENING.matcher(line);
           if (m.find()) {
             url.complete(m.group(1));
+          } else if (!url.isDone()) {
+            said.add(line);
           }
         }
       } catch (IOException e) {
         // the process ended
       }
-      url.completeExceptionally(new IOException("Chromium exited before it listened"));
+      url.completeExceptionally(new IOException("Chromium exited before it listened: " + String.join("\n", said)));
     }, "chromium-stderr");
     reader.setDaemon(true);
     reader.start();
@@ -162,6 +176,27 @@ public final class Chromium implements AutoCloseable {
     return (Map<String, Object>) answer.getOrDefault("result", Map.of());
   }
 
+  /**
+   * Shows pages on a screen of this CSS size; a phone's also has the mobile meta-viewport rules and
+   * a touch screen. Emulated, not the window's size: a headless window is never narrower than 500 px.
+   */
+  public void emulateScreen(int width, int height, boolean phone) throws Exception {
+    call("Emulation.setDeviceMetricsOverride",
+        Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", phone));
+    if (phone) {
+      call("Emulation.setTouchEmulationEnabled", Map.of("enabled", true, "maxTouchPoints", 5));
+    }
+  }
+
+  /**
+   * Sends this {@code Accept-Language} with the page's requests and its WebSockets' upgrades, as a
+   * browser set to that language does.
+   */
+  public void acceptLanguage(String value) throws Exception {
+    String agent = (String) evaluate("navigator.userAgent");
+    call("Emulation.setUserAgentOverride", Map.of("userAgent", agent, "acceptLanguage", value));
+  }
+
   public void navigate(String url) throws Exception {
     call("Page.navigate", Map.of("url", url));
   }
@@ -203,6 +238,17 @@ public final class Chromium implements AutoCloseable {
     throw new AssertionError("the page never showed " + what + "; it shows:\n" + text);
   }
 
+  /** Waits until the JavaScript expression is true in the page. */
+  public void awaitTrue(String expression, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!Boolean.TRUE.equals(evaluate(expression))) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("never true: " + expression + "; the page shows:\n" + bodyText());
+      }
+      Thread.sleep(100);
+    }
+  }
+
   /** Text as typed or pasted into the focused element (the terminal). */
   public void insertText(String text) throws Exception {
     call("Input.insertText", Map.of("text", text));
@@ -231,13 +277,27 @@ public final class Chromium implements AutoCloseable {
     Files.write(file, Base64.getDecoder().decode(data));
   }
 
-  private void destroy() throws InterruptedException {
-    List<ProcessHandle> children = process.descendants().toList();
-    process.destroy();
-    if (!process.waitFor(10, TimeUnit.SECONDS)) {
-      process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+  /**
+   * Ends the browser (asked, then killed) and every process it started (renderers, zygote: killed
+   * whatever happens to it), then removes the profile folder, also when waiting is interrupted.
+   */
+  private static void end(Process process, Path profile) throws InterruptedException, IOException {
+    try {
+      if (process != null) {
+        List<ProcessHandle> children = process.descendants().toList();
+        try {
+          process.destroy();
+          if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+          }
+        } finally {
+          process.destroyForcibly();
+          children.forEach(ProcessHandle::destroyForcibly);
+        }
+      }
+    } finally {
+      TestFiles.deleteTree(profile);
     }
-    children.forEach(ProcessHandle::destroyForcibly);
   }
 
   @Override
@@ -247,7 +307,6 @@ public final class Chromium implements AutoCloseable {
     } catch (Exception e) {
       // the browser goes anyway
     }
-    destroy();
-    TestFiles.deleteTree(profile);
+    end(process, profile);
   }
 }

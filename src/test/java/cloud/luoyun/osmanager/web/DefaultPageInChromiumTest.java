@@ -2,6 +2,7 @@ package cloud.luoyun.osmanager.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cloud.luoyun.osmanager.Chromium;
 import cloud.luoyun.osmanager.PageContrast;
 import cloud.luoyun.osmanager.config.Home;
 import cloud.luoyun.osmanager.util.TlsIdentity;
@@ -9,6 +10,7 @@ import cloud.luoyun.osmanager.web.AgentStatusSource.AgentStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.OptionalInt;
@@ -27,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DefaultPageInChromiumTest {
   static final Path SCREENSHOTS = Path.of(System.getProperty("basedir", ".")).resolve("target/screenshots");
+  private static final Duration WAIT = Duration.ofSeconds(30);
   private static final String CHINESE = "zh-CN,zh;q=0.9";
   private static final String FILLED = "document.readyState === 'complete' && !!document.getElementById('s-app')"
       + " && document.getElementById('s-app').textContent !== '\u2026'";
@@ -34,13 +37,13 @@ class DefaultPageInChromiumTest {
   @TempDir
   Path dir;
   TestSite site;
-  HeadlessChromium browser;
+  Chromium browser;
   TlsIdentity terminalCertificate;
   final AtomicReference<AgentStatus> agent = new AtomicReference<>(AgentStatus.of(true, OptionalInt.of(2000)));
 
   @BeforeEach
   void start() throws Exception {
-    Assumptions.assumeTrue(HeadlessChromium.available(), "chromium is not installed");
+    Assumptions.assumeTrue(Chromium.available(), "chromium is not installed");
     site = new TestSite(dir.resolve("home")).start(agent::get, HostAddresses.system());
     // the web terminal's own certificate, as the terminal makes it: the owner's page shows its fingerprint
     Files.createDirectories(site.home.stateDir());
@@ -50,20 +53,21 @@ class DefaultPageInChromiumTest {
   }
 
   @AfterEach
-  void stop() {
-    if (browser != null) {
-      browser.close();
-    }
-    if (site != null) {
-      site.close();
+  void stop() throws Exception {
+    try {
+      if (browser != null) {
+        browser.close();
+      }
+    } finally {
+      if (site != null) {
+        site.close();
+      }
     }
   }
 
   private void open(int width, int height, String acceptLanguage, String target) throws Exception {
-    browser = new HeadlessChromium(Files.createDirectories(dir.resolve("profile")), width, height);
-    if (width < 500) {
-      browser.emulatePhone(width, height);
-    }
+    browser = new Chromium(dir.resolve("profile"));
+    browser.emulateScreen(width, height, width < 500);
     if (acceptLanguage != null) {
       browser.acceptLanguage(acceptLanguage);
     }
@@ -72,11 +76,7 @@ class DefaultPageInChromiumTest {
 
   private void openOwnerPage(int width, int height, String acceptLanguage) throws Exception {
     open(width, height, acceptLanguage, "/?cookie=" + TestSite.COOKIE);
-    assertThat(browser.waitFor(FILLED)).isTrue();
-  }
-
-  private String seen() throws Exception {
-    return ((String) browser.evaluate("document.body.innerText")).replace('\u00a0', ' ');
+    browser.awaitTrue(FILLED, WAIT);
   }
 
   private void lowestContrast() throws Exception {
@@ -87,7 +87,7 @@ class DefaultPageInChromiumTest {
   @Test
   void theOwnerSeesTheApplicationItsVersionsTheHostAndTheStatus() throws Exception {
     openOwnerPage(1280, 800, null);
-    String seen = seen();
+    String seen = browser.bodyText();
     assertThat(seen).contains("OwnCloud", "Version 1.0 · OwnCloud 4.0.7", "owncloud.example.com", "14:07",
         "Open OwnCloud", "Web terminal", "Registered with the cloud");
     // the status panel was filled from /status.json?cookie=...: uptime is a number of minutes
@@ -113,12 +113,12 @@ class DefaultPageInChromiumTest {
   void aDownApplicationIsSaidInWordsWithASignAndInRedAndTheStatusChangesWithoutReloadingThePage()
       throws Exception {
     openOwnerPage(1280, 800, null);
-    assertThat(seen()).contains("Running");
+    assertThat(browser.bodyText()).contains("Running");
     assertThat(browser.evaluate("document.querySelector('meta[http-equiv=refresh]')")).isNull();
     browser.evaluate("window.osmSameDocument = true");
 
     agent.set(AgentStatus.of(false, OptionalInt.of(2001)));
-    assertThat(browser.waitFor("document.getElementById('s-app').innerText.includes('Not ready')")).isTrue();
+    browser.awaitTrue("document.getElementById('s-app').innerText.includes('Not ready')", WAIT);
 
     assertThat(browser.evaluate("window.osmSameDocument")).as("the page was not reloaded").isEqualTo(true);
     assertThat(browser.evaluate("document.getElementById('s-app').innerText"))
@@ -138,7 +138,7 @@ class DefaultPageInChromiumTest {
       lowestContrast();
       browser.close();
       open(1280, 800, language, "/");
-      assertThat(browser.waitFor("document.readyState === 'complete'")).isTrue();
+      browser.awaitTrue("document.readyState === 'complete'", WAIT);
       lowestContrast();
       browser.close();
       browser = null;
@@ -149,8 +149,8 @@ class DefaultPageInChromiumTest {
   void aChineseBrowserGetsThePageAllInChinese() throws Exception {
     agent.set(AgentStatus.of(true, OptionalInt.of(2001)));
     openOwnerPage(1280, 800, CHINESE);
-    assertThat(browser.waitFor("document.getElementById('s-note').textContent.startsWith('最近更新')")).isTrue();
-    String seen = seen();
+    browser.awaitTrue("document.getElementById('s-note').textContent.startsWith('最近更新')", WAIT);
+    String seen = browser.bodyText();
     assertThat(seen).contains("欢迎使用落云 OwnCloud 虚拟应用", "版本：1.0", "owncloud.example.com", "14:07",
         "网页终端", "未就绪（状态脚本返回 1）", "已在云平台注册");
     assertThat(seen).containsPattern("运行时间\\s+\\d+ 天 \\d+ 小时 \\d+ 分钟");
@@ -170,7 +170,7 @@ class DefaultPageInChromiumTest {
       openOwnerPage(390, 844, language.equals("zh") ? CHINESE : "en");
       assertThat(browser.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
           .as("no sideways scrolling (%s)", language).isEqualTo(true);
-      assertThat(seen()).contains(language.equals("zh") ? "未就绪" : "Not ready");
+      assertThat(browser.bodyText()).contains(language.equals("zh") ? "未就绪" : "Not ready");
       lowestContrast();
       browser.screenshot(SCREENSHOTS.resolve("owner-page-" + language + "-phone.png"));
       browser.close();
@@ -181,8 +181,8 @@ class DefaultPageInChromiumTest {
   @Test
   void aVisitorSeesNoTerminalAndNoStatus() throws Exception {
     open(1280, 800, null, "/");
-    assertThat(browser.waitFor("document.readyState === 'complete'")).isTrue();
-    String seen = seen();
+    browser.awaitTrue("document.readyState === 'complete'", WAIT);
+    String seen = browser.bodyText();
     assertThat(seen).contains("OwnCloud", "owncloud.example.com", "14:07").doesNotContain("Web terminal", "Up for",
         terminalCertificate.fingerprint());
     browser.screenshot(SCREENSHOTS.resolve("public-page-en.png"));

@@ -79,25 +79,9 @@ class TerminalPageInChromiumTest {
     // the terminal's own certificate accepted, as its owner does after checking the fingerprint
     browser = new Chromium(Path.of("target", "chromium-profile-" + System.nanoTime()),
         List.of(Chromium.accepting(TestTls.servedCertificate("127.0.0.1", terminal.port()))));
-    browser.call("Emulation.setDeviceMetricsOverride",
-        Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", phone));
-    if (phone) {
-      browser.call("Emulation.setTouchEmulationEnabled", Map.of("enabled", true, "maxTouchPoints", 5));
-    }
-    // the language of the page's requests and of its WebSocket's upgrade, as a browser set to it sends
-    String agent = (String) browser.evaluate("navigator.userAgent");
-    browser.call("Emulation.setUserAgentOverride", Map.of("userAgent", agent, "acceptLanguage", acceptLanguage));
+    browser.emulateScreen(width, height, phone);
+    browser.acceptLanguage(acceptLanguage);
     browser.navigate("https://127.0.0.1:" + port + "/");
-  }
-
-  private void awaitTrue(String expression) throws Exception {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!Boolean.TRUE.equals(browser.evaluate(expression))) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("never true: " + expression + "; the page shows:\n" + browser.bodyText());
-      }
-      Thread.sleep(100);
-    }
   }
 
   private String header() throws Exception {
@@ -105,7 +89,7 @@ class TerminalPageInChromiumTest {
   }
 
   private void awaitState(String words) throws Exception {
-    awaitTrue("document.getElementById('state-words').textContent === '" + words + "'");
+    browser.awaitTrue("document.getElementById('state-words').textContent === '" + words + "'", WAIT);
   }
 
   /** A finger on the key, as on a phone: touch start and end at the key's middle. */
@@ -183,7 +167,7 @@ class TerminalPageInChromiumTest {
 
     tap("up"); // the last command again
     browser.pressEnter();
-    awaitTrue("document.body.innerText.split('TAB-42').length - 1 >= 2");
+    browser.awaitTrue("document.body.innerText.split('TAB-42').length - 1 >= 2", WAIT);
 
     browser.typeLine("sleep 300");
     tap("ctrl");
