@@ -100,14 +100,28 @@ final class DefaultPages {
 
   /** The language's texts by key. */
   static Map<String, String> texts(Language language) {
-    Properties properties = new Properties();
+    return texts(read(table(language)), table(language));
+  }
+
+  /** The texts of a table written {@code KEY = text}; a key written twice is refused, by name. */
+  static Map<String, String> texts(String written, String table) {
+    Map<String, String> texts = new HashMap<>();
+    Properties properties = new Properties() {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      public synchronized Object put(Object key, Object value) {
+        if (texts.put((String) key, (String) value) != null) {
+          throw new IllegalStateException(table + " has two texts for " + key);
+        }
+        return super.put(key, value);
+      }
+    };
     try {
-      properties.load(new StringReader(read(table(language))));
+      properties.load(new StringReader(written));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    Map<String, String> texts = new HashMap<>();
-    properties.stringPropertyNames().forEach(key -> texts.put(key, properties.getProperty(key)));
     return texts;
   }
 

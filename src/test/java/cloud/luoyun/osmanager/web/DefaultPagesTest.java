@@ -54,6 +54,14 @@ class DefaultPagesTest {
   }
 
   @Test
+  void aKeyWrittenTwiceInATableIsRefusedByItsKey() {
+    assertThat(DefaultPages.texts("# a note\nheading = Hello\nlead = A \\\n  continued\n", "xx.properties"))
+        .containsExactlyInAnyOrderEntriesOf(Map.of("heading", "Hello", "lead", "A continued"));
+    assertThatThrownBy(() -> DefaultPages.texts("heading = Hello\nlead = A\nheading = Hi\n", "xx.properties"))
+        .hasMessage("xx.properties has two texts for heading");
+  }
+
+  @Test
   void aTextGoesInAsWrittenItsDollarNamesLeftForThePageTemplater() {
     assertThat(DefaultPages.withTexts("<p><!--text:versions--></p>",
         Map.of("versions", "Version $version1 &amp; {x} <b>$application</b>"), "xx.properties"))
