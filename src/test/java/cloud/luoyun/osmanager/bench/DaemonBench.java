@@ -302,11 +302,11 @@ public final class DaemonBench {
         + " " + what;
   }
 
-  /** At the terminal's password prompt: logs in and waits for the shell's prompt. */
   /**
    * This bench's own terminal client JIT-compiled on a daemon that is then stopped, before the
-   * first tree is measured: else that tree's echo paid for the client's warm-up. Measured first,
-   * either tree's echo median was 0.1-0.7 ms worse than when measured second (2026-12-02).
+   * first tree is measured: else that tree's echo paid for the client's warm-up (2026-12-02: the
+   * .deb measured first had 2.13 ms to the tarball's 1.42; the tarball measured first, 1.81 to the
+   * .deb's 1.67).
    */
   private static void warmUpTheClient(Installed t, Path log, String[] run, int term, SshServerFixture sshd,
       LinkedBlockingQueue<ControllerEvent> events) throws Exception {
@@ -336,6 +336,7 @@ public final class DaemonBench {
     }
   }
 
+  /** At the terminal's password prompt: logs in and waits for the shell's prompt. */
   private static void logIn(Receiver t, String password) throws Exception {
     t.await("assword:", Duration.ofSeconds(60));
     t.mark();
