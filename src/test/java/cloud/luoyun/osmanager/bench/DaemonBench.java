@@ -111,11 +111,14 @@ public final class DaemonBench {
         int term = SshServerFixture.freePort();
         String[] run = t.runArguments(web, term, sshd.port, sshd.dir);
         Path firstLog = work.resolve(t.label + "-first-run.log");
-        t.firstStart(firstLog, run, () -> await(events, ControllerEvent.Kind.REPORT, firstLog));
+        boolean first = results.isEmpty();
+        t.firstStart(firstLog, run, () -> {
+          await(events, ControllerEvent.Kind.REPORT, firstLog);
+          if (first) {
+            warmUpTheClient(term, sshd);
+          }
+        });
         events.clear();
-        if (results.isEmpty()) {
-          warmUpTheClient(t, work.resolve(t.label + "-client-warm-up.log"), run, term, sshd, events);
-        }
         Path log = work.resolve(t.label + "-run.log");
         Process daemon = t.command(log, run).start();
         try {
@@ -303,27 +306,18 @@ public final class DaemonBench {
   }
 
   /**
-   * This bench's own terminal client JIT-compiled on a daemon that is then stopped, before the
-   * first tree is measured: else that tree's echo paid for the client's warm-up (2026-12-02: the
-   * .deb measured first had 2.13 ms to the tarball's 1.42; the tarball measured first, 1.81 to the
-   * .deb's 1.67).
+   * This bench's own terminal client JIT-compiled on the first tree's first start, which is not
+   * measured: else that tree's echo paid for the client's warm-up (2026-12-02: the .deb measured
+   * first had 2.13 ms to the tarball's 1.42; the tarball measured first, 1.81 to the .deb's 1.67).
    */
-  private static void warmUpTheClient(Installed t, Path log, String[] run, int term, SshServerFixture sshd,
-      LinkedBlockingQueue<ControllerEvent> events) throws Exception {
-    Process daemon = t.command(log, run).start();
-    try {
-      await(events, ControllerEvent.Kind.REPORT, log);
-      try (WebSshBench.Ours session = loggedIn(term, sshd)) {
-        WebSshBench.measureShell("(the client's warm-up, not a figure)", session);
-      }
-    } finally {
-      Installed.stop(daemon);
-      events.clear();
+  private static void warmUpTheClient(int term, SshServerFixture sshd) throws Exception {
+    try (WebSshBench.Ours session = loggedIn(term, sshd)) {
+      WebSshBench.measureShell("(the client's warm-up, not a figure)", session);
     }
   }
 
   /** A session of the web terminal on this port, logged in as the sshd's user, at the prompt. */
-  private static WebSshBench.Ours loggedIn(int term, SshServerFixture sshd) throws Exception {
+  static WebSshBench.Ours loggedIn(int term, SshServerFixture sshd) throws Exception {
     WebSshBench.Ours session = WebSshBench.Ours.connect(term);
     try {
       session.await("login: ", Duration.ofSeconds(30));

@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -79,13 +78,7 @@ public final class MemProbe {
                 jcmd(pid, "GC.class_histogram"));
           }
           phase(t.label + " settled", pid, false);
-          try (WebSshBench.Ours session = WebSshBench.Ours.connect(term)) {
-            session.await("login: ", Duration.ofSeconds(30));
-            session.type(sshd.user + "\r");
-            session.await("assword:", Duration.ofSeconds(60));
-            session.mark();
-            session.type(sshd.password + "\r");
-            session.await("$ ", Duration.ofSeconds(60));
+          try (WebSshBench.Ours session = DaemonBench.loggedIn(term, sshd)) {
             Thread.sleep(2000);
             phase(t.label + " session", pid, true);
             if (Boolean.getBoolean("probe.gc")) {
