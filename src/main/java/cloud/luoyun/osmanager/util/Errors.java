@@ -32,15 +32,22 @@ public final class Errors {
       return "unknown error";
     }
     Throwable said = null;
-    Throwable root = e;
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       String m = t.getMessage();
       if (m != null && !m.isBlank() && (t.getCause() == null || !m.equals(t.getCause().toString()))) {
         said = t;
       }
-      root = t;
     }
-    return own(said != null ? said : root, true);
+    return own(said != null ? said : root(e), true);
+  }
+
+  /** The innermost cause of {@code e} ({@code e} itself when it has none): the system's own error. */
+  public static Throwable root(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t;
   }
 
   /** As {@link #describe}, without the file name, for callers whose sentence names the file already. */

@@ -190,10 +190,7 @@ public final class HttpLayer implements AutoCloseable {
     try {
       connector.open();
     } catch (IOException e) {
-      Throwable reason = e;
-      while (reason.getCause() != null && reason.getCause() != reason) {
-        reason = reason.getCause(); // Jetty's "Failed to bind to 0.0.0.0/0.0.0.0:8080" wraps the system's
-      }
+      Throwable reason = Errors.root(e); // Jetty's "Failed to bind to 0.0.0.0/0.0.0.0:8080" wraps the system's
       String host = connector.getHost() == null ? "0.0.0.0" : connector.getHost();
       throw new ListenException(connector.getName(),
           (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + connector.getPort(), reason);

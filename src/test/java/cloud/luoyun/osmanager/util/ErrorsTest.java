@@ -45,6 +45,15 @@ class ErrorsTest {
   }
 
   @Test
+  void theRootIsTheInnermostCauseItself() {
+    IOException refused = new java.net.ConnectException("Connection refused");
+    Exception wrapped = new java.util.concurrent.CompletionException(new IOException("connect failed", refused));
+
+    assertThat(Errors.root(wrapped)).isSameAs(refused);
+    assertThat(Errors.root(refused)).isSameAs(refused);
+  }
+
+  @Test
   void aRealFileErrorOfTheOperatingSystemKeepsItsReason() throws IOException {
     Path file = Files.writeString(tmp.resolve("f"), "x");
     Throwable e = catchThrowable(() -> Files.createDirectory(file.resolve("sub")));
