@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): `osmanager run` (agent + pages + terminal), started by the installed
 # launcher bin/osmanager with its own JVM flags, through the load of issue 11: a crawl of a
-# 10 000-file page folder, then wrk with 2000 connections. Prints RSS and threads idle, after each
-# phase and after the load; how long until the page answered again; whether the agent stayed
-# registered; the request counts. Loopback only. Needs: wrk (apt-get install -y wrk), curl, java 17.
+# 10 000-file page folder, then wrk with 2000 connections. Prints RSS (and its anonymous part) and
+# threads idle, after each phase and up to two minutes after the load; how long until the page
+# answered again; whether the agent stayed registered; the request counts. Loopback only. Needs: wrk (apt-get install -y wrk), curl, java 17.
 #
 #   bench/load.sh                          # 10 000 files, wrk -c2000 for 15 s
 #   FILES=40000 FLOOD=30s bench/load.sh
@@ -31,7 +31,9 @@ cleanup() {
 trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-rss_mib() { awk '/VmRSS/ {printf "%d", $2 / 1024}' "/proc/$1/status"; }
+# RSS and its anonymous part (heap, code, metaspace, C heap, stacks: what the process could give
+# back; the rest is file pages, which the kernel takes back under memory pressure), one read
+rss_mib() { awk '/^Rss:/ {r = $2} /^Anonymous:/ {a = $2} END {printf "%.1f %.1f", r / 1024, a / 1024}' "/proc/$1/smaps_rollup"; }
 threads() { awk '/Threads/ {print $2}' "/proc/$1/status"; }
 registered() { curl -fsS -m 5 "http://127.0.0.1:$web/status.json?cookie=$COOKIE" 2>/dev/null \
   | grep -q '"registered" *: *true' && echo yes || echo NO; }
@@ -77,8 +79,12 @@ grep -q "application status 2000" "$work/run.log" || { echo "the daemon did not 
 sleep 5
 echo "osmanager run via bin/osmanager: $(tr '\0' ' ' < "/proc/$daemon/cmdline" | grep -o -- '-X[^ ]*' | tr '\n' ' ')"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs; $FILES files, wrk -c$CONNECTIONS"
-printf '%-34s %8s %8s %s\n' "" "RSS MiB" "threads" "registered"
-row() { printf '%-34s %8s %8s %s\n' "$1" "$(rss_mib "$daemon")" "$(threads "$daemon")" "$(registered)"; }
+printf '%-34s %8s %8s %8s %s\n' "" "RSS MiB" "anon" "threads" "registered"
+row() {
+  local rss
+  read -r -a rss <<< "$(rss_mib "$daemon")"
+  printf '%-34s %8s %8s %8s %s\n' "$1" "${rss[0]}" "${rss[1]}" "$(threads "$daemon")" "$(registered)"
+}
 row "idle"
 
 crawl=$(wrk -t1 -c4 -d"$CRAWL" -s "$work/crawl.lua" "http://127.0.0.1:$web/" | awk '/requests in/ {print $1}')
@@ -96,6 +102,8 @@ sleep 10
 row "10 s later"
 sleep 50
 row "60 s later"
+sleep 60
+row "120 s later" # Jetty retires the burst's idle pool threads by then
 
 echo "page answering again ${back_ms} ms after the flood ended"
 echo "flood: $(awk '/requests in/ {print $1, "requests"} /Requests\/sec/ {print $2, "req/s"} /Socket errors/ {print}' \
