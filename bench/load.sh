@@ -3,7 +3,8 @@
 # launcher bin/osmanager with its own JVM flags, through the load of issue 11: a crawl of a
 # 10 000-file page folder, then wrk with 2000 connections. Prints RSS (and its anonymous part) and
 # threads idle, after each phase and up to two minutes after the load; how long until the page
-# answered again; whether the agent stayed registered; the request counts. Loopback only. Needs: wrk (apt-get install -y wrk), curl, java 17.
+# answered again; whether the agent stayed registered; the request counts. Loopback only.
+# Needs: wrk (apt-get install -y wrk), curl, java 17.
 #
 #   bench/load.sh                          # 10 000 files, wrk -c2000 for 15 s
 #   FILES=40000 FLOOD=30s bench/load.sh
