@@ -98,7 +98,8 @@ class TerminalTlsTest {
     String answer = plain(port, "GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nOrigin: http://127.0.0.1:" + port
         + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
         + "Sec-WebSocket-Version: 13\r\n\r\n");
-    assertThat(answer).startsWith("HTTP/1.1 301 ").doesNotContain("101");
+    assertThat(answer).startsWith("HTTP/1.1 301 ").doesNotContain("HTTP/1.1 101")
+        .doesNotContainIgnoringCase("Sec-WebSocket-Accept"); // not "101" alone: the Location's port may hold it
     assertThat(terminal.sessionCount()).isZero();
   }
 
