@@ -44,6 +44,9 @@ import java.util.stream.Collectors;
  * Beside them, in the same run, what the original ran as: shellinaboxd (its processes, and the ssh
  * client a session adds) and {@code python3 -m http.server} (settled, idle over the same window, with
  * a session, after the same wrk); nginx serving the same bytes (the bytes our page server sent).
+ * Settled, with the session and after the burst, also the anonymous part of each RSS (RssAnon),
+ * for ours and the original's: RSS counts mapped files' pages too (libjvm.so, the class-data
+ * archive's clean pages), which the kernel may share and drop.
  *
  * <p>Usage (bench/daemon.sh; as root): {@code DaemonBench deb=TREE tar=TREE}
  */
@@ -69,11 +72,18 @@ public final class DaemonBench {
   /** What one daemon measured. */
   record Daemon(long settledKib, long settledThreads, double idleCpuMs, long idleChildCpuMs,
       Map<String, Long> wakeUps, long sessionKib, long sessionThreads, double pagesPerS, long burstKib,
-      long burstThreads, Figures terminal, long terminalKib, long terminalThreads) {}
+      long burstThreads, Figures terminal, long terminalKib, long terminalThreads, Anon anon) {}
+
+  /** Anonymous resident memory (RssAnon) in KiB, settled, with the session open and after the burst. */
+  record Anon(long settledKib, long sessionKib, long burstKib) {
+    String text() {
+      return Table.mib(settledKib) + " / " + Table.mib(sessionKib) + " / " + Table.mib(burstKib);
+    }
+  }
 
   /** What the original's servers measured: shellinaboxd (its process tree) plus python3 http.server. */
   record Baseline(long sibKib, long sibThreads, long pyKib, long pyThreads, double idleCpuMs, long sibSessionKib,
-      long sibSessionThreads, double pythonPerS, long pyBurstKib, double nginxPerS, Figures terminal) {}
+      long sibSessionThreads, double pythonPerS, long pyBurstKib, double nginxPerS, Figures terminal, Anon anon) {}
 
   private DaemonBench() {}
 
@@ -129,6 +139,7 @@ public final class DaemonBench {
           long pid = daemon.pid();
           Thread.sleep(SETTLE_S * 1000L);
           long settledKib = Proc.rssKib(pid);
+          long settledAnon = Proc.anonKib(pid);
           long settledThreads = Proc.threads(pid);
           System.out.printf("%s settled: %s, %d threads %s%n", t.label, Table.mib(settledKib), settledThreads,
               Proc.threadNames(pid));
@@ -139,6 +150,7 @@ public final class DaemonBench {
           // idle: ours, and (first time round) the original's servers over the same seconds
           List<Long> sibPids = Proc.tree(sib.toHandle());
           long sibKib = Proc.rssKib(sibPids);
+          long originalAnon = Proc.anonKib(sibPids) + Proc.anonKib(python.pid());
           long sibThreads = Proc.threads(sibPids);
           long pyKib = Proc.rssKib(python.pid());
           long pyThreads = Proc.threads(python.pid());
@@ -159,6 +171,7 @@ public final class DaemonBench {
           // one terminal session, logged in, at the prompt
           try (WebSshBench.Ours session = loggedIn(term, sshd)) {
             long sessionKib = Proc.rssKib(pid);
+            long sessionAnon = Proc.anonKib(pid);
             long sessionThreads = Proc.threads(pid);
             System.out.printf("%s with a session: %s, %d threads %s%n", t.label, Table.mib(sessionKib), sessionThreads,
                 Proc.threadNames(pid));
@@ -166,6 +179,7 @@ public final class DaemonBench {
             double pagesPerS = wrk("http://127.0.0.1:" + web + "/");
             Thread.sleep(2000);
             long burstKib = Proc.rssKib(pid);
+            long burstAnon = Proc.anonKib(pid);
             long burstThreads = Proc.threads(pid);
             System.out.printf("%s pages: %.0f req/s; then %s, %d threads %s%n", t.label, pagesPerS,
                 Table.mib(burstKib), burstThreads, Proc.threadNames(pid));
@@ -174,12 +188,13 @@ public final class DaemonBench {
             long terminalKib = Proc.rssKib(pid);
             long terminalThreads = Proc.threads(pid);
             results.put(t, new Daemon(settledKib, settledThreads, idleCpuMs, childMs, woke, sessionKib, sessionThreads,
-                pagesPerS, burstKib, burstThreads, terminal, terminalKib, terminalThreads));
+                pagesPerS, burstKib, burstThreads, terminal, terminalKib, terminalThreads,
+                new Anon(settledAnon, sessionAnon, burstAnon)));
           }
 
           if (baseline == null) {
             baseline = baseline(sib, sibPort, python, pyPort, www, work, others, sshd, sibKib, sibThreads, pyKib,
-                pyThreads, othersMs);
+                pyThreads, othersMs, originalAnon);
           }
         } finally {
           Installed.stop(daemon);
@@ -197,16 +212,18 @@ public final class DaemonBench {
 
   private static Baseline baseline(Process sib, int sibPort, Process python, int pyPort, Path www, Path work,
       List<Process> others, SshServerFixture sshd, long sibKib, long sibThreads, long pyKib, long pyThreads,
-      double idleCpuMs) throws Exception {
+      double idleCpuMs, long originalAnon) throws Exception {
     try (WebSshBench.ShellInABox session = new WebSshBench.ShellInABox(sibPort)) {
       logIn(session, sshd.password);
       List<Long> pids = Proc.tree(sib.toHandle());
       long sessionKib = Proc.rssKib(pids);
+      long sessionAnon = Proc.anonKib(pids) + Proc.anonKib(python.pid());
       long sessionThreads = Proc.threads(pids);
       System.out.printf("shellinaboxd with a session: %s in %d processes%n", Table.mib(sessionKib), pids.size());
       double pythonPerS = wrk("http://127.0.0.1:" + pyPort + "/");
       Thread.sleep(2000);
       long pyBurstKib = Proc.rssKib(python.pid());
+      long burstAnon = Proc.anonKib(pids) + Proc.anonKib(python.pid());
       int nginxPort = SshServerFixture.freePort();
       Path conf = work.resolve("nginx.conf");
       Files.writeString(conf, "worker_processes auto;\npid " + work.resolve("nginx.pid") + ";\nerror_log "
@@ -221,7 +238,7 @@ public final class DaemonBench {
           Table.mib(pyBurstKib), nginxPerS);
       Figures terminal = WebSshBench.measureShell("shellinabox", session);
       return new Baseline(sibKib, sibThreads, pyKib, pyThreads, idleCpuMs, sessionKib, sessionThreads, pythonPerS,
-          pyBurstKib, nginxPerS, terminal);
+          pyBurstKib, nginxPerS, terminal, new Anon(originalAnon, sessionAnon, burstAnon));
     }
   }
 
@@ -246,6 +263,10 @@ public final class DaemonBench {
         Table.f("shellinaboxd %s + python after its wrk %s", Table.mib(b.sibSessionKib()), Table.mib(b.pyBurstKib())),
         ratio(d, Daemon::burstKib, originalBurst, "the original's"), "≤ 64 / ≤ 52 MB",
         Table.holds(mib(d, Daemon::burstKib), 64, 52, false));
+    Table.row("of these, anonymous memory (RssAnon: RSS less mapped files' pages): settled / session / burst",
+        d.get(0).anon().text(), d.get(1).anon().text(), "shellinaboxd + python3 http.server " + b.anon().text(),
+        d.stream().map(x -> Table.f("%.1f× settled", x.anon().settledKib() / (double) b.anon().settledKib()))
+            .collect(Collectors.joining("; ")), "—", "—");
     Table.row("RSS after the terminal's bulk output too", mem(d.get(0).terminalKib(), d.get(0).terminalThreads()),
         mem(d.get(1).terminalKib(), d.get(1).terminalThreads()), "", "", "(≤ 64 / ≤ 52 MB)",
         Table.holds(mib(d, Daemon::terminalKib), 64, 52, false));

@@ -26,6 +26,15 @@ public final class Proc {
     return statusField(pid, "VmRSS:");
   }
 
+  /**
+   * Its anonymous resident memory in KiB (RssAnon): what is its own, where RSS also counts the
+   * pages of mapped files (the class-data archive, libjvm.so), which the page cache holds and may
+   * drop; 0 when the process is gone.
+   */
+  public static long anonKib(long pid) {
+    return statusField(pid, "RssAnon:");
+  }
+
   /** Threads of the process; 0 when it is gone. */
   public static long threads(long pid) {
     return statusField(pid, "Threads:");
@@ -34,6 +43,10 @@ public final class Proc {
   /** The sum of RSS over processes, in KiB (a server of several processes). */
   static long rssKib(List<Long> pids) {
     return pids.stream().mapToLong(Proc::rssKib).sum();
+  }
+
+  static long anonKib(List<Long> pids) {
+    return pids.stream().mapToLong(Proc::anonKib).sum();
   }
 
   static long threads(List<Long> pids) {
