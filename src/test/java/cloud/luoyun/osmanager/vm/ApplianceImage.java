@@ -83,6 +83,9 @@ final class ApplianceImage {
         Files.delete(tarball);
       }
       Files.writeString(rootfs.resolve("etc/fstab"), "/dev/vda / ext4 rw 0 1\n");
+      // The system locale the Debian installer writes and minbase leaves out: without it pam_env
+      // logs an error at every login (the web terminal's too), which a real image does not show.
+      Files.writeString(rootfs.resolve("etc/default/locale"), "LANG=C.UTF-8\n");
       installPackage(rootfs, deb);
       parts.addTo(rootfs);
       List<String> hostKeys = hostKeys(rootfs.resolve("etc/ssh"));
