@@ -150,7 +150,7 @@ public final class DaemonBench {
           // idle: ours, and (first time round) the original's servers over the same seconds
           List<Long> sibPids = Proc.tree(sib.toHandle());
           long sibKib = Proc.rssKib(sibPids);
-          long originalAnon = Proc.anonKib(sibPids) + Proc.anonKib(python.pid());
+          long originalAnon = originalAnonKib(sibPids, python);
           long sibThreads = Proc.threads(sibPids);
           long pyKib = Proc.rssKib(python.pid());
           long pyThreads = Proc.threads(python.pid());
@@ -217,13 +217,13 @@ public final class DaemonBench {
       logIn(session, sshd.password);
       List<Long> pids = Proc.tree(sib.toHandle());
       long sessionKib = Proc.rssKib(pids);
-      long sessionAnon = Proc.anonKib(pids) + Proc.anonKib(python.pid());
+      long sessionAnon = originalAnonKib(pids, python);
       long sessionThreads = Proc.threads(pids);
       System.out.printf("shellinaboxd with a session: %s in %d processes%n", Table.mib(sessionKib), pids.size());
       double pythonPerS = wrk("http://127.0.0.1:" + pyPort + "/");
       Thread.sleep(2000);
       long pyBurstKib = Proc.rssKib(python.pid());
-      long burstAnon = Proc.anonKib(pids) + Proc.anonKib(python.pid());
+      long burstAnon = originalAnonKib(pids, python);
       int nginxPort = SshServerFixture.freePort();
       Path conf = work.resolve("nginx.conf");
       Files.writeString(conf, "worker_processes auto;\npid " + work.resolve("nginx.pid") + ";\nerror_log "
@@ -240,6 +240,11 @@ public final class DaemonBench {
       return new Baseline(sibKib, sibThreads, pyKib, pyThreads, idleCpuMs, sessionKib, sessionThreads, pythonPerS,
           pyBurstKib, nginxPerS, terminal, new Anon(originalAnon, sessionAnon, burstAnon));
     }
+  }
+
+  /** The original's anonymous memory: shellinaboxd's processes (these pids) and python3 http.server. */
+  private static long originalAnonKib(List<Long> sibPids, Process python) {
+    return Proc.anonKib(sibPids) + Proc.anonKib(python.pid());
   }
 
   private static void rows(List<Installed> trees, Map<Installed, Daemon> r, Baseline b) {

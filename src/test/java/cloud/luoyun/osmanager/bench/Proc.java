@@ -28,8 +28,8 @@ public final class Proc {
 
   /**
    * Its anonymous resident memory in KiB (RssAnon): what is its own, where RSS also counts the
-   * pages of mapped files (the class-data archive, libjvm.so), which the page cache holds and may
-   * drop; 0 when the process is gone.
+   * pages of mapped files it has not written (libjvm.so, the runtime's modules, the class-data
+   * archive's unpatched pages), which the page cache holds and may drop; 0 when the process is gone.
    */
   public static long anonKib(long pid) {
     return statusField(pid, "RssAnon:");
