@@ -5,7 +5,7 @@ import cloud.luoyun.osmanager.config.Home;
 import cloud.luoyun.osmanager.config.InstanceConfig;
 import cloud.luoyun.osmanager.configure.Configurator;
 import cloud.luoyun.osmanager.configure.Report;
-import cloud.luoyun.osmanager.util.JettyDefaults;
+import cloud.luoyun.osmanager.http.JettyDefaults;
 import cloud.luoyun.osmanager.util.Logging;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

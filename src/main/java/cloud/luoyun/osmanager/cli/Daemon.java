@@ -7,7 +7,7 @@ import cloud.luoyun.osmanager.config.Home;
 import cloud.luoyun.osmanager.config.InstanceConfig;
 import cloud.luoyun.osmanager.config.WebSsh;
 import cloud.luoyun.osmanager.util.Closeables;
-import cloud.luoyun.osmanager.util.HttpLayer;
+import cloud.luoyun.osmanager.http.HttpLayer;
 import cloud.luoyun.osmanager.web.AgentStatusSource;
 import cloud.luoyun.osmanager.web.AgentStatusSource.AgentStatus;
 import cloud.luoyun.osmanager.web.PageServer;

@@ -1,6 +1,6 @@
 package cloud.luoyun.osmanager.cli;
 
-import cloud.luoyun.osmanager.util.JettyDefaults;
+import cloud.luoyun.osmanager.http.JettyDefaults;
 import cloud.luoyun.osmanager.config.Home;
 import cloud.luoyun.osmanager.config.FloppyWriter;
 import cloud.luoyun.osmanager.config.InstanceConfig;

@@ -3,7 +3,7 @@ package cloud.luoyun.osmanager.cli;
 import cloud.luoyun.osmanager.agent.AgentListener;
 import cloud.luoyun.osmanager.config.Home;
 import cloud.luoyun.osmanager.config.InstanceConfig;
-import cloud.luoyun.osmanager.util.JettyDefaults;
+import cloud.luoyun.osmanager.http.JettyDefaults;
 import cloud.luoyun.osmanager.util.Logging;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;

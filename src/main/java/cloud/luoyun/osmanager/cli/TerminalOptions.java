@@ -2,7 +2,7 @@ package cloud.luoyun.osmanager.cli;
 
 import cloud.luoyun.osmanager.config.ConfigException;
 import cloud.luoyun.osmanager.util.Errors;
-import cloud.luoyun.osmanager.util.TlsIdentity;
+import cloud.luoyun.osmanager.http.TlsIdentity;
 import java.io.IOException;
 import java.net.UnknownHostException;
 import java.nio.file.Path;

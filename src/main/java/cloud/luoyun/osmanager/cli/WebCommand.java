@@ -2,8 +2,8 @@ package cloud.luoyun.osmanager.cli;
 
 import cloud.luoyun.osmanager.config.ConfigException;
 import cloud.luoyun.osmanager.config.Ipv4Address;
-import cloud.luoyun.osmanager.util.HttpLayer;
-import cloud.luoyun.osmanager.util.JettyDefaults;
+import cloud.luoyun.osmanager.http.HttpLayer;
+import cloud.luoyun.osmanager.http.JettyDefaults;
 import cloud.luoyun.osmanager.util.Logging;
 import cloud.luoyun.osmanager.web.AgentStatusSource;
 import cloud.luoyun.osmanager.web.PageServer;

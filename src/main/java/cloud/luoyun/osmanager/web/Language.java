@@ -1,6 +1,6 @@
 package cloud.luoyun.osmanager.web;
 
-import cloud.luoyun.osmanager.util.AcceptLanguage;
+import cloud.luoyun.osmanager.http.AcceptLanguage;
 
 /** The languages of the built-in pages, and the choice between them by {@code Accept-Language}. */
 enum Language {

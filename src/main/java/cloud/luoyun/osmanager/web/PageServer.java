@@ -2,7 +2,7 @@ package cloud.luoyun.osmanager.web;
 
 import cloud.luoyun.osmanager.config.Home;
 import cloud.luoyun.osmanager.util.Errors;
-import cloud.luoyun.osmanager.util.HttpLayer;
+import cloud.luoyun.osmanager.http.HttpLayer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package cloud.luoyun.osmanager.web;
 
 import cloud.luoyun.osmanager.config.Home;
 import cloud.luoyun.osmanager.config.WebSsh;
-import cloud.luoyun.osmanager.util.TlsIdentity;
+import cloud.luoyun.osmanager.http.TlsIdentity;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.IntSupplier;

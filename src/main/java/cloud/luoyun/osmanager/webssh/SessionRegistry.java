@@ -1,6 +1,6 @@
 package cloud.luoyun.osmanager.webssh;
 
-import cloud.luoyun.osmanager.util.AcceptLanguage;
+import cloud.luoyun.osmanager.http.AcceptLanguage;
 import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;

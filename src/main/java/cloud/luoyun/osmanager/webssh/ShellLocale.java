@@ -34,7 +34,7 @@ final class ShellLocale {
 
   /**
    * @param browserTags the browser's languages, most wanted first, lower-case (from
-   *     {@link cloud.luoyun.osmanager.util.AcceptLanguage#tags})
+   *     {@link cloud.luoyun.osmanager.http.AcceptLanguage#tags})
    * @param hostLocales the host's UTF-8 locales as {@code ll_CC} ({@link HostLocales})
    */
   static String choose(List<String> browserTags, Set<String> hostLocales) {

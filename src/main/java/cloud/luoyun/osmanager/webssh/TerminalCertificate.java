@@ -4,7 +4,7 @@ import cloud.luoyun.osmanager.config.Home;
 import cloud.luoyun.osmanager.util.AtomicFile;
 import cloud.luoyun.osmanager.util.Errors;
 import cloud.luoyun.osmanager.util.Sha256;
-import cloud.luoyun.osmanager.util.TlsIdentity;
+import cloud.luoyun.osmanager.http.TlsIdentity;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;

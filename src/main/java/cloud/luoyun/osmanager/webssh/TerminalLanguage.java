@@ -1,6 +1,6 @@
 package cloud.luoyun.osmanager.webssh;
 
-import cloud.luoyun.osmanager.util.AcceptLanguage;
+import cloud.luoyun.osmanager.http.AcceptLanguage;
 
 /** The languages the terminal speaks in (its own prompts and messages, and its page). */
 enum TerminalLanguage {

@@ -1,8 +1,8 @@
 package cloud.luoyun.osmanager.webssh;
 
 import cloud.luoyun.osmanager.util.Fatal;
-import cloud.luoyun.osmanager.util.HttpLayer;
-import cloud.luoyun.osmanager.util.TlsIdentity;
+import cloud.luoyun.osmanager.http.HttpLayer;
+import cloud.luoyun.osmanager.http.TlsIdentity;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;

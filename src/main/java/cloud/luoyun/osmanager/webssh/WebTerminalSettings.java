@@ -3,7 +3,7 @@ package cloud.luoyun.osmanager.webssh;
 import cloud.luoyun.osmanager.config.InstanceConfig;
 import cloud.luoyun.osmanager.config.InstanceSettings;
 import cloud.luoyun.osmanager.config.WebSsh;
-import cloud.luoyun.osmanager.util.TlsIdentity;
+import cloud.luoyun.osmanager.http.TlsIdentity;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;

@@ -8,7 +8,7 @@ import cloud.luoyun.osmanager.TestTls;
 import cloud.luoyun.osmanager.controller.ControllerEvent;
 import cloud.luoyun.osmanager.controller.DevController;
 import cloud.luoyun.osmanager.controller.Instances;
-import cloud.luoyun.osmanager.util.TlsIdentity;
+import cloud.luoyun.osmanager.http.TlsIdentity;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import cloud.luoyun.osmanager.TestFiles;
 import cloud.luoyun.osmanager.config.FloppyWriter;
-import cloud.luoyun.osmanager.util.TlsIdentity;
+import cloud.luoyun.osmanager.http.TlsIdentity;
 import cloud.luoyun.osmanager.util.Processes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

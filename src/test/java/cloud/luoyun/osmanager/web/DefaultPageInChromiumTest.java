@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import cloud.luoyun.osmanager.Chromium;
 import cloud.luoyun.osmanager.PageContrast;
 import cloud.luoyun.osmanager.config.Home;
-import cloud.luoyun.osmanager.util.TlsIdentity;
+import cloud.luoyun.osmanager.http.TlsIdentity;
 import cloud.luoyun.osmanager.web.AgentStatusSource.AgentStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import cloud.luoyun.osmanager.LogCapture;
 import cloud.luoyun.osmanager.config.Home;
-import cloud.luoyun.osmanager.util.HttpLayer;
-import cloud.luoyun.osmanager.util.TlsIdentity;
+import cloud.luoyun.osmanager.http.HttpLayer;
+import cloud.luoyun.osmanager.http.TlsIdentity;
 import cloud.luoyun.osmanager.web.AgentStatusSource.AgentStatus;
 import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;

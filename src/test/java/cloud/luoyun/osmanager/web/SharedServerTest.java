@@ -3,8 +3,8 @@ package cloud.luoyun.osmanager.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import cloud.luoyun.osmanager.util.HttpLayer;
-import cloud.luoyun.osmanager.util.JettyDefaults;
+import cloud.luoyun.osmanager.http.HttpLayer;
+import cloud.luoyun.osmanager.http.JettyDefaults;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

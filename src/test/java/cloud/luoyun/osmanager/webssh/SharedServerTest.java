@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import cloud.luoyun.osmanager.TestTls;
-import cloud.luoyun.osmanager.util.HttpLayer;
+import cloud.luoyun.osmanager.http.HttpLayer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;

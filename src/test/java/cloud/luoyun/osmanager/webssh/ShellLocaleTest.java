@@ -2,7 +2,7 @@ package cloud.luoyun.osmanager.webssh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cloud.luoyun.osmanager.util.AcceptLanguage;
+import cloud.luoyun.osmanager.http.AcceptLanguage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;

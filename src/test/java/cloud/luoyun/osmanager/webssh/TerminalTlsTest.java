@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import cloud.luoyun.osmanager.LogCapture;
 import cloud.luoyun.osmanager.TestTls;
-import cloud.luoyun.osmanager.util.TlsIdentity;
+import cloud.luoyun.osmanager.http.TlsIdentity;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;

@@ -1,5 +1,8 @@
-package cloud.luoyun.osmanager.util;
+package cloud.luoyun.osmanager.http;
 
+import cloud.luoyun.osmanager.util.Closeables;
+import cloud.luoyun.osmanager.util.Errors;
+import cloud.luoyun.osmanager.util.Fatal;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package cloud.luoyun.osmanager.util;
+package cloud.luoyun.osmanager.http;
 
 import java.util.ArrayList;
 import java.util.Comparator;

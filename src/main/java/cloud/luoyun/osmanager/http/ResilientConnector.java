@@ -1,5 +1,6 @@
-package cloud.luoyun.osmanager.util;
+package cloud.luoyun.osmanager.http;
 
+import cloud.luoyun.osmanager.util.Fatal;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;

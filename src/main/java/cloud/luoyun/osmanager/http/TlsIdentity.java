@@ -1,5 +1,9 @@
-package cloud.luoyun.osmanager.util;
+package cloud.luoyun.osmanager.http;
 
+import cloud.luoyun.osmanager.util.AtomicFile;
+import cloud.luoyun.osmanager.util.Errors;
+import cloud.luoyun.osmanager.util.Redact;
+import cloud.luoyun.osmanager.util.Sha256;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.math.BigInteger;

@@ -1,4 +1,4 @@
-package cloud.luoyun.osmanager.util;
+package cloud.luoyun.osmanager.http;
 
 /**
  * System properties Jetty reads when its classes load. Call before any Jetty class is touched (the

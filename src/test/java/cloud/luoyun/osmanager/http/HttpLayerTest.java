@@ -1,4 +1,4 @@
-package cloud.luoyun.osmanager.util;
+package cloud.luoyun.osmanager.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
