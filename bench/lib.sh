@@ -15,7 +15,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 JAR=target/osmanager.jar
 VERSION=$(grep -m1 -o '<version>[^<]*</version>' pom.xml | sed 's/<[^>]*>//g')
 TREES=${TREES:-target/bench}
-VECTORS=${OSM_SHARED:-../shared}/vectors
+VECTORS=src/test/vectors
 export BENCH_CP="target/test-classes:$JAR"
 
 need_root() {

@@ -9,24 +9,17 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Where the shared test material lives ({@code ../shared} beside the repository), and removing
+ * Where the test vectors live (the controller session's frames, the config floppy: data kept in
+ * the repository under {@code src/test/vectors}, so a clone needs nothing beside it), and removing
  * what a test made outside {@code @TempDir}.
  */
 public final class TestFiles {
+  private static final Path VECTORS = Path.of("src/test/vectors").toAbsolutePath();
+
   private TestFiles() {}
 
-  public static Path shared() {
-    String prop = System.getProperty("osm.shared.dir");
-    for (Path p : new Path[] {prop == null ? null : Path.of(prop), Path.of("../shared"), Path.of("/work/shared")}) {
-      if (p != null && Files.isDirectory(p.resolve("vectors"))) {
-        return p.toAbsolutePath().normalize();
-      }
-    }
-    throw new IllegalStateException("shared/ with vectors/ not found (set -Dosm.shared.dir)");
-  }
-
   public static Path vector(String name) {
-    return shared().resolve("vectors").resolve(name);
+    return VECTORS.resolve(name);
   }
 
   /**

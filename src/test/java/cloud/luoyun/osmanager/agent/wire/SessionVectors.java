@@ -24,7 +24,7 @@ final class SessionVectors {
   static List<Line> lines() {
     try {
       List<Line> lines = new ArrayList<>();
-      for (String line : Files.readAllLines(TestFiles.shared().resolve("vectors/session.txt"))) {
+      for (String line : Files.readAllLines(TestFiles.vector("session.txt"))) {
         if (line.isBlank() || line.startsWith("#")) {
           continue;
         }
