@@ -1,6 +1,7 @@
 package cloud.luoyun.osmanager.configure;
 
 import cloud.luoyun.osmanager.config.Home;
+import cloud.luoyun.osmanager.config.InstanceSpec;
 import cloud.luoyun.osmanager.util.Errors;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -148,7 +149,7 @@ public final class Configurator {
     loaded.config().warnings().forEach(w -> log.warn("luoyun.conf {}", w));
     List<StepResult> results = new ArrayList<>();
     report(loaded.line(), results, onStep);
-    Context c = new Context(loaded.config(), options, runner);
+    Context c = new Context(InstanceSpec.of(loaded.config()), options, runner);
     for (Step step : steps()) {
       StepResult r;
       long t0 = System.nanoTime();

@@ -2,6 +2,7 @@ package cloud.luoyun.osmanager.configure;
 
 import cloud.luoyun.osmanager.config.Home;
 import cloud.luoyun.osmanager.config.InstanceConfig;
+import cloud.luoyun.osmanager.config.InstanceSpec;
 import cloud.luoyun.osmanager.config.MacAddress;
 import cloud.luoyun.osmanager.config.NetworkEntry;
 import cloud.luoyun.osmanager.util.ImageRoot;
@@ -13,6 +14,9 @@ import java.util.Optional;
 
 /** What every step of one run sees: the validated config, the paths, the seams. One per run. */
 final class Context {
+  /** What the source asks for, the one description steps read. */
+  final InstanceSpec spec;
+  /** LuoYun's config, for the steps not yet reading {@link #spec} only; null for other sources. */
   final InstanceConfig config;
   final Configurator.Options options;
   final CommandRunner runner;
@@ -23,8 +27,9 @@ final class Context {
   private String missingNote = "";
   private Optional<NetworkBackend> backend;
 
-  Context(InstanceConfig config, Configurator.Options options, CommandRunner runner) {
-    this.config = config;
+  Context(InstanceSpec spec, Configurator.Options options, CommandRunner runner) {
+    this.spec = spec;
+    this.config = spec.luoyun().orElse(null);
     this.options = options;
     this.runner = runner;
     this.ip = new Ip(runner, options.netns());

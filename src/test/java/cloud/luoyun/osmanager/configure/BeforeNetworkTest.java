@@ -271,8 +271,8 @@ class BeforeNetworkTest {
   }
 
   private Context context() throws Exception {
-    return new Context(cloud.luoyun.osmanager.config.InstanceConfig.parse(
-        ImageTree.vectorIni().getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+    return new Context(cloud.luoyun.osmanager.config.InstanceSpec.of(cloud.luoyun.osmanager.config.InstanceConfig.parse(
+        ImageTree.vectorIni().getBytes(java.nio.charset.StandardCharsets.UTF_8))),
         tree.options(ImageTree.vectorFloppy(), ns), runner);
   }
 }
