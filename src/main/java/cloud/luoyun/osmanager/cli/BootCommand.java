@@ -6,6 +6,7 @@ import cloud.luoyun.osmanager.config.InstanceConfig;
 import cloud.luoyun.osmanager.configure.Configurator;
 import cloud.luoyun.osmanager.configure.Report;
 import cloud.luoyun.osmanager.http.JettyDefaults;
+import cloud.luoyun.osmanager.util.ExitStatus;
 import cloud.luoyun.osmanager.util.Logging;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -51,7 +52,7 @@ final class BootCommand implements Callable<Integer> {
     Report report = new Configurator(Configurator.Options.of(h).withRoot(root).withSource(source))
         .run(step -> { }); // the Configurator logs each step's line itself
     report.badInput().ifPresent(m -> log.warn("config from {} refused, not applied: {}", source, m));
-    if (report.exitCode() == Report.EXIT_FAILED) {
+    if (report.exitCode() == ExitStatus.FAILED) {
       log.warn("configure: a step failed (see the lines above); starting the daemon all the same");
     }
 

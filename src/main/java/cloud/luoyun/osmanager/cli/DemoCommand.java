@@ -1,13 +1,14 @@
 package cloud.luoyun.osmanager.cli;
 
-import cloud.luoyun.osmanager.http.JettyDefaults;
-import cloud.luoyun.osmanager.config.Home;
 import cloud.luoyun.osmanager.config.FloppyWriter;
+import cloud.luoyun.osmanager.config.Home;
 import cloud.luoyun.osmanager.config.InstanceConfig;
 import cloud.luoyun.osmanager.configure.Configurator;
 import cloud.luoyun.osmanager.configure.Report;
 import cloud.luoyun.osmanager.controller.DevController;
 import cloud.luoyun.osmanager.controller.Instances;
+import cloud.luoyun.osmanager.http.JettyDefaults;
+import cloud.luoyun.osmanager.util.ExitStatus;
 import cloud.luoyun.osmanager.util.FileTrees;
 import cloud.luoyun.osmanager.util.Logging;
 import cloud.luoyun.osmanager.webssh.WebTerminalSettings;
@@ -111,7 +112,7 @@ final class DemoCommand implements Callable<Integer> {
       writeImage(image);
       Report report = new Configurator(Configurator.Options.of(home).withRoot(image).withSource(floppy))
           .run(step -> print("configure", step.line()));
-      if (report.exitCode() != Report.EXIT_OK) {
+      if (report.exitCode() != ExitStatus.OK) {
         print("demo", "configure ended with exit status " + report.exitCode()
             + report.badInput().map(m -> ": " + m).orElse(""));
       }
@@ -133,7 +134,7 @@ final class DemoCommand implements Callable<Integer> {
       } else {
         stop.await();
       }
-      return Main.EXIT_OK;
+      return ExitStatus.OK;
     } finally {
       if (stop.getCount() > 0) {
         Runtime.getRuntime().removeShutdownHook(hook);

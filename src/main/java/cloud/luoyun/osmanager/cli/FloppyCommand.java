@@ -4,6 +4,7 @@ import cloud.luoyun.osmanager.config.ConfigException;
 import cloud.luoyun.osmanager.config.FloppyWriter;
 import cloud.luoyun.osmanager.config.InstanceConfig;
 import cloud.luoyun.osmanager.util.AtomicFile;
+import cloud.luoyun.osmanager.util.ExitStatus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -42,7 +43,7 @@ final class FloppyCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("luoyun.ini: " + (ini.length > FloppyWriter.CAPACITY
           ? "more than " + FloppyWriter.CAPACITY + " bytes; a config floppy holds at most " + FloppyWriter.CAPACITY
           : ini.length == 0 ? "empty (nothing came on standard input)" : e.getMessage()));
-      return Main.EXIT_BAD_INPUT;
+      return ExitStatus.BAD_INPUT;
     }
     try {
       InstanceConfig.parse(ini);
@@ -52,6 +53,6 @@ final class FloppyCommand implements Callable<Integer> {
     }
     AtomicFile.write(out, image, PosixFilePermissions.fromString("rw-------"));
     spec.commandLine().getOut().println("wrote " + out + " (" + ini.length + " bytes of luoyun.ini)");
-    return Main.EXIT_OK;
+    return ExitStatus.OK;
   }
 }

@@ -1,6 +1,7 @@
 package cloud.luoyun.osmanager.cli;
 
 import cloud.luoyun.osmanager.install.Installer;
+import cloud.luoyun.osmanager.util.ExitStatus;
 import cloud.luoyun.osmanager.util.ImageRoot;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -47,6 +48,6 @@ final class InstallCommand implements Callable<Integer> {
       out.flush();
     });
     installer.install(Installer.runningJar(), !noEnable);
-    return Main.EXIT_OK;
+    return ExitStatus.OK;
   }
 }

@@ -2,17 +2,18 @@ package cloud.luoyun.osmanager.cli;
 
 import cloud.luoyun.osmanager.config.ConfigException;
 import cloud.luoyun.osmanager.util.Errors;
+import cloud.luoyun.osmanager.util.ExitStatus;
 import cloud.luoyun.osmanager.util.Logging;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.logging.Level;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
+import picocli.CommandLine;
 
 /**
  * The {@code osmanager} command. Exit status of every subcommand: 0 done; 1 failed while applying
@@ -24,11 +25,6 @@ import picocli.CommandLine.UnmatchedArgumentException;
     description = "The LuoYun instance agent: applies the cloud's config, keeps the instance registered "
         + "with the controller, serves its page and a web terminal. 'osmanager COMMAND --help' tells more.")
 public final class Main implements Runnable {
-  public static final int EXIT_OK = 0;
-  public static final int EXIT_FAILED = 1;
-  public static final int EXIT_BAD_INPUT = 2;
-  /** A daemon ended by a fatal error ({@code EX_SOFTWARE}); never 2, which systemd does not restart. */
-  public static final int EXIT_FATAL = 70;
 
   @Spec CommandSpec spec;
 
@@ -101,16 +97,16 @@ public final class Main implements Runnable {
             .map(hint -> hint.startsWith("-") ? hint : cmd.getCommandSpec().qualifiedName() + " " + hint).toList())
             + "?");
       }
-      return EXIT_BAD_INPUT;
+      return ExitStatus.BAD_INPUT;
     });
     // Under systemd the line carries its priority: refused input is a warning, a failure an error.
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
       if (e instanceof ConfigException) {
         cmd.getErr().println(Logging.line(Level.WARNING, e.getMessage()));
-        return EXIT_BAD_INPUT;
+        return ExitStatus.BAD_INPUT;
       }
       cmd.getErr().println(Logging.line(Level.SEVERE, "osmanager " + cmd.getCommandName() + ": " + Errors.describe(e)));
-      return EXIT_FAILED;
+      return ExitStatus.FAILED;
     });
     return cl;
   }

@@ -1,5 +1,6 @@
 package cloud.luoyun.osmanager.cli;
 
+import cloud.luoyun.osmanager.util.ExitStatus;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -14,7 +15,7 @@ import org.slf4j.LoggerFactory;
  *       closed and the process exits with status 0, a clean stop (the JVM's own would be 143);</li>
  *   <li>a fatal error: a thread that dies of something it did not handle (a part's own thread, an
  *       error a part reported through {@link cloud.luoyun.osmanager.util.Fatal}) is logged, the
- *       service closed the same way, and the process exits with {@link Main#EXIT_FATAL}, for the
+ *       service closed the same way, and the process exits with {@link Main#ExitStatus.FATAL}, for the
  *       service manager to start a clean one: a daemon that lost a part must not run on half-dead;</li>
  *   <li>either way within {@link #STOP_DEADLINE}: a close that hangs (a part stuck after a fault)
  *       is cut short.</li>
@@ -31,7 +32,7 @@ final class ServiceRunner {
   static final Duration STOP_DEADLINE = Duration.ofMillis(1900);
 
   private static volatile String serviceName = "osmanager";
-  private static volatile int exitStatus = Main.EXIT_OK;
+  private static volatile int exitStatus = ExitStatus.OK;
   private static volatile boolean stopping;
   private static volatile boolean failed;
   private static final List<String> STOP_SIGNALS = List.of("TERM", "INT", "HUP");
@@ -44,7 +45,7 @@ final class ServiceRunner {
 
   /**
    * Starts the service and blocks for good; the shutdown hooks end the process. A thread that dies
-   * while it starts ends the process already (status {@link Main#EXIT_FATAL}).
+   * while it starts ends the process already (status {@link Main#ExitStatus.FATAL}).
    */
   static int runUntilSignalled(String name, Start start, AutoCloseable service) throws Exception {
     serviceName = name;
@@ -64,7 +65,7 @@ final class ServiceRunner {
     LoggerFactory.getLogger(ServiceRunner.class).info("{} started (osmanager {}, pid {})", name,
         version == null ? "dev" : version, ProcessHandle.current().pid());
     new CountDownLatch(1).await();
-    return Main.EXIT_OK;
+    return ExitStatus.OK;
   }
 
   /**
@@ -78,7 +79,7 @@ final class ServiceRunner {
       try {
         sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
           LoggerFactory.getLogger(ServiceRunner.class).info("{} stopping on SIG{}", serviceName, signal.getName());
-          System.exit(Main.EXIT_OK); // the hook ends it with exitStatus: 0, or 70 after a fatal error
+          System.exit(ExitStatus.OK); // the hook ends it with exitStatus: 0, or 70 after a fatal error
         });
       } catch (IllegalArgumentException | UnsupportedOperationException e) {
         LoggerFactory.getLogger(ServiceRunner.class).debug("SIG{} stays the JVM's: {}", name, e.getMessage());
@@ -92,7 +93,7 @@ final class ServiceRunner {
       return; // already ending: the first reason is the one that counts
     }
     failed = true;
-    exitStatus = Main.EXIT_FATAL;
+    exitStatus = ExitStatus.FATAL;
     try {
       LoggerFactory.getLogger(ServiceRunner.class).error("fatal: thread {} died of {}; {} ends for the service "
           + "manager to restart it", thread.getName(), e, serviceName, e);
@@ -101,9 +102,9 @@ final class ServiceRunner {
     }
     try {
       // not on the dying thread: closing the service may wait for it to end
-      new Thread(() -> System.exit(Main.EXIT_FATAL), "osm-fatal-exit").start();
+      new Thread(() -> System.exit(ExitStatus.FATAL), "osm-fatal-exit").start();
     } catch (Throwable noThread) {
-      Runtime.getRuntime().halt(Main.EXIT_FATAL);
+      Runtime.getRuntime().halt(ExitStatus.FATAL);
     }
   }
 

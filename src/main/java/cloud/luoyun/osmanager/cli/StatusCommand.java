@@ -3,6 +3,7 @@ package cloud.luoyun.osmanager.cli;
 import cloud.luoyun.osmanager.config.ConfigException;
 import cloud.luoyun.osmanager.config.Home;
 import cloud.luoyun.osmanager.util.Errors;
+import cloud.luoyun.osmanager.util.ExitStatus;
 import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -33,8 +34,6 @@ import picocli.CommandLine.Spec;
             + "had a step fail: each is said); 3 not running (or never ran under this home); 4 the state cannot "
             + "be read; 2 a bad option."})
 final class StatusCommand implements Callable<Integer> {
-  static final int EXIT_NOT_RUNNING = StatusView.EXIT_NOT_RUNNING;
-  static final int EXIT_DEGRADED = StatusView.EXIT_DEGRADED;
   /** How often --wait reads the daemon's state file again. */
   private static final Duration POLL = Duration.ofMillis(250);
 
@@ -70,7 +69,7 @@ final class StatusCommand implements Callable<Integer> {
     } catch (IOException e) {
       spec.commandLine().getErr().println("osmanager status: cannot tell: " + DaemonStatus.file(h) + ": "
           + Errors.reason(e).lines().findFirst().orElse("")); // a JSON parser's message spans lines
-      return StatusView.EXIT_UNKNOWN;
+      return ExitStatus.UNKNOWN;
     }
     PrintWriter out = spec.commandLine().getOut();
     if (json) {

@@ -5,6 +5,7 @@ import cloud.luoyun.osmanager.configure.Outcome;
 import cloud.luoyun.osmanager.configure.RunRecord;
 import cloud.luoyun.osmanager.configure.StepResult;
 import cloud.luoyun.osmanager.util.Errors;
+import cloud.luoyun.osmanager.util.ExitStatus;
 import cloud.luoyun.osmanager.util.HumanTime;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -29,12 +30,6 @@ import java.util.Optional;
  * make again.
  */
 final class StatusView {
-  static final int EXIT_HEALTHY = 0;
-  static final int EXIT_NOT_RUNNING = 3;
-  /** LSB: "program or service status is unknown". */
-  static final int EXIT_UNKNOWN = 4;
-  /** Running but degraded: in the range LSB leaves to applications (150..199). */
-  static final int EXIT_DEGRADED = 150;
   /** A port that takes longer than this to accept a connection on this very host does not listen. */
   static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
   private static final String LABEL = "%-14s";
@@ -107,9 +102,9 @@ final class StatusView {
   /** 0 running and healthy, 150 running but degraded, 3 not running (LSB). */
   int exitStatus() {
     if (!running) {
-      return EXIT_NOT_RUNNING;
+      return ExitStatus.NOT_RUNNING;
     }
-    return problems().isEmpty() ? EXIT_HEALTHY : EXIT_DEGRADED;
+    return problems().isEmpty() ? ExitStatus.OK : ExitStatus.DEGRADED;
   }
 
   private String health() {

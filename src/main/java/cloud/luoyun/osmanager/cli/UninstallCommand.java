@@ -1,6 +1,7 @@
 package cloud.luoyun.osmanager.cli;
 
 import cloud.luoyun.osmanager.install.Installer;
+import cloud.luoyun.osmanager.util.ExitStatus;
 import cloud.luoyun.osmanager.util.ImageRoot;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -41,6 +42,6 @@ final class UninstallCommand implements Callable<Integer> {
       out.flush();
     });
     installer.uninstall(purge);
-    return Main.EXIT_OK;
+    return ExitStatus.OK;
   }
 }

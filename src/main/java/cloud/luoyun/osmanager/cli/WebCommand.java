@@ -4,6 +4,7 @@ import cloud.luoyun.osmanager.config.ConfigException;
 import cloud.luoyun.osmanager.config.Ipv4Address;
 import cloud.luoyun.osmanager.http.HttpLayer;
 import cloud.luoyun.osmanager.http.JettyDefaults;
+import cloud.luoyun.osmanager.util.ExitStatus;
 import cloud.luoyun.osmanager.util.Logging;
 import cloud.luoyun.osmanager.web.AgentStatusSource;
 import cloud.luoyun.osmanager.web.PageServer;
@@ -50,7 +51,7 @@ final class WebCommand implements Callable<Integer> {
     JettyDefaults.prepare(); // before any Jetty class loads
     if (port < 0 || port > 65535) {
       spec.commandLine().getErr().println("--port: " + port + " is out of range (expected: 0..65535)");
-      return Main.EXIT_BAD_INPUT;
+      return ExitStatus.BAD_INPUT;
     }
     InetAddress address = null;
     if (bind != null) {
@@ -58,7 +59,7 @@ final class WebCommand implements Callable<Integer> {
         address = parseAddress(bind);
       } catch (UnknownHostException | IllegalArgumentException e) {
         spec.commandLine().getErr().println("--bind: not an address of this host: \"" + bind + "\"");
-        return Main.EXIT_BAD_INPUT;
+        return ExitStatus.BAD_INPUT;
       }
     }
     Logging.configure(home.home().logDir(), "web-server.log", verbose);

@@ -5,8 +5,9 @@ import cloud.luoyun.osmanager.config.InstanceConfig;
 import cloud.luoyun.osmanager.config.WebSsh;
 import cloud.luoyun.osmanager.http.HttpLayer;
 import cloud.luoyun.osmanager.http.JettyDefaults;
-import cloud.luoyun.osmanager.util.Logging;
 import cloud.luoyun.osmanager.http.TlsIdentity;
+import cloud.luoyun.osmanager.util.ExitStatus;
+import cloud.luoyun.osmanager.util.Logging;
 import cloud.luoyun.osmanager.webssh.WebTerminal;
 import cloud.luoyun.osmanager.webssh.WebTerminalSettings;
 import java.io.PrintWriter;
@@ -94,7 +95,7 @@ public final class WebSshCommand implements Callable<Integer> {
     bad = bad != null ? bad : sshHostKeys.toString().isBlank() ? "--ssh-host-keys: empty" : null;
     if (bad != null) {
       err.println(bad);
-      return Main.EXIT_BAD_INPUT;
+      return ExitStatus.BAD_INPUT;
     }
     Optional<String> bindHost = TerminalOptions.bind("--bind", bind); // bad input: ConfigException, exit 2
     Optional<TlsIdentity> tls = TerminalOptions.tls("--tls-cert", tlsCert, "--tls-key", tlsKey);
@@ -116,7 +117,7 @@ public final class WebSshCommand implements Callable<Integer> {
     if (!config.enabled()) {
       out.println("web terminal disabled by the instance config");
       out.flush();
-      return Main.EXIT_OK;
+      return ExitStatus.OK;
     }
     int listen = port != null ? port : config.portOrDefault();
     WebTerminalSettings settings = WebTerminalSettings.defaults(h.stateDir())

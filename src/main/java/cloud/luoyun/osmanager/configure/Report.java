@@ -1,5 +1,6 @@
 package cloud.luoyun.osmanager.configure;
 
+import cloud.luoyun.osmanager.util.ExitStatus;
 import java.util.List;
 import java.util.Optional;
 
@@ -8,9 +9,6 @@ import java.util.Optional;
  * itself was unusable, the one line that names the bad field (and no steps ran).
  */
 public record Report(List<StepResult> steps, Optional<String> badInput) {
-  public static final int EXIT_OK = 0;
-  public static final int EXIT_FAILED = 1;
-  public static final int EXIT_BAD_INPUT = 2;
 
   public Report {
     steps = List.copyOf(steps);
@@ -19,9 +17,9 @@ public record Report(List<StepResult> steps, Optional<String> badInput) {
   /** 0 all good, 1 a step failed, 2 the config (or its source) is invalid. */
   public int exitCode() {
     if (badInput.isPresent()) {
-      return EXIT_BAD_INPUT;
+      return ExitStatus.BAD_INPUT;
     }
-    return steps.stream().anyMatch(s -> s.outcome() == Outcome.FAILED) ? EXIT_FAILED : EXIT_OK;
+    return steps.stream().anyMatch(s -> s.outcome() == Outcome.FAILED) ? ExitStatus.FAILED : ExitStatus.OK;
   }
 
   public Optional<StepResult> step(String name) {

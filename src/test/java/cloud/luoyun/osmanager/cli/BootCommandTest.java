@@ -1,13 +1,12 @@
 package cloud.luoyun.osmanager.cli;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import cloud.luoyun.osmanager.OsmProcess;
 import cloud.luoyun.osmanager.Recorder;
 import cloud.luoyun.osmanager.config.FloppyWriter;
 import cloud.luoyun.osmanager.controller.ControllerEvent;
 import cloud.luoyun.osmanager.controller.DevController;
 import cloud.luoyun.osmanager.controller.Instances;
+import cloud.luoyun.osmanager.util.ExitStatus;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code osmanager boot}: configure from a floppy, then the daemon, in one process. */
 class BootCommandTest {
@@ -79,7 +79,7 @@ class BootCommandTest {
         assertThat(refused).contains("WARN  cli.BootCommand: config from").contains("passwd_hash: contains ':'");
         // what an operator sees: the refusal, with the daemon registered on the config in place
         InProcess status = InProcess.run("status", "--home", home.toString(), "--wait", "--timeout", "30");
-        assertThat(status.exitStatus()).as("degraded").isEqualTo(StatusCommand.EXIT_DEGRADED);
+        assertThat(status.exitStatus()).as("degraded").isEqualTo(ExitStatus.DEGRADED);
         assertThat(status.out()).contains("): degraded\n")
             .contains("controller:   registered with 127.0.0.1:" + clc.getPort())
             .contains(", from " + floppy + ": exit status 2, refused the config: passwd_hash: contains ':'")

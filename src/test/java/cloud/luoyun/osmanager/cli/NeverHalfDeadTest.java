@@ -1,10 +1,9 @@
 package cloud.luoyun.osmanager.cli;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import cloud.luoyun.osmanager.OsmProcess;
 import cloud.luoyun.osmanager.controller.DevController;
 import cloud.luoyun.osmanager.controller.Instances;
+import cloud.luoyun.osmanager.util.ExitStatus;
 import cloud.luoyun.osmanager.util.Processes;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -26,6 +25,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Issue 11, "never half-dead": the daemon's parts under faults, each in its own JVM. A fault is
@@ -98,10 +98,10 @@ class NeverHalfDeadTest {
         run.lines.await(l -> l.contains("controller unreachable"), WAIT); // then it waits out a back-off
         ThreadKiller.kill(run.pid(), "osm-agent", dir);
 
-        assertThat(run.exitStatus(WAIT)).isEqualTo(Main.EXIT_FATAL);
+        assertThat(run.exitStatus(WAIT)).isEqualTo(ExitStatus.FATAL);
         assertThat(run.lines.all())
             .anyMatch(l -> l.contains("fatal: thread osm-agent died of java.lang.ThreadDeath"));
-        assertThat(status(home, shown, "--json")).isEqualTo(StatusCommand.EXIT_NOT_RUNNING);
+        assertThat(status(home, shown, "--json")).isEqualTo(ExitStatus.NOT_RUNNING);
         assertThat(shown[0]).contains("\"running\":false").doesNotContain("registered").doesNotContain("\"ports\"")
             .doesNotContain("\"application\"");
       }

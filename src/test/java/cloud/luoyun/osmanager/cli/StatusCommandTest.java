@@ -1,7 +1,6 @@
 package cloud.luoyun.osmanager.cli;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import cloud.luoyun.osmanager.util.ExitStatus;
 import cloud.luoyun.osmanager.util.HumanTime;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -10,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code osmanager status} on state files written as a daemon writes them, for this very process
@@ -45,7 +45,7 @@ class StatusCommandTest {
 
       InProcess status = InProcess.run("status", "--home", home.toString());
 
-      assertThat(status.exitStatus()).isEqualTo(StatusCommand.EXIT_DEGRADED);
+      assertThat(status.exitStatus()).isEqualTo(ExitStatus.DEGRADED);
       assertThat(status.out()).contains("): degraded\n")
           .contains("controller:   registered with 10.0.0.1:1369 since ").contains(" (2 min ago)\n")
           .contains("application:  2003 (running, not ready: status script exit 3)\n")
@@ -65,7 +65,7 @@ class StatusCommandTest {
 
       InProcess status = InProcess.run("status", "--home", home.toString(), "--wait", "--timeout", "1");
 
-      assertThat(status.exitStatus()).isEqualTo(StatusCommand.EXIT_DEGRADED);
+      assertThat(status.exitStatus()).isEqualTo(ExitStatus.DEGRADED);
       assertThat(status.out())
           .contains("controller:   not registered: controller unreachable: 10.0.0.1:1369: Connection refused (since ")
           .contains(" (1 h ago))\n")
@@ -89,7 +89,7 @@ class StatusCommandTest {
   @Test
   void aDaemonThatIsGoneClaimsNothingAndNeverRanIsSaidSo() throws Exception {
     InProcess never = InProcess.run("status", "--home", home.toString(), "--json");
-    assertThat(never.exitStatus()).isEqualTo(StatusCommand.EXIT_NOT_RUNNING);
+    assertThat(never.exitStatus()).isEqualTo(ExitStatus.NOT_RUNNING);
     assertThat(never.out()).isEqualTo("{\"running\":false,\"health\":\"not running\",\"exitStatus\":3,\"problems\":[]}\n");
 
     Files.createDirectories(home.resolve("state"));
@@ -97,7 +97,7 @@ class StatusCommandTest {
         + HumanTime.iso(Instant.now()) + "\",\"pages\":" + at(8080) + ",\"controller\":{\"registered\":true},"
         + "\"application\":2000}");
     InProcess gone = InProcess.run("status", "--home", home.toString());
-    assertThat(gone.exitStatus()).isEqualTo(StatusCommand.EXIT_NOT_RUNNING);
+    assertThat(gone.exitStatus()).isEqualTo(ExitStatus.NOT_RUNNING);
     // The home's random name may hold any digits: the claims are looked for in the rest.
     String said = gone.out().replace(home.toString(), "<home>");
     assertThat(said).startsWith("osmanager boot is not running (last started ").doesNotContain("registered")

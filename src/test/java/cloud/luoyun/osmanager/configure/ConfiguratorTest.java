@@ -1,10 +1,9 @@
 package cloud.luoyun.osmanager.configure;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import cloud.luoyun.osmanager.TestFiles;
 import cloud.luoyun.osmanager.config.FloppyWriter;
 import cloud.luoyun.osmanager.http.TlsIdentity;
+import cloud.luoyun.osmanager.util.ExitStatus;
 import cloud.luoyun.osmanager.util.Processes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every step against a --root temp tree, with NICs inside a throw-away network namespace whose NIC
@@ -233,7 +233,7 @@ class ConfiguratorTest {
   void aMacThatNoNicHasFailsTheNicStepButNotTheOthers() throws Exception {
     Report r = run(tree.options(floppyWith(MAC, "52:54:00:aa:bb:cc"), ns));
 
-    assertThat(r.exitCode()).isEqualTo(Report.EXIT_FAILED);
+    assertThat(r.exitCode()).isEqualTo(ExitStatus.FAILED);
     assertThat(r.step("nics").get().line()).isEqualTo("nics: failed: network[0]: no NIC with MAC 52:54:00:aa:bb:cc");
     assertThat(r.step("root-password").get().outcome()).isEqualTo(Outcome.CHANGED);
     assertThat(r.step("nameservers").get().outcome()).isEqualTo(Outcome.CHANGED);
@@ -260,7 +260,7 @@ class ConfiguratorTest {
 
     Report r = runVector();
 
-    assertThat(r.exitCode()).isEqualTo(Report.EXIT_FAILED);
+    assertThat(r.exitCode()).isEqualTo(ExitStatus.FAILED);
     assertThat(r.step("root-password").get().line()).isEqualTo("root-password: failed: etc/shadow has no root entry");
     assertThat(tree.sys("etc/shadow")).hasBinaryContent(ImageTree.SHADOW_REST);
     assertThat(r.step("root-ssh-key").get().outcome()).isEqualTo(Outcome.CHANGED);
@@ -487,7 +487,7 @@ class ConfiguratorTest {
 
     assertThat(r.steps().get(r.steps().size() - 1).line())
         .isEqualTo("custom-script: failed: custom/scripts/config exited with status 3");
-    assertThat(r.exitCode()).isEqualTo(Report.EXIT_FAILED);
+    assertThat(r.exitCode()).isEqualTo(ExitStatus.FAILED);
     assertThat(marker).hasContent(tree.root.toAbsolutePath().toString());
     assertThat(runner.commands).contains(List.of(script.toAbsolutePath().toString()));
   }
@@ -506,7 +506,7 @@ class ConfiguratorTest {
 
     assertThat(again.step("custom-script").get().line()).isEqualTo("custom-script: ran: custom/scripts/config, exit status 0");
     assertThat(again.steps()).extracting(StepResult::outcome).doesNotContain(Outcome.CHANGED, Outcome.FAILED);
-    assertThat(again.exitCode()).isEqualTo(Report.EXIT_OK);
+    assertThat(again.exitCode()).isEqualTo(ExitStatus.OK);
     assertThat(Files.readAllLines(runs)).containsExactly("run", "run");
   }
 
@@ -546,7 +546,7 @@ class ConfiguratorTest {
   void withoutAFloppyAndWithoutAConfTheRunIsRefused() throws Exception {
     Report r = run(tree.options(Path.of("/dev/osmc-nofloppy-" + Netns.randomName()), ns));
 
-    assertThat(r.exitCode()).isEqualTo(Report.EXIT_BAD_INPUT);
+    assertThat(r.exitCode()).isEqualTo(ExitStatus.BAD_INPUT);
     assertThat(r.badInput().get()).startsWith("source: no floppy device");
   }
 

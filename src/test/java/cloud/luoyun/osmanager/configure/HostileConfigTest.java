@@ -1,8 +1,7 @@
 package cloud.luoyun.osmanager.configure;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import cloud.luoyun.osmanager.config.FloppyWriter;
+import cloud.luoyun.osmanager.util.ExitStatus;
 import cloud.luoyun.osmanager.util.Processes;
 import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;
@@ -21,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Configs a hostile web form or a broken compute node could hand over. Each is refused before the
@@ -168,7 +168,7 @@ class HostileConfigTest {
     Report r = new Configurator(Configurator.Options.of(tree.home).withRoot(tree.root).withSource(source)
         .withNetns("osmc-none"), runner, ImageTree.CLOCK).run();
 
-    assertThat(r.exitCode()).isEqualTo(Report.EXIT_BAD_INPUT);
+    assertThat(r.exitCode()).isEqualTo(ExitStatus.BAD_INPUT);
     assertThat(r.badInput()).hasValueSatisfying(m -> assertThat(m).startsWith(field + ":").doesNotContain("\n"));
     assertThat(r.steps()).isEmpty();
     assertThat(runner.commands).isEmpty();
