@@ -2,7 +2,6 @@ package cloud.luoyun.osmanager.cli;
 
 import cloud.luoyun.osmanager.agent.AgentListener;
 import cloud.luoyun.osmanager.config.Home;
-import cloud.luoyun.osmanager.config.InstanceConfig;
 import cloud.luoyun.osmanager.configure.Configurator;
 import cloud.luoyun.osmanager.configure.Report;
 import cloud.luoyun.osmanager.http.JettyDefaults;
@@ -56,7 +55,7 @@ final class BootCommand implements Callable<Integer> {
       log.warn("configure: a step failed (see the lines above); starting the daemon all the same");
     }
 
-    InstanceConfig config = home.loadConfig(); // no usable config at all: one line, exit 2
+    Daemon.Config config = home.loadDaemonConfig(); // no usable config at all: one line, exit 2
     home.logWarnings(config, log);
     Daemon daemon = new Daemon(h, config, AgentListener.NONE, daemonOptions.statusInterval(), "boot");
     return ServiceRunner.runUntilSignalled("osmanager boot",

@@ -5,9 +5,10 @@ import cloud.luoyun.osmanager.agent.AgentListener;
 import cloud.luoyun.osmanager.agent.AgentSettings;
 import cloud.luoyun.osmanager.config.Home;
 import cloud.luoyun.osmanager.config.InstanceConfig;
+import cloud.luoyun.osmanager.config.InstanceSpec;
 import cloud.luoyun.osmanager.config.WebSsh;
-import cloud.luoyun.osmanager.util.Closeables;
 import cloud.luoyun.osmanager.http.HttpLayer;
+import cloud.luoyun.osmanager.util.Closeables;
 import cloud.luoyun.osmanager.web.AgentStatusSource;
 import cloud.luoyun.osmanager.web.AgentStatusSource.AgentStatus;
 import cloud.luoyun.osmanager.web.PageServer;
@@ -17,6 +18,8 @@ import cloud.luoyun.osmanager.webssh.WebTerminalSettings;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
 import org.slf4j.Logger;
 
 /**
@@ -30,8 +33,19 @@ final class Daemon implements AutoCloseable {
   static final String PAGE_SERVER = "page server";
   static final String WEB_TERMINAL = "web terminal";
 
+  /**
+   * What the daemon runs on: LuoYun's config, with its controller, cookie and terminal settings;
+   * or none, when another cloud's volume configured the instance: then no agent runs (there is no
+   * controller), the pages serve their public view only (no cookie) and the terminal its defaults.
+   */
+  record Config(InstanceSpec.Source source, Optional<InstanceConfig> luoyun) {
+    static Config of(InstanceConfig luoyun) {
+      return new Config(InstanceSpec.Source.LUOYUN, Optional.of(luoyun));
+    }
+  }
+
   private final Home home;
-  private final InstanceConfig config;
+  private final Config config;
   private final AgentListener agentListener;
   private final Duration statusInterval;
   private Agent agent;
@@ -44,7 +58,7 @@ final class Daemon implements AutoCloseable {
   /**
    * @param command what runs it ("run", "boot", "demo"), for {@code osmanager status}
    */
-  Daemon(Home home, InstanceConfig config, AgentListener agentListener, Duration statusInterval, String command) {
+  Daemon(Home home, Config config, AgentListener agentListener, Duration statusInterval, String command) {
     this.home = home;
     this.config = config;
     this.status = new DaemonStatus(home, command);
@@ -61,20 +75,24 @@ final class Daemon implements AutoCloseable {
    *     it serves
    */
   void start(InetSocketAddress pagesAt, TerminalOptions terminalOptions, Logger log) throws Exception {
-    agent = new Agent(AgentSettings.from(home, config, statusInterval, AgentSettings.DEFAULT_STATUS_TIMEOUT),
-        agentListener);
+    Optional<InstanceConfig> luoyun = config.luoyun();
+    if (luoyun.isPresent()) {
+      agent = new Agent(AgentSettings.from(home, luoyun.get(), statusInterval, AgentSettings.DEFAULT_STATUS_TIMEOUT),
+          agentListener);
+    }
     Agent a = agent;
-    AgentStatusSource agentStatus = () -> AgentStatus.of(a.isRegistered(), a.applicationStatus());
+    AgentStatusSource agentStatus = a == null ? AgentStatusSource.UNKNOWN
+        : () -> AgentStatus.of(a.isRegistered(), a.applicationStatus());
 
     http = HttpLayer.create();
-    WebSsh webssh = config.settings().webssh();
+    WebSsh webssh = luoyun.map(c -> c.settings().webssh()).orElse(WebSsh.DEFAULT);
     if (webssh.enabled()) {
       int port = terminalOptions.port() != null ? terminalOptions.port() : webssh.portOrDefault();
       terminal = new WebTerminal(WebTerminalSettings.defaults(home.stateDir())
           .withBind(terminalOptions.bind(), port)
           .withSsh(WebTerminalSettings.DEFAULT_SSH_HOST, terminalOptions.sshPort())
           .withSshHostKeys(terminalOptions.sshHostKeys())
-          .withInstance(WebTerminalSettings.Instance.of(config))
+          .withInstance(luoyun.map(WebTerminalSettings.Instance::of).orElse(WebTerminalSettings.Instance.NONE))
           .withTls(terminalOptions.tls()));
       terminal.attach(http); // makes the terminal's own certificate, when it has none for this instance
     }
@@ -97,10 +115,17 @@ final class Daemon implements AutoCloseable {
       log.info("web terminal disabled by the instance config");
     }
     // the terminal listens where --webssh-bind says (an address literal, checked), else on all addresses
-    status.started(a::controllerState, a::applicationStatus, new InetSocketAddress(pagesAt.getAddress(), pages.port()),
+    status.started(config.source().id(), a == null ? Optional::empty : () -> Optional.of(a.controllerState()),
+        a == null ? OptionalInt::empty : a::applicationStatus,
+        new InetSocketAddress(pagesAt.getAddress(), pages.port()),
         terminal == null ? null : terminalOptions.bind().map(b -> new InetSocketAddress(b, terminal.port()))
             .orElseGet(() -> new InetSocketAddress(terminal.port())));
-    agent.start();
+    if (a != null) {
+      a.start();
+    } else {
+      log.info("no controller (config from {}): the agent does not run; the pages and the terminal serve",
+          config.source().id());
+    }
   }
 
   /**

@@ -148,14 +148,14 @@ final class DemoCommand implements Callable<Integer> {
     Logger log = LoggerFactory.getLogger(DemoCommand.class);
     Duration interval = Duration.ofSeconds(statusInterval);
     InetAddress loopback = InetAddress.getLoopbackAddress();
-    Daemon daemon = new Daemon(home, config, e -> print("agent", e.line()), interval, "demo");
+    Daemon daemon = new Daemon(home, Daemon.Config.of(config), e -> print("agent", e.line()), interval, "demo");
     started.push(daemon);
     try {
       daemon.start(new InetSocketAddress(loopback, webPort), terminal(webPort == 0 ? Integer.valueOf(0) : null), log);
     } catch (IOException e) {
       started.pop().close();
       print("demo", "port " + webPort + " or 8001 is in use (" + e.getMessage() + "); taking free ones");
-      daemon = new Daemon(home, config, e2 -> print("agent", e2.line()), interval, "demo");
+      daemon = new Daemon(home, Daemon.Config.of(config), e2 -> print("agent", e2.line()), interval, "demo");
       started.push(daemon);
       daemon.start(new InetSocketAddress(loopback, 0), terminal(0), log);
     }

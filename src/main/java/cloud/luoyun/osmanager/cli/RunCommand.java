@@ -2,7 +2,6 @@ package cloud.luoyun.osmanager.cli;
 
 import cloud.luoyun.osmanager.agent.AgentListener;
 import cloud.luoyun.osmanager.config.Home;
-import cloud.luoyun.osmanager.config.InstanceConfig;
 import cloud.luoyun.osmanager.http.JettyDefaults;
 import cloud.luoyun.osmanager.util.Logging;
 import java.util.concurrent.Callable;
@@ -34,7 +33,7 @@ final class RunCommand implements Callable<Integer> {
     JettyDefaults.prepare(); // before any Jetty class loads
     daemonOptions.validate();
     Home h = home.home();
-    InstanceConfig config = home.loadConfig();
+    Daemon.Config config = home.loadDaemonConfig();
     Logging.configure(h.logDir(), "osm.log", daemonOptions.verbose);
     Logger log = LoggerFactory.getLogger(RunCommand.class);
     home.logWarnings(config, log);

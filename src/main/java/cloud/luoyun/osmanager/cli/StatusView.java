@@ -1,5 +1,6 @@
 package cloud.luoyun.osmanager.cli;
 
+import cloud.luoyun.osmanager.agent.ControllerState;
 import cloud.luoyun.osmanager.config.Home;
 import cloud.luoyun.osmanager.configure.Outcome;
 import cloud.luoyun.osmanager.configure.RunRecord;
@@ -20,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * What {@code osmanager status} says, read once from {@code state/daemon.json} (the daemon's) and
@@ -36,13 +38,13 @@ final class StatusView {
 
   private final Home home;
   private final Instant now;
-  private final Optional<Map<String, Object>> daemon;
+  private final Optional<DaemonState> daemon;
   private final boolean running;
   private final Optional<RunRecord> configure;
   private final Optional<String> configureUnreadable;
   private final Map<String, Boolean> listening = new LinkedHashMap<>();
 
-  private StatusView(Home home, Instant now, Optional<Map<String, Object>> daemon, Optional<RunRecord> configure,
+  private StatusView(Home home, Instant now, Optional<DaemonState> daemon, Optional<RunRecord> configure,
       Optional<String> configureUnreadable) {
     this.home = home;
     this.now = now;
@@ -57,7 +59,7 @@ final class StatusView {
 
   /** @throws IOException when daemon.json cannot be read: then nothing can be told */
   static StatusView read(Home home) throws IOException {
-    Optional<Map<String, Object>> daemon = DaemonStatus.read(DaemonStatus.file(home));
+    Optional<DaemonState> daemon = DaemonState.read(DaemonStatus.file(home));
     Optional<RunRecord> configure = Optional.empty();
     Optional<String> unreadable = Optional.empty();
     Path record = home.stateDir().resolve(RunRecord.FILE);
@@ -74,14 +76,20 @@ final class StatusView {
   }
 
   boolean registered() {
-    return running && Boolean.TRUE.equals(controller().get("registered"));
+    return running && controller().map(ControllerState::registered).orElse(false);
+  }
+
+  /** A daemon whose instance has a controller (a LuoYun config); the others only serve. */
+  private boolean hasController() {
+    return daemon.flatMap(DaemonState::controller).isPresent();
   }
 
   /** Each thing that needs an operator, in words; empty when all is well. */
   List<String> problems() {
     List<String> p = new ArrayList<>();
-    if (running && !registered()) {
-      p.add("not registered with the controller" + text(controller().get("trouble")).map(t -> ": " + t).orElse(""));
+    if (running && hasController() && !registered()) {
+      p.add("not registered with the controller" + controller().flatMap(ControllerState::trouble).map(t -> ": " + t)
+          .orElse(""));
     }
     ports().forEach((part, at) -> {
       if (running && !listening.getOrDefault(part, false)) {
@@ -118,8 +126,8 @@ final class StatusView {
     if (daemon.isEmpty()) {
       out.println("no osmanager daemon has run with home " + home.dir());
     } else if (!running) {
-      out.println("osmanager " + shown(daemon.get().get("command")) + " is not running (last started "
-          + time(daemon.get().get("startedAt")) + ")");
+      out.println("osmanager " + shown(daemon.get().command()) + " is not running (last started "
+          + time(daemon.get().startedAt()) + ")");
     } else {
       printDaemon(out);
     }
@@ -130,22 +138,28 @@ final class StatusView {
   }
 
   private void printDaemon(PrintWriter out) {
-    Map<String, Object> d = daemon.orElseThrow();
-    out.println("osmanager " + shown(d.get("command")) + " (pid " + number(d.get("pid")) + ") running since "
-        + time(d.get("startedAt")) + ": " + health());
-    Map<String, Object> c = controller();
-    String at = text(c.get("address")).map(StatusView::shown).orElse("the controller");
-    if (registered()) {
-      line(out, "controller:", "registered with " + at + " since " + time(c.get("registeredSince")));
+    DaemonState d = daemon.orElseThrow();
+    out.println("osmanager " + shown(d.command()) + " (pid " + d.pid() + ") running since "
+        + time(d.startedAt()) + ": " + health());
+    Optional<ControllerState> controller = controller();
+    if (controller.isEmpty()) {
+      line(out, "controller:", "no controller (config from " + d.config().orElse("an unknown source") + ")");
     } else {
-      line(out, "controller:", "not registered" + text(c.get("trouble")).map(t -> ": " + shown(t)).orElse("")
-          + text(c.get("troubleSince")).map(t -> " (since " + time(t) + ")").orElse(""));
+      ControllerState c = controller.get();
+      String at = c.controller().map(StatusView::shown).orElse("the controller");
+      if (c.registered()) {
+        line(out, "controller:", "registered with " + at + " since " + time(c.registeredSince()));
+      } else {
+        line(out, "controller:", "not registered" + c.trouble().map(t -> ": " + shown(t)).orElse("")
+            + c.troubleSince().map(t -> " (since " + time(Optional.of(t)) + ")").orElse(""));
+      }
+      if (c.lastReport().isPresent()) {
+        int r = c.lastReport().getAsInt();
+        line(out, "last report:", r + " (" + meaning(r) + ") at " + time(c.lastReportAt()));
+      }
+      line(out, "application:", d.application().isPresent()
+          ? d.application().getAsInt() + " (" + meaning(d.application().getAsInt()) + ")" : "not probed yet");
     }
-    if (c.get("lastReport") instanceof Number r) {
-      line(out, "last report:", r + " (" + meaning(r.intValue()) + ") at " + time(c.get("lastReportAt")));
-    }
-    Object app = d.get("application");
-    line(out, "application:", app instanceof Number n ? n + " (" + meaning(n.intValue()) + ")" : "not probed yet");
     Map<String, InetSocketAddress> ports = ports();
     for (String part : List.of(Daemon.PAGE_SERVER, Daemon.WEB_TERMINAL)) {
       InetSocketAddress p = ports.get(part);
@@ -190,20 +204,22 @@ final class StatusView {
     m.put("problems", problems());
     daemon.ifPresent(d -> {
       Map<String, Object> about = new LinkedHashMap<>();
-      about.put("command", d.get("command"));
+      about.put("command", d.command());
+      String started = d.startedAt().map(HumanTime::iso).orElse(null);
       if (running) {
-        about.put("pid", d.get("pid"));
-        about.put("startedAt", d.get("startedAt"));
+        about.put("pid", d.pid());
+        about.put("startedAt", started);
       } else {
-        about.put("lastStartedAt", d.get("startedAt"));
+        about.put("lastStartedAt", started);
       }
+      d.config().ifPresent(c -> about.put("config", c));
       m.put("daemon", about);
     });
     if (running) {
-      m.put("controller", controller());
-      Object app = daemon.get().get("application");
-      if (app instanceof Number n) {
-        m.put("application", Map.of("status", n, "meaning", meaning(n.intValue())));
+      controller().ifPresent(c -> m.put("controller", DaemonState.toMap(c))); // absent: no controller
+      OptionalInt app = daemon.get().application();
+      if (app.isPresent()) {
+        m.put("application", Map.of("status", app.getAsInt(), "meaning", meaning(app.getAsInt())));
       }
       Map<String, Object> ports = new LinkedHashMap<>();
       ports().forEach((part, at) -> {
@@ -221,35 +237,25 @@ final class StatusView {
   // ---------------------------------------------------------------------------------------------
 
   /** The pid is alive and is the process that wrote the file (not a later one given the same pid). */
-  private static boolean isRunning(Map<String, Object> state) {
-    Optional<ProcessHandle> p = state.get("pid") instanceof Number n ? ProcessHandle.of(n.longValue())
-        : Optional.empty();
-    if (p.isEmpty() || !p.get().isAlive()) {
+  private static boolean isRunning(DaemonState state) {
+    Optional<ProcessHandle> p = state.pid() > 0 ? ProcessHandle.of(state.pid()) : Optional.empty();
+    if (p.isEmpty() || !p.get().isAlive() || state.startedAt().isEmpty()) {
       return false;
     }
-    Object at = state.get("startedAt");
-    // epoch milliseconds: the file of a daemon of version 0.2.0, still running during an upgrade
-    Optional<Instant> written = at instanceof Number ms ? Optional.of(Instant.ofEpochMilli(ms.longValue()))
-        : HumanTime.parse(at);
     Optional<Instant> start = p.get().info().startInstant();
-    if (written.isEmpty()) {
-      return false;
-    }
-    return start.isEmpty() || !start.get().isAfter(written.get().plusSeconds(60));
+    return start.isEmpty() || !start.get().isAfter(state.startedAt().get().plusSeconds(60));
   }
 
-  @SuppressWarnings("unchecked")
-  private Map<String, Object> controller() {
-    Object c = daemon.map(d -> d.get("controller")).orElse(null);
-    return c instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+  private Optional<ControllerState> controller() {
+    return daemon.flatMap(DaemonState::controller);
   }
 
   /** The daemon's ports by part; the terminal's is absent when the config disables it. */
   private Map<String, InetSocketAddress> ports() {
     Map<String, InetSocketAddress> m = new LinkedHashMap<>();
     daemon.ifPresent(d -> {
-      listener(d.get("pages")).ifPresent(a -> m.put(Daemon.PAGE_SERVER, a));
-      listener(d.get("terminal")).ifPresent(a -> m.put(Daemon.WEB_TERMINAL, a));
+      d.pages().flatMap(StatusView::knock).ifPresent(a -> m.put(Daemon.PAGE_SERVER, a));
+      d.terminal().flatMap(StatusView::knock).ifPresent(a -> m.put(Daemon.WEB_TERMINAL, a));
     });
     return m;
   }
@@ -258,16 +264,15 @@ final class StatusView {
    * Where to knock: the loopback address for a port on all addresses, else its own. Only a
    * literal address is used (never a name to look up).
    */
-  private static Optional<InetSocketAddress> listener(Object o) {
-    if (!(o instanceof Map<?, ?> m) || !(m.get("port") instanceof Number port) || port.intValue() < 1
-        || port.intValue() > 65535) {
+  private static Optional<InetSocketAddress> knock(DaemonState.Listener l) {
+    if (l.port() < 1 || l.port() > 65535) {
       return Optional.empty();
     }
-    String address = m.get("address") instanceof String s && s.matches("[0-9A-Fa-f.:]{2,45}") ? s : "0.0.0.0";
+    String address = l.address().matches("[0-9A-Fa-f.:]{2,45}") ? l.address() : "0.0.0.0";
     try {
       InetAddress a = InetAddress.getByName(address); // a literal: no lookup
       return Optional.of(new InetSocketAddress(a.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : a,
-          port.intValue()));
+          l.port()));
     } catch (IOException e) {
       return Optional.empty();
     }
@@ -295,16 +300,8 @@ final class StatusView {
         : "running, not ready: status script exit " + (status - 2000);
   }
 
-  private String time(Object iso) {
-    return HumanTime.parse(iso).map(t -> HumanTime.at(t, now)).orElse("an unknown time");
-  }
-
-  private static Optional<String> text(Object o) {
-    return o instanceof String s && !s.isEmpty() ? Optional.of(s) : Optional.empty();
-  }
-
-  private static long number(Object o) {
-    return o instanceof Number n ? n.longValue() : -1;
+  private String time(Optional<Instant> t) {
+    return t.map(at -> HumanTime.at(at, now)).orElse("an unknown time");
   }
 
   /**

@@ -1,7 +1,9 @@
 package cloud.luoyun.osmanager.config;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * The install layout under the top directory ({@code /LuoYun} on an instance, a temp dir in
@@ -21,6 +23,28 @@ public record Home(Path dir) {
 
   public Path conf() {
     return confDir().resolve("luoyun.conf");
+  }
+
+  /**
+   * The copy of the files configure read from another cloud's volume ({@code conf/nocloud},
+   * {@code conf/configdrive}): folder 0700, files 0600 (they hold passwords). Present for the
+   * source whose config the instance runs on, when it is not LuoYun's.
+   */
+  public Path seedCopy(InstanceSpec.Source source) {
+    return confDir().resolve(source.id());
+  }
+
+  /**
+   * Where the config the instance runs on came from: LuoYun when {@link #conf()} exists, else the
+   * other cloud whose {@link #seedCopy} exists; empty when there is no config at all.
+   */
+  public Optional<InstanceSpec.Source> configSource() {
+    for (InstanceSpec.Source s : InstanceSpec.Source.values()) {
+      if (Files.exists(s == InstanceSpec.Source.LUOYUN ? conf() : seedCopy(s))) {
+        return Optional.of(s);
+      }
+    }
+    return Optional.empty();
   }
 
   public Path logDir() {

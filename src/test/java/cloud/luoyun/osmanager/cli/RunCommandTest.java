@@ -91,6 +91,42 @@ class RunCommandTest {
     }
   }
 
+  /**
+   * Issue 23 §5: configured from another cloud's volume (a copy in conf/nocloud, no luoyun.conf),
+   * there is no controller: the agent does not run, the page (public view only: no cookie) and the
+   * terminal serve, and status is healthy and says why there is no controller.
+   */
+  @Test
+  void withAnotherCloudsConfigThereIsNoControllerAndThePagesAndTheTerminalServe() throws Exception {
+    Path home = dir.resolve("home");
+    Files.createDirectories(home.resolve("conf/nocloud"));
+    Files.createDirectories(home.resolve("build"));
+    Files.writeString(home.resolve("build/VERSION"), "Version: 1.0\nDemoApp: 4.0.7\n");
+
+    try (OsmProcess run = OsmProcess.start(List.of(), "run", "--home", home.toString(), "--web-port", "0",
+        "--webssh-port", "0", "--webssh-bind", "127.0.0.1")) {
+      int webPort = port(run.lines.await(l -> l.contains("page server on"), WAIT), "http://0\\.0\\.0\\.0:(\\d+)/");
+      int termPort = port(run.lines.await(l -> l.contains("web terminal on port"), WAIT), "on port (\\d+)");
+      run.lines.await(l -> l.contains("no controller (config from nocloud)"), WAIT);
+
+      HttpResponse<String> page = get(webPort, "/");
+      assertThat(page.statusCode()).isEqualTo(200);
+      assertThat(page.body()).contains("DemoApp");
+      assertThat(getOverTls(termPort, "/").body()).contains("xterm");
+      String[] shown = new String[1];
+      assertThat(status(home, shown)).as("status exit").isZero();
+      assertThat(shown[0]).containsPattern(" ago\\): healthy\n")
+          .contains("controller:   no controller (config from nocloud)")
+          .contains("web terminal: port " + termPort + ", listening")
+          .doesNotContain("not registered").doesNotContain("application:");
+      assertThat(status(home, shown, "--json")).isZero();
+      assertThat(shown[0]).contains("\"health\":\"healthy\"").contains("\"config\":\"nocloud\"")
+          .doesNotContain("\"controller\"");
+      assertThat(run.lines.all()).noneMatch(l -> l.contains("registered with"));
+      assertThat(run.terminate(WAIT)).isZero();
+    }
+  }
+
   @Test
   void theTerminalIsNotStartedWhenTheConfigDisablesIt() throws Exception {
     try (DevController controller = new DevController(

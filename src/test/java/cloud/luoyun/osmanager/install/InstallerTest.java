@@ -65,7 +65,7 @@ class InstallerTest {
         .doesNotContain("@HOME@");
     assertThat(read("lib/systemd/system/osmanager.service"))
         .contains("ExecStart=/LuoYun/bin/osmanager run --home /LuoYun $OSMANAGER_OPTS")
-        .contains("ConditionPathExists=/LuoYun/conf/luoyun.conf");
+        .contains("ConditionPathExists=|/LuoYun/conf/luoyun.conf", "ConditionPathExists=|/LuoYun/conf/nocloud");
     assertThat(read("etc/init.d/osmanager")).contains("OSM_HOME=/LuoYun\n");
     assertThat(mode("etc/init.d/osmanager-configure")).isEqualTo("rwxr-xr-x");
     assertThat(mode("LuoYun/custom/scripts/status")).isEqualTo("rwxr-xr-x");
