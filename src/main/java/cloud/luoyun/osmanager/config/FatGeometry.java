@@ -7,23 +7,24 @@ import java.nio.ByteBuffer;
  * The layout a FAT12/FAT16 boot sector describes, checked before fat32-lib sees it: the library
  * allocates its in-memory FAT by the sizes written here and follows cluster chains without a
  * cycle check, so a hostile or corrupt floppy could otherwise exhaust a small VM's memory or hang
- * the boot. Limits are generous for a config floppy (1.44 MB) and far below harm.
+ * the boot. Limits are generous for a config floppy (1.44 MB) and far below harm. Public for the
+ * other clouds' vfat seed volumes ({@code config.seed}), which are as small.
  */
-record FatGeometry(int bytesPerSector, int sectorsPerCluster, int reservedSectors, int fatCount,
-    int rootEntries, long totalSectors, int sectorsPerFat, long clusterCount) {
+public record FatGeometry(int bytesPerSector, int sectorsPerCluster, int reservedSectors,
+    int fatCount, int rootEntries, long totalSectors, int sectorsPerFat, long clusterCount) {
 
   /** Largest volume accepted: a config floppy is 1 MiB; anything past this is not ours. */
   static final long MAX_VOLUME_BYTES = 64L << 20;
   /** Largest FAT accepted (a FAT16 with 65524 clusters needs 128 KiB). */
   static final int MAX_FAT_BYTES = 256 << 10;
 
-  static boolean looksLikeBootSector(byte[] sector, int length) {
+  public static boolean looksLikeBootSector(byte[] sector, int length) {
     return length >= 512
         && (sector[510] & 0xff) == 0x55 && (sector[511] & 0xff) == 0xaa
         && ((sector[0] & 0xff) == 0xeb || (sector[0] & 0xff) == 0xe9);
   }
 
-  static FatGeometry parse(byte[] sector) throws IOException {
+  public static FatGeometry parse(byte[] sector) throws IOException {
     ByteBuffer b = ByteBuffer.wrap(sector).order(java.nio.ByteOrder.LITTLE_ENDIAN);
     int bps = b.getShort(0x0b) & 0xffff;
     int spc = b.get(0x0d) & 0xff;
@@ -77,7 +78,7 @@ record FatGeometry(int bytesPerSector, int sectorsPerCluster, int reservedSector
     return clusterCount < 4085;
   }
 
-  long volumeBytes() {
+  public long volumeBytes() {
     return totalSectors * bytesPerSector;
   }
 
@@ -85,7 +86,7 @@ record FatGeometry(int bytesPerSector, int sectorsPerCluster, int reservedSector
    * Reads the first FAT and fails when any cluster chain loops; fat32-lib would follow such a
    * chain forever.
    */
-  void checkChainsTerminate(VolumeDevice device) throws IOException {
+  public void checkChainsTerminate(VolumeDevice device) throws IOException {
     ByteBuffer fat = ByteBuffer.allocate(sectorsPerFat * bytesPerSector);
     device.read((long) reservedSectors * bytesPerSector, fat);
     byte[] f = fat.array();

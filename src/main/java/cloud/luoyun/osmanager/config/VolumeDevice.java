@@ -15,7 +15,7 @@ import java.nio.file.Path;
  * must be there: a read that runs past the end is refused as a truncated image, never padded
  * with zeros (a missing last byte of luoyun.ini would become a NUL). Not thread-safe.
  */
-final class VolumeDevice implements BlockDevice {
+public final class VolumeDevice implements BlockDevice {
   private final FileChannel channel;
   private final Path source;
   private final long size;
@@ -26,7 +26,7 @@ final class VolumeDevice implements BlockDevice {
    * Does not take ownership of {@code channel}; the caller closes it. {@code source} names it in
    * messages.
    */
-  VolumeDevice(FileChannel channel, Path source, long size, int sectorSize) {
+  public VolumeDevice(FileChannel channel, Path source, long size, int sectorSize) {
     this.channel = channel;
     this.source = source;
     this.size = size;
@@ -58,8 +58,8 @@ final class VolumeDevice implements BlockDevice {
   private IOException truncated(long missing, long neededTo) throws IOException {
     long length = channel.size(); // 0 for a block device
     String end = length > 0 ? "the image ends at byte " + length : "the device ends before byte " + missing;
-    return new IOException(source + ": truncated: " + end + ", but the volume's tables and "
-        + FloppyReader.FILE_NAME + " need bytes up to " + neededTo);
+    return new IOException(source + ": truncated: " + end
+        + ", but the volume's tables and files need bytes up to " + neededTo);
   }
 
   @Override

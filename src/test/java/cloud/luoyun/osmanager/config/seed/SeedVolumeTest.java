@@ -1,0 +1,175 @@
+package cloud.luoyun.osmanager.config.seed;
+
+import static cloud.luoyun.osmanager.config.seed.Producers.genisoimage;
+import static cloud.luoyun.osmanager.config.seed.Producers.tree;
+import static cloud.luoyun.osmanager.config.seed.Producers.utf8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import cloud.luoyun.osmanager.config.FloppyWriter;
+import cloud.luoyun.osmanager.config.seed.SeedVolume.Kind;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** What every kind of volume promises: paths that stay inside, limits, links not followed. */
+@Timeout(60)
+class SeedVolumeTest {
+  static final int LIMIT = 64 << 10;
+
+  @TempDir Path tmp;
+
+  @Test
+  void opensLuoyunsFloppyAsAFatVolumeAndLeavesTheDecisionToTheCaller() throws Exception {
+    byte[] ini = utf8("[config]\nTAG=1\n");
+    Path img = tmp.resolve("floppy.img");
+    Files.write(img, FloppyWriter.image(ini, LocalDateTime.of(2012, 8, 2, 20, 14, 34)));
+    try (SeedVolume v = SeedVolume.open(img)) {
+      assertThat(v.kind()).isEqualTo(Kind.VFAT);
+      assertThat(v.read("luoyun.ini", LIMIT)).hasValue(ini);
+      assertThat(v.read("meta-data", LIMIT)).isEmpty();
+    }
+  }
+
+  @Test
+  void opensAFolderAsAFolderWhateverItIsCalled() throws Exception {
+    Path dir = tree(tmp.resolve("seed.iso"), Producers.noCloud());
+    try (SeedVolume v = SeedVolume.open(dir)) {
+      assertThat(v.kind()).isEqualTo(Kind.FOLDER);
+      assertThat(v.label()).isEmpty();
+      assertThat(v.list("")).containsExactlyInAnyOrder("meta-data", "user-data",
+          "network-config");
+      assertThat(v.source()).isEqualTo(dir);
+    }
+  }
+
+  @Test
+  void aMissingSourceIsNoSuchFile() {
+    assertThatThrownBy(() -> SeedVolume.open(tmp.resolve("absent")))
+        .isInstanceOf(NoSuchFileException.class);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/meta-data", "../meta-data", "openstack/../meta-data", "a//b", "./x",
+      "a\\b", "1/2/3/4/5/6/7/8/9"})
+  void refusesPathsThatCouldLeaveTheVolume(String path) throws Exception {
+    Path dir = tree(tmp.resolve("seed"), Producers.noCloud());
+    Path iso = genisoimage(tmp.resolve("s.iso"), dir, "-quiet", "-J", "-r", "-V", "cidata");
+    for (Path source : new Path[] {dir, iso}) {
+      try (SeedVolume v = SeedVolume.open(source)) {
+        assertThatThrownBy(() -> v.read(path, LIMIT)).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining(path);
+        assertThatThrownBy(() -> v.list(path)).isInstanceOf(IllegalArgumentException.class);
+      }
+    }
+  }
+
+  @Test
+  void aFileOverTheLimitIsRefusedOnEveryKind() throws Exception {
+    Map<String, byte[]> files = Map.of("user-data", new byte[LIMIT + 1]);
+    Path dir = tree(tmp.resolve("seed"), files);
+    Path iso = genisoimage(tmp.resolve("s.iso"), dir, "-quiet", "-J", "-r", "-V", "cidata");
+    Path fat = Producers.vfat(tmp.resolve("s.img"), "CIDATA", 512, files, tmp.resolve("fat"));
+    for (Path source : new Path[] {dir, iso, fat}) {
+      try (SeedVolume v = SeedVolume.open(source)) {
+        assertThatThrownBy(() -> v.read("user-data", LIMIT))
+            .isInstanceOf(SeedFormatException.class)
+            .hasMessage(source + ": user-data: larger than 65536 bytes");
+        assertThat(v.read("user-data", LIMIT + 1)).hasValue(new byte[LIMIT + 1]);
+      }
+    }
+  }
+
+  @Test
+  void aFolderIsNotAFileAndAFileIsNotAFolder() throws Exception {
+    Path dir = tree(tmp.resolve("seed"), Producers.configDrive());
+    Path iso = genisoimage(tmp.resolve("s.iso"), dir, "-quiet", "-J", "-r", "-V", "config-2");
+    Path fat = Producers.vfat(tmp.resolve("s.img"), "CONFIG-2", 512, Producers.configDrive(),
+        tmp.resolve("fat"));
+    for (Path source : new Path[] {dir, iso, fat}) {
+      try (SeedVolume v = SeedVolume.open(source)) {
+        assertThatThrownBy(() -> v.read("openstack/latest", LIMIT))
+            .isInstanceOf(SeedFormatException.class).hasMessageContaining("openstack/latest: ");
+        assertThatThrownBy(() -> v.list("openstack/latest/user_data"))
+            .isInstanceOf(SeedFormatException.class)
+            .hasMessageContaining("openstack/latest/user_data: ");
+        assertThat(v.read("openstack/latest/user_data/x", LIMIT)).isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void aFolderVolumeFollowsNoLinkOutOfTheFolder() throws Exception {
+    Path outside = tree(tmp.resolve("outside"), Map.of("secret", utf8("no\n")));
+    Path dir = tree(tmp.resolve("seed"), Producers.noCloud());
+    Files.createSymbolicLink(dir.resolve("vendor-data"), outside.resolve("secret"));
+    Files.createSymbolicLink(dir.resolve("openstack"), outside);
+    try (SeedVolume v = SeedVolume.open(dir)) {
+      assertThatThrownBy(() -> v.read("vendor-data", LIMIT))
+          .isInstanceOf(SeedFormatException.class)
+          .hasMessage(dir + ": vendor-data: vendor-data is a symbolic link (not followed)");
+      assertThatThrownBy(() -> v.read("openstack/secret", LIMIT))
+          .hasMessage(dir + ": openstack/secret: openstack is a symbolic link (not followed)");
+      assertThatThrownBy(() -> v.list("openstack"))
+          .hasMessageContaining("openstack is a symbolic link");
+    }
+  }
+
+  @Test
+  void aFolderVolumeReadsNoFifo() throws Exception {
+    Path dir = tree(tmp.resolve("seed"), Producers.noCloud());
+    Producers.run(dir, "mkfifo", "user-data.fifo");
+    try (SeedVolume v = SeedVolume.open(dir)) {
+      assertThatThrownBy(() -> v.read("user-data.fifo", LIMIT))
+          .isInstanceOf(SeedFormatException.class)
+          .hasMessage(dir + ": user-data.fifo: not a regular file, not a file");
+    }
+  }
+
+  @Test
+  void aFolderVolumeMayItselfBeALink() throws Exception {
+    Path dir = tree(tmp.resolve("seed"), Producers.noCloud());
+    Path link = Files.createSymbolicLink(tmp.resolve("link"), dir);
+    try (SeedVolume v = SeedVolume.open(link)) {
+      assertThat(v.read("meta-data", LIMIT)).hasValue(Producers.noCloud().get("meta-data"));
+    }
+  }
+
+  @Test
+  void aVfatFileLongerThanItsClustersIsRefused() throws Exception {
+    Map<String, byte[]> files = Map.of("meta-data", utf8("instance-id: x\n"));
+    Path img = Producers.vfat(tmp.resolve("s.img"), "CIDATA", 256, files, tmp.resolve("in"));
+    byte[] bytes = Files.readAllBytes(img);
+    int entry = indexOf(bytes, "META-D~1   ".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(entry + 28, 60000);
+    Files.write(img, bytes);
+    try (SeedVolume v = SeedVolume.open(img)) {
+      assertThatThrownBy(() -> v.read("meta-data", LIMIT))
+          .isInstanceOf(java.io.IOException.class)
+          .hasMessage(img + ": meta-data: entry (60000) is larger than associated cluster chain"
+              + " (2048)");
+    }
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    throw new AssertionError("not found");
+  }
+}
