@@ -70,8 +70,12 @@ public final class ConfigDrive {
       }
     }
     Node adminPass = meta.get("admin_pass");
-    if (adminPass.optScalar().isPresent() && first.password.isEmpty()) {
-      first.password = Optional.of(CloudConfig.plain(adminPass.field(), adminPass.optScalar().get()));
+    if (adminPass.optScalar().isPresent()) {
+      // checked even when the user data's password wins: a bad value refuses the drive all the same
+      InstanceSpec.Password p = CloudConfig.plain(adminPass.field(), adminPass.optScalar().get());
+      if (first.password.isEmpty()) {
+        first.password = Optional.of(p);
+      }
     }
     if (!meta.get("files").items(1024).isEmpty()) {
       b.notApplied(meta.get("files").field());
