@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class Configurator {
   private static final Logger log = LoggerFactory.getLogger(Configurator.class);
   /** The first line of every system file configure owns; a file without it is never touched. */
-  public static final String MARK = NetworkFilesStep.MARK;
+  public static final String MARK = SysFiles.MARK;
   /**
    * The files configure writes for osmanager's own sake, as the image sees them: uninstall
    * removes them (when they carry the {@link #MARK}). The network files stay: the instance keeps
