@@ -14,8 +14,11 @@ import java.util.regex.Pattern;
  * as {@code ::}), and literals from {@code ip -j} parsed without ever asking DNS.
  */
 final class Addresses {
-  /** Only these characters make an address literal; anything else would make InetAddress resolve it. */
-  private static final Pattern LITERAL = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
+  /**
+   * A dotted quad (all four parts: Java would also take {@code 10.1}), or text with a colon, which
+   * Java parses as an IPv6 literal or refuses; anything else would make InetAddress look it up.
+   */
+  private static final Pattern LITERAL = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9A-Fa-f.]{0,40}:[0-9A-Fa-f:.]{1,44}");
 
   private Addresses() {}
 
