@@ -19,15 +19,17 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Persists the static addresses for the network backend of the image under {@code --root} (the
- * one that will bring the NICs up, {@link NetworkBackend}), so that it sets them at boot and its
- * DHCP client does not undo them: NetworkManager keyfiles, systemd-networkd
- * {@code .network} files, or an ifupdown {@code interfaces.d} file. Every file carries the
- * {@link #MARK} on its first line; marked files no longer wanted (an entry gone or back to DHCP)
- * are removed, files without the mark are never touched. NICs are matched by MAC where the stack
- * can, else by the name found for them now (after udev named them, with --before-network).
- * Services are not restarted: at boot configure runs before they start, and by hand the NICs are
- * already set with {@code ip}.
+ * Persists the spec's NICs for the network backend of the image under {@code --root} (the one
+ * that will bring the NICs up, {@link NetworkBackend}), so that it sets them at boot and its DHCP
+ * client does not undo them: NetworkManager keyfiles, systemd-networkd {@code .network} files, or
+ * an ifupdown {@code interfaces.d} file, each as that backend spells static IPv4 and IPv6
+ * addresses, gateways, routes, MTU, DHCPv4, DHCPv6, SLAAC, name servers and search domains. Every
+ * file carries the {@link SysFiles#MARK} on its first line; marked files no longer wanted (a NIC
+ * gone or no longer configured) are removed, files without the mark are never touched; with no
+ * network in the spec at all nothing is. NICs are matched by MAC where the stack can, else by the
+ * name found for them now (after udev named them, with --before-network) or the name the spec
+ * gives. Services are not restarted: at boot configure runs before they start, and by hand the
+ * NICs are already set with {@code ip}.
  */
 final class NetworkFilesStep implements Step {
   /** The same as {@link SysFiles#MARK}, for the callers that still name it here. */
@@ -68,6 +70,10 @@ final class NetworkFilesStep implements Step {
 
   @Override
   public StepResult apply(Context c) throws Exception {
+    if (c.spec.network().isEmpty()) {
+      // Not even our files of an earlier run are removed: the source says nothing of the network.
+      return skipped(c, "the config says nothing about the network; left as it is");
+    }
     Optional<NetworkBackend> backend = c.backend();
     if (backend.isEmpty()) {
       return skipped(c, "no NetworkManager, systemd-networkd or ifupdown under " + c.options.root());

@@ -225,6 +225,21 @@ class SpecNetworkTest {
   }
 
   @Test
+  void aSpecWithoutANetworkLeavesEvenOurOwnEarlierFiles() throws Exception {
+    new NetworkFilesStep().apply(context(spec(dhcpAndSlaac())));
+    Map<String, String> before = tree.snapshot();
+    InstanceSpec none = new InstanceSpec(InstanceSpec.Source.NOCLOUD, "iid-1", Optional.empty(), false, List.of(),
+        Optional.empty(), Optional.empty(), List.of(), List.of());
+
+    List<StepResult> r = List.of(new NicStep().apply(context(none)), new NetworkFilesStep().apply(context(none)),
+        new NameServerStep().apply(context(none)));
+
+    assertThat(r).extracting(StepResult::outcome).containsOnly(Outcome.SKIPPED);
+    assertThat(tree.snapshot()).isEqualTo(before);
+    assertThat(runner.changing()).isEmpty();
+  }
+
+  @Test
   void nameServersOfBothFamiliesAndSearchDomainsReplaceResolvConfsOwn() throws Exception {
     Network n = new Network(List.of(staticDualStack()), List.of(ip("2001:4860:4860::8888"), ip("9.9.9.9")),
         List.of("corp.example"));
