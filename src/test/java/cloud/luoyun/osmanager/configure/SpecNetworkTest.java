@@ -191,6 +191,29 @@ class SpecNetworkTest {
         + "iface ens3 inet6 static\n    address 2001:db8:1::6/64\n");
   }
 
+  /**
+   * Debian's ifupdown itself reads the file (ifup --no-act prints what it would run): every stanza
+   * of the NIC is applied, both families, with the routes and the MTU.
+   */
+  @Test
+  void ifupdownsOwnParserReadsEveryStanzaOfTheFile() throws Exception {
+    new NetworkFilesStep().apply(context(spec(staticDualStack())));
+    Path state = Files.createDirectories(tmp.resolve("ifstate"));
+
+    String plan = Netns.sh("ifup", "--no-act", "-i", tree.sys("etc/network/interfaces.d/osmanager").toString(),
+        "--state-dir=" + state, "ens3");
+
+    assertThat(plan.lines().map(String::strip).toList()).contains(
+        "ip link set dev ens3 mtu 1400  up",
+        "ip route add default via 10.0.0.1  dev ens3 onlink",
+        "ip route replace 192.168.50.0/24 via 10.0.0.254 dev ens3 metric 50",
+        "ip -6 addr add 2001:db8:1::5/64  dev ens3",
+        "ip -6 route replace default via 2001:db8:1::1  dev ens3 onlink",
+        "ip -6 route replace 2001:db8:99::/48 via 2001:db8:1::fe dev ens3",
+        "ip -6 addr add 2001:db8:1::6/64  dev ens3");
+    assertThat(plan).contains("ip addr add 10.0.0.5/255.255.255.0 broadcast 10.0.0.255");
+  }
+
   @Test
   void ifupdownGetsDhcpAndAutoStanzas() throws Exception {
     Nic withMtu = new Nic(Optional.of(mac(MAC)), Optional.empty(), OptionalInt.of(9000), List.of(), true, true, false,
