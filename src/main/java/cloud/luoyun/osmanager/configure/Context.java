@@ -26,6 +26,8 @@ final class Context {
   private boolean waitedForNics;
   private String missingNote = "";
   private Optional<NetworkBackend> backend;
+  /** The instance recorded before this run, read once: null until asked. */
+  private Optional<InstanceState.Applied> lastInstance;
 
   Context(InstanceSpec spec, Configurator.Options options, CommandRunner runner) {
     this.spec = spec;
@@ -47,6 +49,36 @@ final class Context {
 
   Home home() {
     return options.home();
+  }
+
+  /**
+   * The instance this system was configured as before this run ({@link InstanceState}), read once
+   * per run: recording this run's instance does not change the answer.
+   */
+  Optional<InstanceState.Applied> lastInstance() throws IOException {
+    if (lastInstance == null) {
+      lastInstance = InstanceState.read(home().stateDir());
+    }
+    return lastInstance;
+  }
+
+  /**
+   * Whether the spec is a new instance (another source or instance id than the last recorded, or
+   * none recorded): the per-instance work is due.
+   */
+  boolean newInstance() throws IOException {
+    return !lastInstance().equals(Optional.of(InstanceState.Applied.of(spec)));
+  }
+
+  /** Records the spec's instance as applied: the next run with it is a reboot. */
+  void recordInstance() throws IOException {
+    lastInstance();
+    InstanceState.record(home().stateDir(), spec);
+  }
+
+  /** The web terminal is on unless LuoYun's config turns it off (other sources have no such setting). */
+  boolean terminalEnabled() {
+    return spec.luoyun().map(l -> l.settings().webssh().enabled()).orElse(true);
   }
 
   /** A system path under {@code --root}: {@code sys("etc/shadow")}. */

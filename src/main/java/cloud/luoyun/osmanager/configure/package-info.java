@@ -33,7 +33,7 @@
  *     {@code interfaces.d/osmanager}, for the backend that brings the NICs up.
  * <li>{@code nameservers}.
  * <li>{@code terminal-certificate}: the web terminal's own self-signed certificate and key in
- *     {@code state/} (webssh-tls.crt, webssh-tls.key 0600), made for a new TAG, like the host keys,
+ *     {@code state/} (webssh-tls.crt, webssh-tls.key 0600), made for a new instance, like the host keys,
  *     and anew when the one there does not match its key or expires within 30 days
  *     ({@link cloud.luoyun.osmanager.webssh.TerminalCertificate#renew}); skipped when the config
  *     disables the terminal.
@@ -43,8 +43,10 @@
  *     private key first out, the new one last in); old keys of other types go last. At every
  *     instant each private key matches its .pub and at least two types are complete, so a power
  *     cut never leaves sshd without keys; a full disk or a failing ssh-keygen leaves the old set
- *     as it was. {@code state/applied-tag} is written after the whole set is in place: a cut
- *     before means the next boot makes them again.
+ *     as it was. The instance is recorded ({@link cloud.luoyun.osmanager.configure.InstanceState}:
+ *     LuoYun's TAG in {@code state/applied-tag}, as release 0.2.0 kept it, so an upgrade is not a
+ *     new instance; another source's id in {@code state/applied-instance.json}) after the whole
+ *     set is in place: a cut before means the next boot makes them again.
  * <li>{@code custom-script}.
  * </ul>
  * At boot the NICs the config names by MAC are waited for first (up to 10 s), until they exist
