@@ -180,7 +180,8 @@ public record InstanceSpec(Source source, String instanceId, Optional<HostName> 
 
   /**
    * LuoYun's config as a spec: root's password hash and key, the config's NICs (IPv4, matched by
-   * MAC; an entry without {@code ip} is left as it is) and name servers, the TAG as instance id. No
+   * MAC; an entry without {@code ip} is left as it is; the gateway of the first entry only, the
+   * default route LuoYun always set) and name servers, the TAG as instance id. No
    * host name (LuoYun's {@code domain.name} is the page's, not the system's).
    */
   public static InstanceSpec of(InstanceConfig config) {
@@ -189,11 +190,14 @@ public record InstanceSpec(Source source, String instanceId, Optional<HostName> 
         s.publicKey().map(List::of).orElse(List.of()), Optional.empty(), false);
     List<Nic> nics = new ArrayList<>();
     for (NetworkEntry e : s.network()) {
+      // LuoYun's default route is its first entry's gateway; the others' gateways were never used.
+      boolean first = nics.isEmpty();
       List<Cidr> addresses = e.ip().isPresent()
           ? List.of(new Cidr(e.ip().get().toInetAddress(), e.netmask().map(Netmask::prefixLength).orElse(24)))
           : List.of();
       nics.add(new Nic(e.mac(), Optional.empty(), OptionalInt.empty(), addresses, false, false, false,
-          e.ip().isPresent() ? e.gateway().map(Ipv4Address::toInetAddress) : Optional.empty(), Optional.empty(),
+          first && e.ip().isPresent() ? e.gateway().map(Ipv4Address::toInetAddress) : Optional.empty(),
+          Optional.empty(),
           List.of(), e.nameservers().stream().map(Ipv4Address::toInetAddress).toList(), List.of()));
     }
     Network network = new Network(nics, s.nameservers().stream().map(Ipv4Address::toInetAddress).toList(), List.of());

@@ -1,11 +1,14 @@
 package cloud.luoyun.osmanager.config;
 
-/** Shared checks for the value types: printable quoting for messages, length limits. */
-final class Values {
+/**
+ * Shared checks for the value types: printable quoting for messages, length limits. Public for the
+ * other sources' mappings ({@code config/cloud}), which name hostile values the same way.
+ */
+public final class Values {
   private Values() {}
 
   /** Quotes a hostile value for an error message: control bytes escaped, cut at 40 chars. */
-  static String quote(String s) {
+  public static String quote(String s) {
     StringBuilder b = new StringBuilder("\"");
     int n = Math.min(s.length(), 40);
     for (int i = 0; i < n; i++) {

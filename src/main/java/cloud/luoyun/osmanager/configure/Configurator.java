@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class Configurator {
   private static final Logger log = LoggerFactory.getLogger(Configurator.class);
   /** The first line of every system file configure owns; a file without it is never touched. */
-  public static final String MARK = NetworkFilesStep.MARK;
+  public static final String MARK = SysFiles.MARK;
   /**
    * The files configure writes for osmanager's own sake, as the image sees them: uninstall
    * removes them (when they carry the {@link #MARK}). The network files stay: the instance keeps
@@ -150,7 +150,14 @@ public final class Configurator {
     List<StepResult> results = new ArrayList<>();
     report(loaded.line(), results, onStep);
     Context c = new Context(InstanceSpec.of(loaded.config()), options, runner);
-    for (Step step : steps()) {
+    results.addAll(applySteps(c, onStep));
+    return new Report(results, Optional.empty());
+  }
+
+  /** Applies every step to {@code c}'s spec; a failed step does not stop the others. */
+  List<StepResult> applySteps(Context c, Consumer<StepResult> onStep) throws InterruptedException {
+    List<StepResult> results = new ArrayList<>();
+    for (Step step : steps(c.spec)) {
       StepResult r;
       long t0 = System.nanoTime();
       try {
@@ -164,7 +171,7 @@ public final class Configurator {
       log.debug("{} took {} ms", step.name(), (System.nanoTime() - t0) / 1_000_000);
       report(r, results, onStep);
     }
-    return new Report(results, Optional.empty());
+    return results;
   }
 
   /**
@@ -183,7 +190,7 @@ public final class Configurator {
     return new Report(results, Optional.empty());
   }
 
-  private List<Step> steps() {
+  private List<Step> steps(InstanceSpec spec) {
     return List.of(new RootPasswordStep(clock), new RootSshKeyStep(), new SshdWebLoginStep(), new NicStep(),
         new NetworkFilesStep(), new NameServerStep(), new TerminalCertificateStep(clock), new HostKeyStep(),
         new CustomScriptStep());

@@ -1,5 +1,6 @@
 package cloud.luoyun.osmanager.configure;
 
+import cloud.luoyun.osmanager.config.InstanceSpec;
 import cloud.luoyun.osmanager.util.AtomicFile;
 import cloud.luoyun.osmanager.util.OwnTemps;
 import cloud.luoyun.osmanager.util.Processes;
@@ -17,9 +18,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A new instance (its TAG differs from the last one applied, remembered in the home's
- * {@code state/applied-tag}) gets fresh SSH host keys: clones of one appliance image must not share
- * them. Same TAG (a reboot): nothing to do.
+ * A new instance (its TAG or instance id differs from the last one applied, as {@link
+ * InstanceState} remembers it in the home's {@code state/}) gets fresh SSH host keys: clones of one
+ * appliance image must not share them. The same instance (a reboot): nothing to do.
  *
  * <p>The keys stay a set sshd starts with through a power cut, a full disk or a failing
  * ssh-keygen. The new keys are made beside the old ones, in a temp folder inside etc/ssh (the
@@ -35,8 +36,8 @@ import java.util.Optional;
  * <li>every type that had a pair has one, but for the one being replaced, whose private key is
  *     missing for a moment (its .pub alone; sshd skips a type without its private key),
  * </ul>
- * and sshd starts with at least two of the three types. {@code state/applied-tag} is written
- * only when the whole new set is in place: a cut anywhere before means the next boot makes the
+ * and sshd starts with at least two of the three types. The instance is recorded
+ * ({@link Context#recordInstance}) only when the whole new set is in place: a cut anywhere before means the next boot makes the
  * keys again, and removes the temp folder the cut left ({@link OwnTemps}).
  */
 final class HostKeyStep implements Step {
@@ -48,20 +49,13 @@ final class HostKeyStep implements Step {
     return "host-keys";
   }
 
-  static Path stateFile(Context c) {
-    return c.home().stateDir().resolve("applied-tag");
-  }
-
   @Override
   public StepResult apply(Context c) throws Exception {
-    int tag = c.config.tag();
-    Path state = stateFile(c);
-    Optional<String> last = SysFiles.exists(state)
-        ? Optional.of(Files.readString(state, StandardCharsets.US_ASCII).strip()) : Optional.empty();
-    if (last.isPresent() && last.get().equals(Integer.toString(tag))) {
-      return unchanged(c, "same instance (TAG " + tag + ")");
+    InstanceState.Applied now = InstanceState.Applied.of(c.spec);
+    if (!c.newInstance()) {
+      return unchanged(c, "same instance (" + now.label() + ")");
     }
-    String why = "new instance (TAG " + tag + ", last applied " + last.orElse("none") + ")";
+    String why = "new instance (" + now.label() + ", last applied " + lastLabel(c) + ")";
     Path sshDir = c.sys("etc/ssh");
     if (!Files.isDirectory(sshDir)) {
       return skipped(c, why + ": no " + SysFiles.rel(c, sshDir) + ", OpenSSH server not installed");
@@ -87,7 +81,7 @@ final class HostKeyStep implements Step {
     } finally {
       OwnTemps.remove(staging);
     }
-    remember(c, tag);
+    c.recordInstance();
     return changed(c, why + ": " + replaced + " old host key(s) replaced by " + TYPES.size() + " new");
   }
 
@@ -187,8 +181,13 @@ final class HostKeyStep implements Step {
     return r.timedOut() ? "timed out" : "exit " + r.exitCode() + ": " + r.output().strip();
   }
 
-  private static void remember(Context c, int tag) throws IOException {
-    Files.createDirectories(c.home().stateDir());
-    AtomicFile.write(stateFile(c), (tag + "\n").getBytes(StandardCharsets.US_ASCII), SysFiles.PUBLIC_FILE);
+  /** The last instance as 0.2.0 said it ("7", "none") for LuoYun after LuoYun, else with its source. */
+  private static String lastLabel(Context c) throws IOException {
+    Optional<InstanceState.Applied> last = c.lastInstance();
+    if (last.isEmpty()) {
+      return "none";
+    }
+    return last.get().source() == c.spec.source() && c.spec.source() == InstanceSpec.Source.LUOYUN
+        ? last.get().instanceId() : last.get().label();
   }
 }

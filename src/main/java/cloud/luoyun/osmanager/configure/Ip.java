@@ -1,11 +1,11 @@
 package cloud.luoyun.osmanager.configure;
 
 import cloud.luoyun.osmanager.config.ConfigException;
-import cloud.luoyun.osmanager.config.Ipv4Address;
 import cloud.luoyun.osmanager.config.MacAddress;
 import cloud.luoyun.osmanager.util.Processes;
 import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,25 +24,34 @@ final class Ip {
   /** Kernel interface names: at most 15 bytes, no '/', no whitespace. */
   private static final Pattern IFNAME = Pattern.compile("[A-Za-z0-9_.:@+-]{1,15}");
 
-  /** One inet address on a link. */
-  record Address(Ipv4Address local, int prefixLength, String scope) {
+  /** One address on a link, IPv4 or IPv6. */
+  record Address(InetAddress local, int prefixLength, String scope) {
+    boolean isV6() {
+      return Addresses.isV6(local);
+    }
+
+    /** Global (or site) scope: not the kernel's own link-local or loopback address. */
+    boolean global() {
+      return !"host".equals(scope) && !"link".equals(scope);
+    }
+
     @Override
     public String toString() {
-      return local + "/" + prefixLength;
+      return Addresses.text(local) + "/" + prefixLength;
     }
   }
 
   /** One link as {@code ip -d addr show} lists it. */
   record Link(int index, String name, Optional<MacAddress> mac, String linkType, String kind,
-      boolean up, List<Address> inet) {
+      boolean up, int mtu, List<Address> addresses) {
     /** An Ethernet NIC the config can mean: physical (no link kind) or a container's veth. */
     boolean isNic() {
       return "ether".equals(linkType) && (kind.isEmpty() || "veth".equals(kind));
     }
   }
 
-  /** A default route in the main table. */
-  record Route(Optional<Ipv4Address> gateway, String dev, int metric) {}
+  /** A route of the main table; {@code dst} with prefix 0 is the default route. */
+  record Route(InetAddress dst, int prefix, Optional<InetAddress> gateway, String dev, int metric) {}
 
   private final CommandRunner runner;
   private final Optional<String> netns;
@@ -101,45 +110,60 @@ final class Ip {
       }
       String kind = m.get("linkinfo") instanceof Map<?, ?> li && li.get("info_kind") instanceof String k ? k : "";
       boolean up = m.get("flags") instanceof List<?> flags && flags.contains("UP");
-      links.add(new Link(index, name, mac, String.valueOf(m.get("link_type")), kind, up, inet(m.get("addr_info"))));
+      int mtu = m.get("mtu") instanceof Number n ? n.intValue() : 0;
+      links.add(new Link(index, name, mac, String.valueOf(m.get("link_type")), kind, up, mtu,
+          addresses(m.get("addr_info"))));
     }
     links.sort(Comparator.comparingInt(Link::index));
     return links;
   }
 
-  private static List<Address> inet(Object addrInfo) {
+  /** Whether {@code name} can be a kernel interface name (and so safe in a file or argument list). */
+  static boolean isInterfaceName(String name) {
+    return IFNAME.matcher(name).matches() && !name.equals(".") && !name.equals("..");
+  }
+
+  private static List<Address> addresses(Object addrInfo) {
     List<Address> out = new ArrayList<>();
     if (addrInfo instanceof List<?> list) {
       for (Object o : list) {
-        if (o instanceof Map<?, ?> a && "inet".equals(a.get("family")) && a.get("local") instanceof String local
-            && a.get("prefixlen") instanceof Number p) {
-          try {
-            out.add(new Address(Ipv4Address.parse("local", local), p.intValue(), String.valueOf(a.get("scope"))));
-          } catch (ConfigException e) {
-            // ip printed something that is not a dotted quad: not ours to manage
-          }
+        if (o instanceof Map<?, ?> a && ("inet".equals(a.get("family")) || "inet6".equals(a.get("family")))
+            && a.get("local") instanceof String local && a.get("prefixlen") instanceof Number p) {
+          // ip printed something that is not an address: not ours to manage
+          Addresses.parse(local).ifPresent(l -> out.add(new Address(l, p.intValue(), String.valueOf(a.get("scope")))));
         }
       }
     }
     return out;
   }
 
-  /** Default routes of the main table. */
-  List<Route> defaultRoutes() throws IOException, InterruptedException {
+  /** The routes of the main table of one family. */
+  List<Route> routes(boolean v6) throws IOException, InterruptedException {
     List<Route> routes = new ArrayList<>();
-    for (Object o : query("-j", "-4", "route", "show", "default")) {
-      if (o instanceof Map<?, ?> m && m.get("dev") instanceof String dev) {
-        Optional<Ipv4Address> gw = Optional.empty();
-        if (m.get("gateway") instanceof String g) {
-          try {
-            gw = Optional.of(Ipv4Address.parse("gateway", g));
-          } catch (ConfigException e) {
-            // leave empty
-          }
-        }
-        int metric = m.get("metric") instanceof Number n ? n.intValue() : 0;
-        routes.add(new Route(gw, dev, metric));
+    for (Object o : query("-j", v6 ? "-6" : "-4", "route", "show")) {
+      if (!(o instanceof Map<?, ?> m) || !(m.get("dev") instanceof String dev) || !(m.get("dst") instanceof String d)) {
+        continue;
       }
+      Optional<InetAddress> dst;
+      int prefix;
+      if (d.equals("default")) {
+        dst = Addresses.parse(v6 ? "::" : "0.0.0.0");
+        prefix = 0;
+      } else {
+        int slash = d.indexOf('/');
+        dst = Addresses.parse(slash < 0 ? d : d.substring(0, slash));
+        try {
+          prefix = slash < 0 ? (v6 ? 128 : 32) : Integer.parseInt(d.substring(slash + 1));
+        } catch (NumberFormatException e) {
+          continue;
+        }
+      }
+      if (dst.isEmpty()) {
+        continue;
+      }
+      Optional<InetAddress> gw = m.get("gateway") instanceof String g ? Addresses.parse(g) : Optional.empty();
+      int metric = m.get("metric") instanceof Number n ? n.intValue() : 0;
+      routes.add(new Route(dst.get(), prefix, gw, dev, metric));
     }
     return routes;
   }

@@ -1,9 +1,9 @@
 package cloud.luoyun.osmanager.configure;
 
-import cloud.luoyun.osmanager.config.Ipv4Address;
-import cloud.luoyun.osmanager.config.NetworkEntry;
+import cloud.luoyun.osmanager.config.InstanceSpec;
 import cloud.luoyun.osmanager.util.AtomicFile;
 import cloud.luoyun.osmanager.util.Processes;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,13 +15,15 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Name servers: the config's {@code nameservers}, then those of its network entries, without
- * repeats. Written to {@code etc/resolv.conf} atomically (its {@code search}/{@code options}
- * lines kept); when that file is a link into systemd-resolved, a resolved drop-in is written
+ * Name servers: the spec's own, then those of its NICs, without repeats, IPv4 and IPv6; search
+ * domains likewise. Written to {@code etc/resolv.conf} atomically (its {@code options} and
+ * {@code sortlist} lines kept, and its {@code search}/{@code domain} lines unless the spec has
+ * search domains); when that file is a link into systemd-resolved, a resolved drop-in is written
  * instead, so the link (and resolved's stub) stays as the image set it up.
  */
 final class NameServerStep implements Step {
-  static final String MARK = "# managed by osmanager: name servers from the LuoYun instance config";
+  /** The first line of the files of a LuoYun config; other sources name themselves. */
+  static final String MARK = mark("the LuoYun instance config");
   /** glibc reads at most three (MAXNS). */
   static final int MAXNS = 3;
 
@@ -30,17 +32,32 @@ final class NameServerStep implements Step {
     return "nameservers";
   }
 
-  static List<Ipv4Address> nameservers(Context c) {
-    Set<Ipv4Address> all = new LinkedHashSet<>(c.config.settings().nameservers());
-    for (NetworkEntry e : c.config.settings().network()) {
-      all.addAll(e.nameservers());
+  private static String mark(String origin) {
+    return SysFiles.MARK + ": name servers from " + origin;
+  }
+
+  static List<InetAddress> nameservers(Context c) {
+    Set<InetAddress> all = new LinkedHashSet<>();
+    c.spec.network().ifPresent(n -> all.addAll(n.nameservers()));
+    for (InstanceSpec.Nic n : c.nics()) {
+      all.addAll(n.nameservers());
+    }
+    return new ArrayList<>(all);
+  }
+
+  static List<String> search(Context c) {
+    Set<String> all = new LinkedHashSet<>();
+    c.spec.network().ifPresent(n -> all.addAll(n.search()));
+    for (InstanceSpec.Nic n : c.nics()) {
+      all.addAll(n.search());
     }
     return new ArrayList<>(all);
   }
 
   @Override
   public StepResult apply(Context c) throws Exception {
-    List<Ipv4Address> servers = nameservers(c);
+    List<InetAddress> servers = nameservers(c);
+    List<String> search = search(c);
     if (servers.isEmpty()) {
       return skipped(c, "no name servers in the config");
     }
@@ -48,7 +65,7 @@ final class NameServerStep implements Step {
     if (SysFiles.isLink(resolv)) {
       String target = Files.readSymbolicLink(resolv).toString();
       if (target.contains("systemd/resolve/")) {
-        return resolvedDropIn(c, servers);
+        return resolvedDropIn(c, servers, search);
       }
       return skipped(c, SysFiles.rel(c, resolv) + " links to " + target
           + ", which another tool manages; left alone");
@@ -57,30 +74,37 @@ final class NameServerStep implements Step {
     if (SysFiles.exists(resolv)) {
       for (String line : Files.readAllLines(resolv, StandardCharsets.ISO_8859_1)) {
         String t = line.strip();
-        if (t.startsWith("search") || t.startsWith("domain") || t.startsWith("options") || t.startsWith("sortlist")) {
+        boolean searchLine = t.startsWith("search") || t.startsWith("domain");
+        if (searchLine && search.isEmpty() || t.startsWith("options") || t.startsWith("sortlist")) {
           kept.add(line);
         }
       }
     }
-    StringBuilder b = new StringBuilder(MARK).append('\n');
-    List<Ipv4Address> used = servers.subList(0, Math.min(MAXNS, servers.size()));
-    for (Ipv4Address s : used) {
-      b.append("nameserver ").append(s).append('\n');
+    StringBuilder b = new StringBuilder(mark(c.origin())).append('\n');
+    List<InetAddress> used = servers.subList(0, Math.min(MAXNS, servers.size()));
+    for (InetAddress s : used) {
+      b.append("nameserver ").append(Addresses.text(s)).append('\n');
+    }
+    if (!search.isEmpty()) {
+      b.append("search ").append(String.join(" ", search)).append('\n');
     }
     for (String line : kept) {
       b.append(line).append('\n');
     }
-    String list = used.toString().replaceAll("[\\[\\],]", "");
+    String list = String.join(" ", used.stream().map(Addresses::text).toList());
     return write(c, resolv, b.toString().getBytes(StandardCharsets.ISO_8859_1), list
         + (servers.size() > MAXNS ? " (first " + MAXNS + " of " + servers.size() + ")" : ""));
   }
 
-  private StepResult resolvedDropIn(Context c, List<Ipv4Address> servers) throws Exception {
+  private StepResult resolvedDropIn(Context c, List<InetAddress> servers, List<String> search) throws Exception {
     Path dir = c.writableDir("etc/systemd/resolved.conf.d");
     Path file = dir.resolve("osmanager.conf");
-    StringBuilder b = new StringBuilder(MARK).append("\n[Resolve]\nDNS=");
-    String list = String.join(" ", servers.stream().map(Ipv4Address::toString).toList());
+    StringBuilder b = new StringBuilder(mark(c.origin())).append("\n[Resolve]\nDNS=");
+    String list = String.join(" ", servers.stream().map(Addresses::text).toList());
     b.append(list).append('\n');
+    if (!search.isEmpty()) {
+      b.append("Domains=").append(String.join(" ", search)).append('\n');
+    }
     if (!c.dryRun()) {
       Files.createDirectories(dir);
     }

@@ -1,6 +1,7 @@
 package cloud.luoyun.osmanager.configure;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -12,6 +13,11 @@ import java.util.Set;
 
 /** Small file-system checks the steps share. Never follows a symlink it is asked about. */
 final class SysFiles {
+  /**
+   * The first line of every system file configure owns (network files, resolv.conf, the sshd
+   * drop-in); a file without it is never touched, and uninstall removes only files that carry it.
+   */
+  static final String MARK = "# managed by osmanager";
   static final Set<PosixFilePermission> RW_OWNER = PosixFilePermissions.fromString("rw-------");
   static final Set<PosixFilePermission> RWX_OWNER = PosixFilePermissions.fromString("rwx------");
   static final Set<PosixFilePermission> PUBLIC_FILE = PosixFilePermissions.fromString("rw-r--r--");
@@ -99,6 +105,17 @@ final class SysFiles {
     if (dir != null && !Files.isWritable(dir)) {
       throw new AccessDeniedException(dir.toString(), null,
           "not writable by this user, so " + file.getFileName() + " could not be written");
+    }
+  }
+
+  /** Whether {@code p} is a regular file (not a link) whose first line starts with the {@link #MARK}. */
+  static boolean isOurs(Path p) throws IOException {
+    if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+      return false;
+    }
+    try (var r = Files.newBufferedReader(p, StandardCharsets.ISO_8859_1)) {
+      String l = r.readLine();
+      return l != null && l.startsWith(MARK);
     }
   }
 

@@ -1,23 +1,26 @@
 package cloud.luoyun.osmanager.configure;
 
 import cloud.luoyun.osmanager.config.Home;
+import cloud.luoyun.osmanager.config.InstanceSpec;
 import cloud.luoyun.osmanager.webssh.TerminalCertificate;
 import cloud.luoyun.osmanager.webssh.WebTerminalSettings;
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Optional;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
 
 /**
  * The web terminal's own certificate, like the SSH host keys: a new instance (its TAG differs
- * from the one the certificate was made for) gets a new self-signed one, so that clones of an
- * image never serve the image's key; a reboot keeps it, so the fingerprint the owner checked
+ * from the one the certificate was made for; from NoCloud or ConfigDrive, its instance id differs
+ * from the last one applied, {@link Context#newInstance}) gets a new self-signed one, so that
+ * clones of an image never serve the image's key; a reboot keeps it, so the fingerprint the owner checked
  * stays true. One that is unusable (a power cut between key and certificate) or expires within
  * a month is made anew too. The rule is {@link TerminalCertificate#renew}'s, the one the terminal
  * also applies at its start.
  *
- * <p>Runs before {@link HostKeyStep}, which writes {@code state/applied-tag} last: when there is no
+ * <p>Runs before {@link HostKeyStep}, which records the instance last: when there is no
  * certificate at all, it is made only for a new instance. On a reboot "none" means the terminal
  * serves the operator's certificate (it removes its own then) or makes one at its start.
  */
@@ -35,21 +38,27 @@ final class TerminalCertificateStep implements Step {
 
   @Override
   public StepResult apply(Context c) throws Exception {
-    if (!c.config.settings().webssh().enabled()) {
+    if (!c.terminalEnabled()) {
       return skipped(c, "the web terminal is disabled by the config");
     }
-    int tag = c.config.tag();
-    Path applied = HostKeyStep.stateFile(c);
-    Optional<String> last = SysFiles.exists(applied)
-        ? Optional.of(Files.readString(applied, StandardCharsets.US_ASCII).strip()) : Optional.empty();
-    boolean newInstance = !last.equals(Optional.of(Integer.toString(tag)));
-    TerminalCertificate.Renewal r = TerminalCertificate.renew(c.home().stateDir(),
-        WebTerminalSettings.Instance.of(c.config), clock, newInstance, c.dryRun());
+    boolean newInstance = c.newInstance();
+    String label = InstanceState.Applied.of(c.spec).label();
+    WebTerminalSettings.Instance instance;
+    if (c.config != null) {
+      instance = WebTerminalSettings.Instance.of(c.config);
+    } else {
+      instance = new WebTerminalSettings.Instance(OptionalInt.empty(), names(c.spec));
+      if (newInstance && !c.dryRun()) {
+        forgetOwn(c.home()); // its name says no instance: only this forgets the last instance's
+      }
+    }
+    TerminalCertificate.Renewal r = TerminalCertificate.renew(c.home().stateDir(), instance, clock, newInstance,
+        c.dryRun());
     if (r.made() && c.dryRun()) {
       SysFiles.checkWritable(c.home().stateDir().resolve(Home.TERMINAL_KEY)); // where a real run would fail
     }
     if (r.made()) {
-      return changed(c, (c.dryRun() ? "would make " : "made ") + "a self-signed certificate for TAG " + tag + " ("
+      return changed(c, (c.dryRun() ? "would make " : "made ") + "a self-signed certificate for " + label + " ("
           + r.why() + ")" + r.fingerprint().map(f -> ", SHA-256 " + f).orElse(""));
     }
     if (r.fingerprint().isEmpty()) {
@@ -57,5 +66,27 @@ final class TerminalCertificateStep implements Step {
           + "one when it starts)");
     }
     return unchanged(c, r.why());
+  }
+
+  /** The host name and static addresses of a spec from another source than LuoYun, for the certificate. */
+  private static List<String> names(InstanceSpec spec) {
+    List<String> names = new ArrayList<>();
+    spec.hostname().ifPresent(h -> {
+      names.add(h.shortName());
+      h.fqdn().ifPresent(names::add);
+    });
+    spec.network().ifPresent(n -> n.nics().forEach(nic -> nic.addresses()
+        .forEach(a -> names.add(a.address().getHostAddress()))));
+    return names;
+  }
+
+  /**
+   * Removes the terminal's own pair of the last instance: a certificate for no TAG does not say
+   * which instance it was made for, so a new instance from NoCloud or ConfigDrive must not find
+   * it. A cut after this leaves none, which the next boot (still a new instance) makes.
+   */
+  private static void forgetOwn(Home home) throws IOException {
+    Files.deleteIfExists(home.stateDir().resolve(Home.TERMINAL_KEY));
+    Files.deleteIfExists(home.stateDir().resolve(Home.TERMINAL_CERTIFICATE));
   }
 }

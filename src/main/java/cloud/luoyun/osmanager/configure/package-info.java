@@ -25,15 +25,17 @@
  *     config has passwd_hash, the web terminal is enabled and sshd_config exists and includes
  *     {@code sshd_config.d/*.conf}; removed (when it carries the mark) otherwise. By hand on the
  *     running system a change is followed by {@code systemctl try-reload-or-restart ssh.service}.
- * <li>{@code nics}: addresses and the default route with {@code ip}; at boot
- *     ({@code --before-network}) left to the network backend when it is enabled and reads the
- *     files of the next step ({@link cloud.luoyun.osmanager.configure.NetworkBackend}), since it
- *     starts after configure and fails on addresses that already exist.
+ * <li>{@code nics}: static addresses (IPv4 and IPv6), MTU, the default route of each family and
+ *     the NICs' routes with {@code ip}; DHCP and SLAAC are left to the backend. At boot
+ *     ({@code --before-network}) all of it is left to the network backend when it is enabled and
+ *     reads the files of the next step ({@link cloud.luoyun.osmanager.configure.NetworkBackend}),
+ *     since it starts after configure and fails on addresses that already exist.
  * <li>{@code network-files}: NetworkManager keyfile, systemd-networkd .network file, or ifupdown
  *     {@code interfaces.d/osmanager}, for the backend that brings the NICs up.
- * <li>{@code nameservers}.
+ * <li>{@code nameservers}: {@code etc/resolv.conf} (or a systemd-resolved drop-in), IPv4 and IPv6
+ *     servers and search domains.
  * <li>{@code terminal-certificate}: the web terminal's own self-signed certificate and key in
- *     {@code state/} (webssh-tls.crt, webssh-tls.key 0600), made for a new TAG, like the host keys,
+ *     {@code state/} (webssh-tls.crt, webssh-tls.key 0600), made for a new instance, like the host keys,
  *     and anew when the one there does not match its key or expires within 30 days
  *     ({@link cloud.luoyun.osmanager.webssh.TerminalCertificate#renew}); skipped when the config
  *     disables the terminal.
@@ -43,11 +45,15 @@
  *     private key first out, the new one last in); old keys of other types go last. At every
  *     instant each private key matches its .pub and at least two types are complete, so a power
  *     cut never leaves sshd without keys; a full disk or a failing ssh-keygen leaves the old set
- *     as it was. {@code state/applied-tag} is written after the whole set is in place: a cut
- *     before means the next boot makes them again.
+ *     as it was. The instance is recorded ({@link cloud.luoyun.osmanager.configure.InstanceState}:
+ *     LuoYun's TAG in {@code state/applied-tag}, as release 0.2.0 kept it, so an upgrade is not a
+ *     new instance; another source's id in {@code state/applied-instance.json}) after the whole
+ *     set is in place: a cut before means the next boot makes them again.
  * <li>{@code custom-script}.
  * </ul>
- * At boot the NICs the config names by MAC are waited for first (up to 10 s), until they exist
+ * The network steps read the source-neutral {@link cloud.luoyun.osmanager.config.InstanceSpec}; the
+ * files configure owns carry {@link cloud.luoyun.osmanager.configure.SysFiles#MARK} on their first
+ * line. At boot the NICs the config names by MAC are waited for first (up to 10 s), until they exist
  * and udev has named them ({@code /run/udev/data/n<ifindex>}), so the names written are the final
  * ones. Every command goes through a {@link cloud.luoyun.osmanager.configure.CommandRunner} as an
  * argument list; NIC commands are {@code ip [-n NETNS] ...}, so tests and demos can work inside a

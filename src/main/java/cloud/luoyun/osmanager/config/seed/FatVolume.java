@@ -12,9 +12,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A FAT12/FAT16 image or disk read in place with fat32-lib, as {@code cloud-localds -f vfat},
@@ -22,8 +24,9 @@ import java.util.Optional;
  * checked by {@link FatGeometry} first (sizes, and cluster chains that loop), as for the floppy.
  * Names are the long names where there are any, matched without case as a vfat mount does.
  * fat32-lib reads a whole folder at a time; the geometry bounds that by the volume's size. A
- * folder entry that points back at an ancestor cannot loop a walk here: a walk is as deep as the
- * caller's path. Not thread-safe.
+ * folder whose first cluster is one already on the walk (itself or an ancestor) is refused, as on
+ * an ISO; fat32-lib 0.6.5 (pinned, and no longer released) keeps that cluster package-private,
+ * so it is read by reflection ({@link #rawEntry}). Not thread-safe.
  */
 final class FatVolume implements SeedVolume {
   /** What FAT writes where no label was given. */
@@ -140,29 +143,37 @@ final class FatVolume implements SeedVolume {
       for (FsDirectoryEntry e : folder) {
         if (!isDotOrDotDot(e)) {
           if (names.size() == SeedVolume.MAX_ENTRIES) {
-            throw new SeedFormatException(source + ": " + relativeDir + ": more than "
-                + SeedVolume.MAX_ENTRIES + " entries");
+            throw new SeedFormatException(source + ": " + SeedIo.where(relativeDir)
+                + ": more than " + SeedVolume.MAX_ENTRIES + " entries");
           }
           names.add(shownName(e));
         }
       }
       return names;
     } catch (RuntimeException e) {
-      throw corrupt(source, relativeDir, e);
+      throw corrupt(source, SeedIo.where(relativeDir), e);
     } catch (SeedFormatException e) {
       throw e;
     } catch (IOException e) {
-      throw named(source, relativeDir, e);
+      throw named(source, SeedIo.where(relativeDir), e);
     }
   }
 
   private Optional<FsDirectoryEntry> find(List<String> parts) throws IOException {
     FsDirectory folder = fs.getRoot();
     FsDirectoryEntry match = null;
+    Set<Integer> walked = new HashSet<>();
+    walked.add(0); // FAT12/16's top folder has no cluster; ".." entries name it 0
     for (int i = 0; i < parts.size(); i++) {
       if (i > 0) {
         if (!match.isDirectory()) {
           return Optional.empty();
+        }
+        byte[] raw = rawEntry(match);
+        if (raw != null && !walked.add((raw[26] & 0xff) | (raw[27] & 0xff) << 8)) {
+          throw new SeedFormatException(source + ": " + String.join("/", parts.subList(0, i))
+              + ": folder at cluster " + ((raw[26] & 0xff) | (raw[27] & 0xff) << 8)
+              + " is itself or its ancestor (a loop)");
         }
         folder = match.getDirectory();
       }
@@ -170,7 +181,8 @@ final class FatVolume implements SeedVolume {
       int seen = 0;
       for (FsDirectoryEntry e : folder) {
         if (++seen > SeedVolume.MAX_ENTRIES) {
-          throw new SeedFormatException(source + ": " + String.join("/", parts.subList(0, i))
+          throw new SeedFormatException(source + ": "
+              + SeedIo.where(String.join("/", parts.subList(0, i)))
               + ": more than " + SeedVolume.MAX_ENTRIES + " entries");
         }
         if (!isDotOrDotDot(e) && e.getName().equalsIgnoreCase(parts.get(i))) {
@@ -189,8 +201,8 @@ final class FatVolume implements SeedVolume {
    * The name as Linux shows it. fat32-lib gives a short name that has no long name as stored, in
    * upper case, and drops the flags that mcopy and Linux write for a name such as {@code latest}
    * (byte 12 of the entry: 0x08 the name, 0x10 the extension in lower case); they are read here
-   * from the library's package-private entry (fat32-lib 0.6.5 is pinned, and no longer
-   * released). When they cannot be read, the name as stored.
+   * from the library's package-private entry ({@link #rawEntry}). When they cannot be read, the
+   * name as stored.
    */
   private static String shownName(FsDirectoryEntry e) {
     String name = e.getName();
@@ -208,6 +220,15 @@ final class FatVolume implements SeedVolume {
   }
 
   private static int caseFlags(FsDirectoryEntry e) {
+    byte[] raw = rawEntry(e);
+    return raw == null ? 0 : raw[12] & 0x18;
+  }
+
+  /**
+   * The 32 bytes of an entry's short-name record, which fat32-lib keeps package-private: its
+   * name's case flags (12) and its first cluster (26, FAT12/16); null when they cannot be read.
+   */
+  private static byte[] rawEntry(FsDirectoryEntry e) {
     try {
       Field real = e.getClass().getDeclaredField("realEntry");
       real.setAccessible(true);
@@ -215,9 +236,9 @@ final class FatVolume implements SeedVolume {
       Field data = entry.getClass().getDeclaredField("data");
       data.setAccessible(true);
       byte[] bytes = (byte[]) data.get(entry);
-      return bytes.length > 12 ? bytes[12] & 0x18 : 0;
+      return bytes.length >= 32 ? bytes : null;
     } catch (ReflectiveOperationException | RuntimeException notThere) {
-      return 0;
+      return null;
     }
   }
 

@@ -66,7 +66,7 @@ final class FolderVolume implements SeedVolume {
     }
     if (!attributes.isRegularFile()) {
       throw new SeedFormatException(source + ": " + relativePath + ": "
-          + (attributes.isDirectory() ? "a folder" : "not a regular file") + ", not a file");
+          + (attributes.isDirectory() ? "a folder, not a file" : "not a regular file"));
     }
     if (attributes.size() > maxBytes) {
       throw tooLarge(relativePath, maxBytes);
@@ -116,8 +116,8 @@ final class FolderVolume implements SeedVolume {
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
       for (Path p : entries) {
         if (names.size() == SeedVolume.MAX_ENTRIES) {
-          throw new SeedFormatException(source + ": " + relativeDir + ": more than "
-              + SeedVolume.MAX_ENTRIES + " entries");
+          throw new SeedFormatException(source + ": " + SeedIo.where(relativeDir)
+              + ": more than " + SeedVolume.MAX_ENTRIES + " entries");
         }
         names.add(p.getFileName().toString());
       }

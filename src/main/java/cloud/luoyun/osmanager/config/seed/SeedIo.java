@@ -38,6 +38,11 @@ final class SeedIo {
     return parts;
   }
 
+  /** How messages name a folder given by a caller's path: {@code ""} is the top folder. */
+  static String where(String relativePath) {
+    return relativePath.isEmpty() ? "top folder" : relativePath;
+  }
+
   /** Reads up to {@code into.length} bytes at {@code position}; returns how many there were. */
   static int readAt(FileChannel channel, long position, byte[] into) throws IOException {
     return readAt(channel, position, into, into.length);

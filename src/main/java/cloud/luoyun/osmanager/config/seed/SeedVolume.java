@@ -28,9 +28,11 @@ import java.util.Optional;
  * {@code seed.iso: meta-data: larger than 65536 bytes}.
  *
  * <p>Paths are relative, with {@code /} between folders ({@code openstack/latest/meta_data.json});
- * an absolute path, an empty part, {@code .} or {@code ..} is refused. Names are matched as the
- * producer wrote them; on an ISO without Rock Ridge or Joliet names, the primary names are matched
- * without case, without the {@code ;1} version and with {@code _} standing for {@code -}.
+ * an absolute path, an empty part, {@code .} or {@code ..} is refused (a caller's mistake:
+ * {@link IllegalArgumentException}). Names are matched as the producer wrote them: exactly on an
+ * ISO's Rock Ridge or Joliet names and in a folder, without case on vfat (as a vfat mount does),
+ * and on an ISO with primary names only, without case, without the {@code ;1} version and with
+ * {@code _} standing for {@code -}.
  *
  * <p>Not thread-safe: one owner opens, reads and closes it.
  */
@@ -49,7 +51,8 @@ public interface SeedVolume extends Closeable {
 
   /**
    * Opens {@code source}: a folder, or an image file or block device holding ISO9660 ("CD001"
-   * at byte 32769) or FAT12/FAT16 (a boot sector). Reads only the volume's header here.
+   * at byte 32769) or FAT12/FAT16 (a boot sector). Reads the volume's header here, and a FAT
+   * volume's tables and top folder; a file is read only when asked for.
    *
    * @throws java.nio.file.NoSuchFileException when {@code source} does not exist
    * @throws SeedFormatException when it is none of these kinds, or its header is unusable

@@ -51,7 +51,8 @@ class Iso9660HostileTest {
     for (int i = (int) from + 33; i + n.length <= iso.length; i++) {
       int r = i - 33; // a record has volume sequence number 1, both-endian, at 28
       if ((iso[i - 1] & 0xff) == n.length && (iso[r] & 0xff) >= 33 + n.length
-          && iso[r + 28] == 1 && iso[r + 31] == 1 && Arrays.equals(iso, i, i + n.length, n, 0, n.length)) {
+          && iso[r + 28] == 1 && iso[r + 31] == 1
+          && Arrays.equals(iso, i, i + n.length, n, 0, n.length)) {
         return r;
       }
     }

@@ -131,7 +131,7 @@ class SeedVolumeTest {
     try (SeedVolume v = SeedVolume.open(dir)) {
       assertThatThrownBy(() -> v.read("user-data.fifo", LIMIT))
           .isInstanceOf(SeedFormatException.class)
-          .hasMessage(dir + ": user-data.fifo: not a regular file, not a file");
+          .hasMessage(dir + ": user-data.fifo: not a regular file");
     }
   }
 
@@ -158,6 +158,34 @@ class SeedVolumeTest {
           .hasMessage(img + ": meta-data: entry (60000) is larger than associated cluster chain"
               + " (2048)");
     }
+  }
+
+  @Test
+  void aVfatFolderThatIsItsParentIsRefused() throws Exception {
+    Map<String, byte[]> files = Map.of("d/e/meta-data", utf8("instance-id: x\n"));
+    Path img = Producers.vfat(tmp.resolve("s.img"), "CIDATA", 256, files, tmp.resolve("in"));
+    byte[] bytes = Files.readAllBytes(img);
+    ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    int d = indexOf(bytes, folderEntry("D"));
+    int e = indexOf(bytes, folderEntry("E"));
+    short cluster = b.getShort(d + 26);
+    b.putShort(e + 26, cluster);
+    Files.write(img, bytes);
+    try (SeedVolume v = SeedVolume.open(img)) {
+      assertThatThrownBy(() -> v.read("d/e/meta-data", LIMIT))
+          .isInstanceOf(SeedFormatException.class)
+          .hasMessage(img + ": d/e: folder at cluster " + cluster
+              + " is itself or its ancestor (a loop)");
+    }
+  }
+
+  /** A short-name entry's name and attribute byte, for a folder. */
+  private static byte[] folderEntry(String name) {
+    byte[] e = new byte[12];
+    java.util.Arrays.fill(e, (byte) ' ');
+    System.arraycopy(utf8(name), 0, e, 0, name.length());
+    e[11] = 0x10;
+    return e;
   }
 
   private static int indexOf(byte[] haystack, byte[] needle) {
