@@ -36,8 +36,10 @@ final class BootCommand implements Callable<Integer> {
   Path root;
 
   @Option(names = "--source", paramLabel = "PATH", defaultValue = "/dev/fd0",
-      description = "Floppy device, floppy image file, or plain luoyun.ini. Default: ${DEFAULT-VALUE}.")
+      description = "Where the config is, as 'osmanager configure --source' takes it. Default: ${DEFAULT-VALUE}.")
   Path source;
+
+  @Mixin SourcesOption sources;
 
   @Mixin DaemonOptions daemonOptions;
 
@@ -48,7 +50,7 @@ final class BootCommand implements Callable<Integer> {
     Home h = home.home();
     Logging.configure(h.logDir(), "osm.log", daemonOptions.verbose);
     Logger log = LoggerFactory.getLogger(BootCommand.class);
-    Report report = new Configurator(Configurator.Options.of(h).withRoot(root).withSource(source))
+    Report report = new Configurator(sources.applyTo(Configurator.Options.of(h).withRoot(root).withSource(source)))
         .run(step -> { }); // the Configurator logs each step's line itself
     report.badInput().ifPresent(m -> log.warn("config from {} refused, not applied: {}", source, m));
     if (report.exitCode() == ExitStatus.FAILED) {

@@ -36,9 +36,13 @@ final class ConfigureCommand implements Callable<Integer> {
   Path root;
 
   @Option(names = "--source", paramLabel = "PATH", defaultValue = "/dev/fd0",
-      description = "Floppy device, floppy image file, or plain luoyun.ini (told apart by content). "
-          + "Without a floppy the existing conf/luoyun.conf is used. Default: ${DEFAULT-VALUE}.")
+      description = "Where the config is: the floppy device (then, without a floppy config, the volumes labelled "
+          + "cidata (NoCloud) and config-2 (ConfigDrive) are looked for), or a floppy image, a plain luoyun.ini, "
+          + "an ISO or vfat image, a block device, or a folder of a NoCloud or ConfigDrive seed's files (told "
+          + "apart by content). Without any, the config kept in conf/ is applied again. Default: ${DEFAULT-VALUE}.")
   Path source;
+
+  @Mixin SourcesOption sources;
 
   @Option(names = "--dry-run", description = "Print what each step would change; change nothing.")
   boolean dryRun;
@@ -54,8 +58,8 @@ final class ConfigureCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     Logging.configure(dryRun ? null : home.home().logDir(), "configure.log", false, false);
-    Configurator.Options options = Configurator.Options.of(home.home())
-        .withRoot(root).withSource(source).withDryRun(dryRun).withBeforeNetwork(beforeNetwork);
+    Configurator.Options options = sources.applyTo(Configurator.Options.of(home.home())
+        .withRoot(root).withSource(source).withDryRun(dryRun).withBeforeNetwork(beforeNetwork));
     PrintWriter out = spec.commandLine().getOut();
     // Under systemd each line carries its priority: a failed step is an error, a refused config a
     // warning (journalctl -p warning shows a broken boot).

@@ -181,8 +181,12 @@ final class StatusView {
         .orElse(c.exitStatus() == 0 ? "all steps good" : "failed: " + String.join(", ", failedSteps(c)));
     line(out, "configure:", HumanTime.at(c.at(), now) + ", from " + shown(c.source()) + ": exit status "
         + c.exitStatus() + ", " + outcome);
-    line(out, "config:", shown(c.configFile()) + c.configChangedAt().map(t -> ", changed " + HumanTime.at(t, now))
-        .orElse(", none"));
+    line(out, "config:", shown(c.configFile()) + c.origin().config().map(k -> " (" + k + ")").orElse("")
+        + c.configChangedAt().map(t -> ", changed " + HumanTime.at(t, now)).orElse(", none"));
+    c.origin().others().forEach(o -> line(out, "not used:", o));
+    if (!c.origin().notApplied().isEmpty()) {
+      line(out, "not applied:", String.join(", ", c.origin().notApplied()) + " (OS Manager does not apply these keys)");
+    }
     for (StepResult s : c.steps()) {
       out.println("  " + shown(s.line()));
     }

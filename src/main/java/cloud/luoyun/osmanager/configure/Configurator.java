@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,15 +42,23 @@ public final class Configurator {
 
   /**
    * @param root prefix of every system path ({@code /} on an instance, an image tree otherwise)
-   * @param source floppy device, floppy image, or plain luoyun.ini
+   * @param source where to read the config: the floppy device (the default: then, without a
+   *     floppy config, the volumes labelled {@code cidata} and {@code config-2} are looked for), or
+   *     a floppy image, an ISO or vfat image, a block device, a folder of a seed's files, or a plain
+   *     luoyun.ini, told apart by content
    * @param netns run {@code ip} inside this network namespace ({@code ip -n}); empty on an instance
    * @param beforeNetwork run by the boot unit, before any network backend starts: wait for the
    *     config's NICs, leave bringing them up to an enabled backend, and let a boot without any
    *     config pass (see {@link Configurator})
+   * @param sources the kinds of source to look for at boot, as the operator set them
+   *     ({@code --sources}); empty: every kind, but NoCloud and ConfigDrive only where cloud-init
+   *     is absent or disabled. LuoYun's floppy is always read.
+   * @param labels where udev names volumes by label ({@code /dev/disk/by-label})
    */
   public record Options(Home home, Path root, Path source, boolean dryRun, Duration scriptTimeout,
-      Optional<String> netns, boolean beforeNetwork) {
+      Optional<String> netns, boolean beforeNetwork, Optional<Set<InstanceSpec.Source>> sources, Path labels) {
     public static final Path DEFAULT_SOURCE = Path.of("/dev/fd0");
+    public static final Path DEFAULT_LABELS = Path.of("/dev/disk/by-label");
     public static final Duration DEFAULT_SCRIPT_TIMEOUT = Duration.ofMinutes(5);
 
     public Options {
@@ -58,35 +67,52 @@ public final class Configurator {
       Objects.requireNonNull(source);
       Objects.requireNonNull(scriptTimeout);
       Objects.requireNonNull(netns);
+      sources = sources.map(Set::copyOf);
+      Objects.requireNonNull(labels);
     }
 
     /** An instance's defaults: root {@code /}, source {@code /dev/fd0}, script limit 5 minutes. */
     public static Options of(Home home) {
-      return new Options(home, Path.of("/"), DEFAULT_SOURCE, false, DEFAULT_SCRIPT_TIMEOUT, Optional.empty(), false);
+      return new Options(home, Path.of("/"), DEFAULT_SOURCE, false, DEFAULT_SCRIPT_TIMEOUT, Optional.empty(), false,
+          Optional.empty(), DEFAULT_LABELS);
     }
 
     public Options withRoot(Path r) {
-      return new Options(home, r, source, dryRun, scriptTimeout, netns, beforeNetwork);
+      return new Options(home, r, source, dryRun, scriptTimeout, netns, beforeNetwork, sources, labels);
     }
 
     public Options withSource(Path s) {
-      return new Options(home, root, s, dryRun, scriptTimeout, netns, beforeNetwork);
+      return new Options(home, root, s, dryRun, scriptTimeout, netns, beforeNetwork, sources, labels);
     }
 
     public Options withDryRun(boolean d) {
-      return new Options(home, root, source, d, scriptTimeout, netns, beforeNetwork);
+      return new Options(home, root, source, d, scriptTimeout, netns, beforeNetwork, sources, labels);
     }
 
     public Options withScriptTimeout(Duration t) {
-      return new Options(home, root, source, dryRun, t, netns, beforeNetwork);
+      return new Options(home, root, source, dryRun, t, netns, beforeNetwork, sources, labels);
     }
 
     public Options withNetns(String ns) {
-      return new Options(home, root, source, dryRun, scriptTimeout, Optional.of(ns), beforeNetwork);
+      return new Options(home, root, source, dryRun, scriptTimeout, Optional.of(ns), beforeNetwork, sources, labels);
     }
 
     public Options withBeforeNetwork(boolean b) {
-      return new Options(home, root, source, dryRun, scriptTimeout, netns, b);
+      return new Options(home, root, source, dryRun, scriptTimeout, netns, b, sources, labels);
+    }
+
+    /** The operator's {@code --sources}: only these kinds are looked for (LuoYun's floppy always). */
+    public Options withSources(Set<InstanceSpec.Source> s) {
+      return new Options(home, root, source, dryRun, scriptTimeout, netns, beforeNetwork, Optional.of(s), labels);
+    }
+
+    public Options withLabels(Path l) {
+      return new Options(home, root, source, dryRun, scriptTimeout, netns, beforeNetwork, sources, l);
+    }
+
+    /** Whether {@link #source} is the floppy device by default, so other clouds' volumes are looked for too. */
+    boolean discovers() {
+      return source.equals(DEFAULT_SOURCE);
     }
   }
 
@@ -146,12 +172,19 @@ public final class Configurator {
     } catch (ConfigSource.NoConfig e) {
       return noConfig(e.getMessage(), onStep);
     }
-    loaded.config().warnings().forEach(w -> log.warn("luoyun.conf {}", w));
+    String from = loaded.spec().source() == InstanceSpec.Source.LUOYUN ? "luoyun.conf" : loaded.spec().source().id() + ":";
+    loaded.spec().warnings().forEach(w -> log.warn("{} {}", from, w));
+    if (!loaded.spec().notApplied().isEmpty()) {
+      log.warn("{} gave keys OS Manager does not apply: {}", loaded.spec().source().id(),
+          String.join(", ", loaded.spec().notApplied()));
+    }
+    loaded.others().forEach(o -> log.info("{}", o));
     List<StepResult> results = new ArrayList<>();
     report(loaded.line(), results, onStep);
-    Context c = new Context(InstanceSpec.of(loaded.config()), options, runner);
+    Context c = new Context(loaded.spec(), options, runner);
     results.addAll(applySteps(c, onStep));
-    return new Report(results, Optional.empty());
+    return new Report(results, Optional.empty(), new Report.Origin(Optional.of(loaded.spec().source().id()),
+        loaded.others(), loaded.spec().notApplied()));
   }
 
   /** Applies every step to {@code c}'s spec; a failed step does not stop the others. */

@@ -1,5 +1,6 @@
 package cloud.luoyun.osmanager.configure;
 
+import cloud.luoyun.osmanager.config.InstanceSpec;
 import cloud.luoyun.osmanager.util.AtomicFile;
 import cloud.luoyun.osmanager.util.HumanTime;
 import com.fasterxml.jackson.jr.ob.JSON;
@@ -29,9 +30,10 @@ import java.util.Optional;
  * @param refused why the config was refused (then no step ran)
  * @param configFile {@code conf/luoyun.conf}
  * @param configChangedAt when that file last changed: when the config in use arrived
+ * @param origin the kind of source used, why the others were not, and the keys not applied
  */
 public record RunRecord(Instant at, String source, int exitStatus, Optional<String> refused, String configFile,
-    Optional<Instant> configChangedAt, List<StepResult> steps) {
+    Optional<Instant> configChangedAt, List<StepResult> steps, Report.Origin origin) {
   public static final String FILE = "configure.json";
   /** Larger is not ours: read no more of it. */
   private static final int MAX_BYTES = 256 * 1024;
@@ -41,7 +43,8 @@ public record RunRecord(Instant at, String source, int exitStatus, Optional<Stri
   }
 
   static RunRecord of(Configurator.Options o, Report report, Instant at) {
-    Path conf = o.home().conf();
+    Path conf = report.origin().config().filter(k -> !k.equals(InstanceSpec.Source.LUOYUN.id()))
+        .map(k -> o.home().seedCopy(InstanceSpec.Source.valueOf(k.toUpperCase(Locale.ROOT)))).orElse(o.home().conf());
     Optional<Instant> changed;
     try {
       changed = Optional.of(Files.getLastModifiedTime(conf).toInstant());
@@ -49,7 +52,7 @@ public record RunRecord(Instant at, String source, int exitStatus, Optional<Stri
       changed = Optional.empty(); // no config at all: the steps say so
     }
     return new RunRecord(at, o.source().toAbsolutePath().toString(), report.exitCode(), report.badInput(), conf.toString(), changed,
-        report.steps());
+        report.steps(), report.origin());
   }
 
   void write(Path file) throws IOException {
@@ -68,6 +71,13 @@ public record RunRecord(Instant at, String source, int exitStatus, Optional<Stri
     config.put("file", configFile);
     configChangedAt.ifPresent(t -> config.put("changedAt", HumanTime.iso(t)));
     m.put("config", config);
+    origin.config().ifPresent(c -> m.put("kind", c));
+    if (!origin.others().isEmpty()) {
+      m.put("others", origin.others());
+    }
+    if (!origin.notApplied().isEmpty()) {
+      m.put("notApplied", origin.notApplied());
+    }
     List<Map<String, Object>> lines = new ArrayList<>();
     for (StepResult s : steps) {
       Map<String, Object> step = new LinkedHashMap<>();
@@ -104,7 +114,9 @@ public record RunRecord(Instant at, String source, int exitStatus, Optional<Stri
     }
     return Optional.of(new RunRecord(HumanTime.parse(m.get("at")).orElse(Instant.EPOCH), text(m.get("source")),
         exit.intValue(), Optional.ofNullable(m.get("refused")).map(String::valueOf), text(config.get("file")),
-        HumanTime.parse(config.get("changedAt")), steps));
+        HumanTime.parse(config.get("changedAt")), steps, new Report.Origin(
+            m.get("kind") instanceof String k ? Optional.of(k) : Optional.empty(), strings(m.get("others")),
+            strings(m.get("notApplied")))));
   }
 
   private static Optional<StepResult> step(Object o) {
@@ -117,6 +129,10 @@ public record RunRecord(Instant at, String source, int exitStatus, Optional<Stri
       }
     }
     return Optional.empty();
+  }
+
+  private static List<String> strings(Object o) {
+    return o instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of();
   }
 
   private static String text(Object o) {
