@@ -6,6 +6,7 @@ import static cloud.luoyun.osmanager.config.seed.Producers.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import cloud.luoyun.osmanager.TestFiles;
 import cloud.luoyun.osmanager.config.FloppyWriter;
 import cloud.luoyun.osmanager.config.seed.SeedVolume.Kind;
 import java.nio.ByteBuffer;
@@ -37,6 +38,15 @@ class SeedVolumeTest {
       assertThat(v.kind()).isEqualTo(Kind.VFAT);
       assertThat(v.read("luoyun.ini", LIMIT)).hasValue(ini);
       assertThat(v.read("meta-data", LIMIT)).isEmpty();
+    }
+  }
+
+  @Test
+  void readsLuoyunIniFromTheComputeNodesTruncatedFloppy() throws Exception {
+    try (SeedVolume v = SeedVolume.open(TestFiles.vector("floppy-luoyun.img"))) {
+      assertThat(v.kind()).isEqualTo(Kind.VFAT);
+      assertThat(v.read("luoyun.ini", LIMIT))
+          .hasValue(Files.readAllBytes(TestFiles.vector("luoyun.ini")));
     }
   }
 
