@@ -190,10 +190,27 @@ public final class Configurator {
     return new Report(results, Optional.empty());
   }
 
+  /**
+   * The steps for {@code spec}, in order: for each account (the default user first) making it when
+   * it is not root, its password and its keys; root's web-terminal login; the network; the
+   * per-instance certificate and host keys; the appliance's script.
+   */
   private List<Step> steps(InstanceSpec spec) {
-    return List.of(new RootPasswordStep(clock), new RootSshKeyStep(), new SshdWebLoginStep(), new NicStep(),
-        new NetworkFilesStep(), new NameServerStep(), new TerminalCertificateStep(clock), new HostKeyStep(),
-        new CustomScriptStep());
+    List<Step> steps = new ArrayList<>();
+    for (int i = 0; i < spec.accounts().size(); i++) {
+      InstanceSpec.Account a = spec.accounts().get(i);
+      if (!a.isRoot()) {
+        steps.add(new AccountStep(a, i));
+        if (!AccountStep.validName(a.name())) {
+          continue; // that step says why; nothing else is done for a name that is none
+        }
+      }
+      steps.add(new PasswordStep(a, clock));
+      steps.add(new SshKeysStep(a));
+    }
+    steps.addAll(List.of(new SshdWebLoginStep(), new NicStep(), new NetworkFilesStep(), new NameServerStep(),
+        new TerminalCertificateStep(clock), new HostKeyStep(), new CustomScriptStep()));
+    return steps;
   }
 
   private static void report(StepResult r, List<StepResult> results, Consumer<StepResult> onStep) {
