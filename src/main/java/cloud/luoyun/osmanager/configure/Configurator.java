@@ -18,9 +18,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The configurator (the seed's pyosc): takes the config the cloud handed over and applies it to the
- * system, one idempotent step at a time: root password, root SSH key, root's password login to the
- * web terminal, NIC addresses, network files, name servers, SSH host keys of a new instance, then
- * the appliance's {@code custom/scripts/config}.
+ * system, one idempotent step at a time: host name, each account (made when it is a named one that
+ * does not exist, its password, its SSH keys), root's password login to the web terminal, NIC
+ * addresses, network files, name servers, the terminal certificate and SSH host keys of a new
+ * instance ({@link Context#newInstance}), then the appliance's {@code custom/scripts/config}.
  *
  * <p>A failed step does not stop the others. An invalid config stops everything before the first
  * change. With no floppy and no conf there is no config: bad input when run by hand; at boot
@@ -191,12 +192,15 @@ public final class Configurator {
   }
 
   /**
-   * The steps for {@code spec}, in order: for each account (the default user first) making it when
-   * it is not root, its password and its keys; root's web-terminal login; the network; the
-   * per-instance certificate and host keys; the appliance's script.
+   * The steps for {@code spec}, in order: the host name first (before anything that may use it:
+   * the certificate, the host keys' comments, the appliance's script); for each account (the
+   * default user first) making it when it is not root, its password and its keys; root's
+   * web-terminal login; the network; the per-instance certificate and host keys; the appliance's
+   * script.
    */
   private List<Step> steps(InstanceSpec spec) {
     List<Step> steps = new ArrayList<>();
+    steps.add(new HostnameStep());
     for (int i = 0; i < spec.accounts().size(); i++) {
       InstanceSpec.Account a = spec.accounts().get(i);
       if (!a.isRoot()) {
