@@ -47,7 +47,8 @@ final class PasswordStep implements Step {
   public StepResult apply(Context c) throws Exception {
     boolean luoyun = c.spec.source() == Source.LUOYUN;
     if (account.password().isEmpty() && account.lockPassword().isEmpty()) {
-      return skipped(c, luoyun ? "no passwd_hash in the config" : "no password for " + account.name() + " in the config");
+      return skipped(c, luoyun ? "no passwd_hash in the config"
+          : "no password for " + account.name() + " in the config");
     }
     if (!luoyun && !c.newInstance()) {
       return unchanged(c, "same instance: " + account.name() + "'s password is set once per instance");

@@ -54,8 +54,7 @@ final class SshdWebLoginStep implements Step {
     Path file = c.sys(FILE);
     Optional<String> unwanted = !Files.isRegularFile(config)
         ? Optional.of("no " + SysFiles.rel(c, config) + ", OpenSSH server not installed")
-        : !rootHasPassword(c) ? Optional.of(c.spec.source() == InstanceSpec.Source.LUOYUN
-            ? "no passwd_hash in the config" : "no password for root in the config")
+        : noRootPassword(c).isPresent() ? noRootPassword(c)
         : !c.terminalEnabled() ? Optional.of("the web terminal is disabled in the config")
         : Optional.empty();
     if (unwanted.isPresent()) {
@@ -86,10 +85,15 @@ final class SshdWebLoginStep implements Step {
         + reload(c));
   }
 
-  /** Root has a password in the spec that logs in (not one the spec locks). */
-  private static boolean rootHasPassword(Context c) {
-    return c.spec.accounts().stream().anyMatch(a -> a.isRoot() && a.password().isPresent()
-        && !a.lockPassword().orElse(false));
+  /** Why root has no password in the spec that logs in, if it has none. */
+  private static Optional<String> noRootPassword(Context c) {
+    Optional<InstanceSpec.Account> root = c.spec.accounts().stream().filter(InstanceSpec.Account::isRoot).findFirst();
+    if (root.isEmpty() || root.get().password().isEmpty()) {
+      return Optional.of(c.spec.source() == InstanceSpec.Source.LUOYUN ? "no passwd_hash in the config"
+          : "no password for root in the config");
+    }
+    return root.get().lockPassword().orElse(false) ? Optional.of("root's password is locked by the config")
+        : Optional.empty();
   }
 
   private StepResult remove(Context c, Path file, String why) throws Exception {

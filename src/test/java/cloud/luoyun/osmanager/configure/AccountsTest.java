@@ -196,6 +196,40 @@ class AccountsTest {
     assertThat(after).isEqualTo(before);
   }
 
+  /** The web terminal logs root in with its password: a root password from NoCloud opens that as LuoYun's does. */
+  @Test
+  void rootsPasswordFromAnotherSourceLetsTheWebTerminalLogInAndALockedOneDoesNot() throws Exception {
+    Report open = Specs.run(tree, Specs.nocloud("i-1", root(new Password.Plain(TEXT))), runner);
+    assertThat(open.step("sshd-web-login").orElseThrow().outcome()).isEqualTo(Outcome.CHANGED);
+    assertThat(tree.sys(SshdWebLoginStep.FILE)).hasContent(SshdWebLoginStep.CONTENT);
+
+    Report locked = Specs.run(tree, Specs.nocloud("i-2", account("root", Optional.of(new Password.Plain(TEXT)),
+        Optional.of(true), List.of(), Optional.empty(), false)), runner);
+    assertThat(locked.step("sshd-web-login").orElseThrow().line()).startsWith(
+        "sshd-web-login: changed: removed etc/ssh/sshd_config.d/00-osmanager-web-login.conf: root's password is locked");
+    assertThat(tree.sys(SshdWebLoginStep.FILE)).doesNotExist();
+  }
+
+  @Test
+  void aDryRunSaysWhichAccountItWouldMakeAndMakesNone() throws Exception {
+    Files.writeString(tree.sys("etc/group"), "root:x:0:\n");
+    Account alice = account("alice", Optional.of(new Password.Plain(TEXT)), Optional.empty(), List.of(key),
+        Optional.empty(), true);
+    Configurator.Options o = Configurator.Options.of(tree.home).withRoot(tree.root).withDryRun(true);
+    Map<String, String> before = tree.snapshot();
+
+    List<StepResult> r = new Configurator(o, runner, ImageTree.CLOCK).applySteps(
+        new Context(Specs.nocloud("i-1", alice), o, runner), s -> {});
+
+    assertThat(r).extracting(StepResult::line).contains(
+        "alice-account: would change: would run: useradd --root " + tree.root.toAbsolutePath() + " -m -- alice; "
+            + "no group sudo on this system, so no sudo",
+        "alice-password: would change: would set alice's password in etc/shadow once the account is made",
+        "alice-ssh-keys: would change: would put 1 key(s) in alice's authorized_keys once the account is made");
+    assertThat(tree.snapshot()).isEqualTo(before);
+    assertThat(runner.commands).noneMatch(c -> c.get(0).equals("useradd"));
+  }
+
   /** This machine's own accounts: a throw-away user made, given a password and a key, and removed. */
   @Test
   void aNamedAccountIsMadeOnTheRunningSystem() throws Exception {
