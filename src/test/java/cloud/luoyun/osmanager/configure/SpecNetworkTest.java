@@ -320,6 +320,41 @@ class SpecNetworkTest {
     assertThat(runner.changing()).isEmpty();
   }
 
+  /**
+   * The networkd file configure writes, applied by systemd-networkd itself to the veth in the
+   * namespace: networkd runs there in a mount namespace of its own that sees the tree's
+   * etc/systemd/network and an empty /run/systemd, with /sys read-only so that it does not wait
+   * for udev (as in a container). It is stopped (SIGTERM) when the NIC is set, and never outlives
+   * 30 s.
+   */
+  @Test
+  void systemdNetworkdItselfSetsTheNicFromTheFile() throws Exception {
+    useNetworkd();
+    new NetworkFilesStep().apply(context(spec(staticDualStack())));
+    String script = "set -e; mount -t tmpfs tmpfs /run/systemd; mkdir -p /run/systemd/netif;"
+        + " chown systemd-network:systemd-network /run/systemd/netif; mount --bind \"$1\" /etc/systemd/network;"
+        + " mount -o remount,ro /sys; exec timeout 30 /usr/lib/systemd/systemd-networkd";
+    Process networkd = new ProcessBuilder("ip", "netns", "exec", ns.name, "unshare", "-m", "--propagation", "private",
+        "sh", "-c", script, "sh", tree.sys("etc/systemd/network").toString())
+        .redirectErrorStream(true).redirectOutput(tmp.resolve("networkd.log").toFile()).start();
+    try {
+      long deadline = System.nanoTime() + 20_000_000_000L;
+      while ((routes("-4").size() < 2 || routes("-6").size() < 2) && networkd.isAlive() && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+    } finally {
+      networkd.destroy();
+      networkd.waitFor();
+    }
+
+    assertThat(addresses("-4")).as(Files.readString(tmp.resolve("networkd.log"))).containsExactly("10.0.0.5/24");
+    assertThat(addresses("-6")).containsExactlyInAnyOrder("2001:db8:1::5/64", "2001:db8:1::6/64");
+    assertThat(json("link", "show", "dev", "ens3").get(0).get("mtu")).isEqualTo(1400);
+    assertThat(routes("-4")).containsExactlyInAnyOrder("default via 10.0.0.1", "192.168.50.0/24 via 10.0.0.254 metric 50");
+    assertThat(routes("-6")).containsExactlyInAnyOrder("default via 2001:db8:1::1 metric 1024",
+        "2001:db8:99::/48 via 2001:db8:1::fe metric 1024");
+  }
+
   @Test
   void aLiveDhcpNicIsOnlyBroughtUpAndKeepsItsAddresses() throws Exception {
     ns.ip("addr", "add", "10.9.9.9/24", "dev", "ens3"); // as if a DHCP client had leased it
