@@ -285,8 +285,8 @@ class SpecNetworkTest {
 
   @SuppressWarnings("unchecked")
   List<String> addresses(String family) throws Exception {
-    Map<String, Object> link = json(family, "addr", "show", "dev", "ens3").get(0);
-    return ((List<Map<String, Object>>) (List<?>) link.get("addr_info")).stream()
+    List<Map<String, Object>> links = json(family, "addr", "show", "dev", "ens3"); // none without an address
+    return links.stream().flatMap(l -> ((List<Map<String, Object>>) (List<?>) l.get("addr_info")).stream())
         .filter(a -> "global".equals(a.get("scope"))).map(a -> a.get("local") + "/" + a.get("prefixlen")).toList();
   }
 
@@ -353,6 +353,25 @@ class SpecNetworkTest {
     assertThat(routes("-4")).containsExactlyInAnyOrder("default via 10.0.0.1", "192.168.50.0/24 via 10.0.0.254 metric 50");
     assertThat(routes("-6")).containsExactlyInAnyOrder("default via 2001:db8:1::1 metric 1024",
         "2001:db8:99::/48 via 2001:db8:1::fe metric 1024");
+  }
+
+  @Test
+  void atBootAnEnabledBackendGetsTheFilesAndTheNicsAreLeftToIt() throws Exception {
+    useNetworkd();
+    ns.nic("ens4", "52:54:00:00:00:02", "far1");
+    Context boot = new Context(spec(staticDualStack(), withMac(dhcpAndSlaac(), "52:54:00:00:00:02")),
+        tree.options(ImageTree.vectorFloppy(), ns).withBeforeNetwork(true), runner);
+
+    StepResult nics = new NicStep().apply(boot);
+    StepResult files = new NetworkFilesStep().apply(boot);
+
+    assertThat(nics.line()).isEqualTo("nics: skipped: left to systemd-networkd (enabled: systemd-networkd.service), "
+        + "which starts after configure");
+    assertThat(files.outcome()).as(files.line()).isEqualTo(Outcome.CHANGED);
+    assertThat(tree.sys("etc/systemd/network/05-osmanager-nic1.network")).content().endsWith(
+        "[Match]\nMACAddress=52:54:00:00:00:02\n\n[Network]\nDHCP=ipv4\nIPv6AcceptRA=yes\n");
+    assertThat(runner.changing()).noneMatch(cmd -> cmd.get(0).equals("ip"));
+    assertThat(addresses("-4")).isEmpty();
   }
 
   @Test
