@@ -245,7 +245,10 @@ final class NetworkFilesStep implements Step {
     return String.join(sep, as.stream().map(Addresses::text).toList());
   }
 
-  /** systemd.network(5): [Match], [Link] MTUBytes, [Network], a [Route] per route. */
+  /**
+   * systemd.network(5): [Match], [Link] MTUBytes, [Network] (DHCP=, IPv6AcceptRA= yes for SLAAC and
+   * no for static IPv6 only), a [Route] per route.
+   */
   private static String networkd(NicFile n) {
     StringBuilder b = new StringBuilder("[Match]\n");
     b.append(n.byMac() ? "MACAddress=" + n.spec().mac().get() : "Name=" + n.name().get()).append('\n');
@@ -257,6 +260,10 @@ final class NetworkFilesStep implements Step {
     }
     if (s.slaac()) {
       b.append("IPv6AcceptRA=yes\n");
+    } else if (!s.dhcp6() && !n.addresses(true).isEmpty()) {
+      // Static IPv6 only: no addresses from router advertisements, as ifupdown (accept_ra 0) and
+      // NetworkManager (method=manual) do; networkd would accept them by default.
+      b.append("IPv6AcceptRA=no\n");
     }
     s.addresses().forEach(a -> b.append("Address=").append(Addresses.text(a)).append('\n'));
     s.gateway4().ifPresent(g -> b.append("Gateway=").append(Addresses.text(g)).append('\n'));

@@ -117,7 +117,7 @@ class SpecNetworkTest {
 
     assertThat(r.outcome()).as(r.line()).isEqualTo(Outcome.CHANGED);
     assertThat(tree.sys("etc/systemd/network/05-osmanager-nic0.network")).hasContent(HEADER
-        + "[Match]\nMACAddress=92:fd:3c:00:00:07\n\n[Link]\nMTUBytes=1400\n\n[Network]\n"
+        + "[Match]\nMACAddress=92:fd:3c:00:00:07\n\n[Link]\nMTUBytes=1400\n\n[Network]\nIPv6AcceptRA=no\n"
         + "Address=10.0.0.5/24\nAddress=2001:db8:1::5/64\nAddress=2001:db8:1::6/64\n"
         + "Gateway=10.0.0.1\nGateway=2001:db8:1::1\nDNS=10.0.0.53\nDNS=2001:db8:1::53\n"
         + "Domains=example.net lab.example.net\n"
