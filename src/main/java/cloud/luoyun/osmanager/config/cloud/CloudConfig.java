@@ -43,15 +43,16 @@ import java.util.regex.Pattern;
  *       {@code chpasswd.expire: true} is listed as not applied too (no password is expired).
  * </ul>
  * Every other key ({@code packages}, {@code package_upgrade}, {@code runcmd}, {@code write_files},
- * {@code bootcmd}, {@code timezone}, {@code ssh_pwauth}, ...) is listed as not applied.
+ * {@code bootcmd}, {@code timezone}, {@code ssh_pwauth}, {@code prefer_fqdn_over_hostname}, ...)
+ * is listed as not applied. A name given only by {@code chpasswd} is an account like any other
+ * (made when it does not exist). docs/other-clouds.md has the whole table.
  */
 final class CloudConfig {
   static final int MAX_USERS = 64;
   static final int MAX_KEYS = 64;
   private static final int MAX_PASSWORD = 256;
   private static final Set<String> APPLIED = Set.of("hostname", "fqdn", "preserve_hostname",
-      "prefer_fqdn_over_hostname", "manage_etc_hosts", "user", "users", "password", "chpasswd",
-      "ssh_authorized_keys", "disable_root");
+      "manage_etc_hosts", "user", "users", "password", "chpasswd", "ssh_authorized_keys", "disable_root");
   private static final Set<String> USER_KEYS = Set.of("name", "passwd", "hashed_passwd",
       "plain_text_passwd", "lock_passwd", "ssh_authorized_keys", "shell", "sudo", "groups");
   private static final Set<String> SUDO_GROUPS = Set.of("sudo", "admin", "wheel");
