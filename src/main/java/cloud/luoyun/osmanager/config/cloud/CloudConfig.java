@@ -100,7 +100,8 @@ final class CloudConfig {
     if (isBlank(data)) {
       return Optional.empty();
     }
-    String head = new String(data, 0, Math.min(data.length, 64), StandardCharsets.ISO_8859_1);
+    int bom = data.length >= 3 && (data[0] & 0xff) == 0xef && (data[1] & 0xff) == 0xbb && (data[2] & 0xff) == 0xbf ? 3 : 0;
+    String head = new String(data, bom, Math.min(data.length - bom, 64), StandardCharsets.ISO_8859_1);
     String lower = head.toLowerCase(Locale.ROOT);
     if (head.startsWith("#cloud-config-archive")) {
       return Optional.of("a cloud-config archive");
@@ -203,7 +204,9 @@ final class CloudConfig {
     }
     SpecBuilder.Draft first = b.account(b.defaultUser());
     for (Node u : root.get("users").stringsOrOne(MAX_USERS, ",")) {
-      if (u.isMap()) {
+      if (u.isMap() && !u.has("name") && u.has("snapuser")) {
+        b.notApplied(u.get("snapuser").field()); // a Snap Store account, not a name
+      } else if (u.isMap()) {
         String name = Names.user(u.get("name"));
         entry(b.account(name), u, b);
       } else if (u.isString()) {

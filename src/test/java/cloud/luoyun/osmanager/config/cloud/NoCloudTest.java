@@ -189,6 +189,15 @@ class NoCloudTest {
   }
 
   @Test
+  void userDataSavedWithAByteOrderMarkAndCrlfLinesIsStillCloudConfig() throws Exception {
+    InstanceSpec spec = NoCloud.read(TestSeed.of(java.util.Map.of("meta-data", "instance-id: w1\r\n",
+        "user-data", "\uFEFF#cloud-config\r\nhostname: notepad\r\nusers:\r\n  - snapuser: joe@example.com\r\n")));
+
+    assertThat(spec.hostname()).contains(new HostName("notepad", Optional.empty()));
+    assertThat(spec.notApplied()).containsExactly("user-data: users[0].snapuser");
+  }
+
+  @Test
   void disableRootTrueKeepsRootsKeysAndIsListedAsNotApplied() throws Exception {
     InstanceSpec spec = NoCloud.read(TestSeed.of(java.util.Map.of("meta-data", "",
         "user-data", "#cloud-config\ndisable_root: true\nssh_authorized_keys: ['" + ALICE + "']\n")));
