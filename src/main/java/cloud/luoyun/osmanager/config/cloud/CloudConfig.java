@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * User data ({@code user-data}, ConfigDrive's {@code user_data}): a {@code #cloud-config} document
  * mapped as cloud-init applies it. Other forms ({@code #!} scripts, MIME multipart, gzip,
  * {@code ## template: jinja}, {@code #include}, boothooks, part handlers, archives) are never run:
- * one warning names the form, and the file is listed as not applied.
+ * the file is listed as not applied with its form ({@code user-data (a script (#!))}), which the
+ * one warning of what was not applied names.
  *
  * <p>The keys applied, each as in cloud-init:
  * <ul>
@@ -74,8 +75,7 @@ final class CloudConfig {
     if (data.isPresent()) {
       Optional<String> form = otherForm(data.get());
       if (form.isPresent()) {
-        b.notApplied(name + " (" + form.get() + ")");
-        b.warn(name + ": " + form.get() + " is not applied: OS Manager reads #cloud-config only and runs nothing");
+        b.notApplied(name + " (" + form.get() + ")"); // never run: OS Manager reads #cloud-config only
       } else if (!isBlank(data.get())) {
         root = Node.root(name, SeedParser.yaml(name, SeedParser.text(name, data.get())));
         if (!root.isAbsent() && !root.isMap()) {

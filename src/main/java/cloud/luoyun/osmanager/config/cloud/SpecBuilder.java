@@ -58,7 +58,10 @@ final class SpecBuilder {
     network = n;
   }
 
-  /** A key or file read and not applied, named as the status shows it ({@code user-data: runcmd}). */
+  /**
+   * A key or file read and not applied, named as the status shows it ({@code user-data: runcmd},
+   * {@code user-data (a script (#!))}); whoever logs the spec makes one warning of them all.
+   */
   void notApplied(String what) {
     if (!notApplied.contains(what)) {
       notApplied.add(what);
@@ -81,9 +84,6 @@ final class SpecBuilder {
       if (!d.name.equals(defaultUser)) {
         out.add(d.toAccount());
       }
-    }
-    if (!notApplied.isEmpty()) {
-      warnings.add(0, "not applied (OS Manager does not do these): " + String.join(", ", notApplied));
     }
     return new InstanceSpec(source, instanceId, hostname, manageEtcHosts, out, network, Optional.empty(),
         notApplied, warnings);
