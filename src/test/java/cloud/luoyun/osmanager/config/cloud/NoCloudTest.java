@@ -198,6 +198,18 @@ class NoCloudTest {
   }
 
   @Test
+  void thousandsOfUnknownKeysAreCountedNotNamed() throws Exception {
+    StringBuilder ud = new StringBuilder("#cloud-config\n");
+    for (int i = 0; i < 200; i++) {
+      ud.append("key").append(i).append(": 1\n");
+    }
+
+    InstanceSpec spec = NoCloud.read(TestSeed.fixture("virt-install").put("user-data", ud.toString()));
+
+    assertThat(spec.notApplied()).hasSize(SpecBuilder.MAX_NOT_APPLIED + 1).endsWith("and 136 more");
+  }
+
+  @Test
   void disableRootTrueKeepsRootsKeysAndIsListedAsNotApplied() throws Exception {
     InstanceSpec spec = NoCloud.read(TestSeed.of(java.util.Map.of("meta-data", "",
         "user-data", "#cloud-config\ndisable_root: true\nssh_authorized_keys: ['" + ALICE + "']\n")));
