@@ -17,10 +17,13 @@ import picocli.CommandLine.Spec;
 /** {@code osmanager configure}: apply the cloud's config to this system (the seed's pyosc). */
 @Command(name = "configure", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
-        "Read the instance config the cloud handed over (luoyun.ini on the config floppy), store it as "
-            + "conf/luoyun.conf, and apply it: root password, root SSH key, root's password login to the web "
-            + "terminal (an sshd drop-in: from this machine only), NIC addresses (by MAC), network files, "
-            + "name servers, new SSH host keys for a new instance, then custom/scripts/config.",
+        "Read the instance config the cloud handed over (luoyun.ini on LuoYun's config floppy, else a NoCloud "
+            + "volume labelled cidata, else an OpenStack config drive labelled config-2), keep it in conf/ "
+            + "(conf/luoyun.conf, or a copy in conf/nocloud or conf/configdrive), and apply it: passwords, SSH "
+            + "keys, accounts, host name, root's password login to the web terminal (an sshd drop-in: from this "
+            + "machine only), NIC addresses (by MAC), network files, name servers, new SSH host keys and "
+            + "terminal certificate for a new instance (a new TAG or instance id), then custom/scripts/config. "
+            + "Other clouds' keys that are not applied (runcmd, packages, ...) are named in one warning.",
         "Prints one line per step: '<step>: changed|unchanged|ran|skipped|failed[: detail]' ('ran': "
             + "custom/scripts/config ran and exited 0).",
         "Exit status: 0 all steps good, 1 a step failed, 2 the config or its source is invalid "

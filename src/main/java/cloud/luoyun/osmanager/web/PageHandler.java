@@ -81,6 +81,9 @@ final class PageHandler extends Handler.Abstract {
   private final ResponseBudget inFlight;
   private volatile String cachedPrimaryIpv4;
   private volatile long cachedPrimaryIpv4Until;
+  private final Path kernelHostname;
+  private volatile String cachedHostname;
+  private volatile long cachedHostnameUntil;
 
   PageHandler(Home home, AgentStatusSource agent, TerminalLink terminal, AccessLog accessLog, Clock clock,
       Path proc, HostAddresses hostAddresses, long inFlightBytes, Recheck recheck) {
@@ -93,6 +96,7 @@ final class PageHandler extends Handler.Abstract {
     this.terminal = terminal;
     this.hostAddresses = hostAddresses;
     this.statusReport = new StatusReport(proc, hostAddresses);
+    this.kernelHostname = proc.resolve("sys/kernel/hostname");
     this.accessLog = accessLog;
     this.clock = clock;
   }
@@ -252,14 +256,27 @@ final class PageHandler extends Handler.Abstract {
   }
 
   /**
-   * {@code domain.name}, else the first network entry's ip, else the host's primary IPv4 (cached
-   * for 10 s), else the address this request came in on.
+   * {@code domain.name}, else the first network entry's ip; without a LuoYun config (the instance
+   * was configured from another cloud's volume, which names the host) the host's own name; else
+   * the host's primary IPv4; else the address this request came in on. The host's facts are
+   * cached for 10 s.
    */
   String hostname(Request request, SiteConfig site) {
     if (site.configuredHostname().isPresent()) {
       return site.configuredHostname().get();
     }
     long now = System.nanoTime();
+    if (site == SiteConfig.NONE) {
+      String name = cachedHostname;
+      if (name == null || now - cachedHostnameUntil > 0) {
+        name = kernelHostname();
+        cachedHostname = name;
+        cachedHostnameUntil = now + HOST_ADDRESS_CACHE_NANOS;
+      }
+      if (!name.isEmpty()) {
+        return name;
+      }
+    }
     String ip = cachedPrimaryIpv4;
     if (ip == null || now - cachedPrimaryIpv4Until > 0) {
       ip = hostAddresses.primaryIpv4().orElse("");
@@ -271,6 +288,16 @@ final class PageHandler extends Handler.Abstract {
     }
     SocketAddress local = request.getConnectionMetaData().getLocalSocketAddress();
     return local instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "localhost";
+  }
+
+  /** The kernel's host name when it is a name worth showing (not empty, not localhost, a DNS name); else "". */
+  private String kernelHostname() {
+    try {
+      String name = new String(Files.readAllBytes(kernelHostname), StandardCharsets.US_ASCII).strip();
+      return name.matches("[A-Za-z0-9]([A-Za-z0-9.-]{0,252})") && !name.equals("localhost") ? name : "";
+    } catch (IOException e) {
+      return "";
+    }
   }
 
   /** The first {@code cookie} parameter of the raw query, decoded; null when absent or garbled. */

@@ -116,7 +116,7 @@ class PageServerTest {
   }
 
   @Test
-  void hostnameIsTheDomainNameElseTheFirstNicsAddressElseTheHostsOwn() throws Exception {
+  void hostnameIsTheDomainNameElseTheFirstNicsAddressElseTheHostsOwnNameWithoutALuoYunConfigElseItsAddress() throws Exception {
     site.publicPage("h.html", "$hostname");
     site.start();
     assertThat(site.get("/h.html").text()).isEqualTo("owncloud.example.com");
@@ -128,6 +128,11 @@ class PageServerTest {
     String own = site.get("/h.html").text();
     assertThat(own).matches("\\d+\\.\\d+\\.\\d+\\.\\d+");
     assertThat(own).isEqualTo(HostAddresses.system().primaryIpv4().orElse("127.0.0.1"));
+    // no LuoYun config: the instance was configured from another cloud's volume, which names the host
+    java.nio.file.Files.delete(site.home.conf());
+    site.aSecondLater();
+    String kernel = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).strip();
+    assertThat(site.get("/h.html").text()).isEqualTo(kernel.equals("localhost") ? own : kernel);
   }
 
   @Test
