@@ -60,7 +60,8 @@ class InstallerTest {
     assertThat(mode("LuoYun/bin/osmanager")).isEqualTo("rwxr-xr-x");
     assertThat(read("LuoYun/bin/osmanager")).startsWith("#!/bin/sh").contains("set -- -jar \"$bin/osmanager.jar\" \"$@\"");
     assertThat(read("lib/systemd/system/osmanager-configure.service"))
-        .contains("ExecStart=/LuoYun/bin/osmanager configure --before-network --home /LuoYun")
+        .contains("ExecStart=/LuoYun/bin/osmanager configure --before-network --home /LuoYun $OSMANAGER_CONFIGURE_OPTS")
+        .contains("EnvironmentFile=-/etc/default/osmanager")
         .contains("Before=network-pre.target ssh.service sshd.service systemd-user-sessions.service")
         .doesNotContain("@HOME@");
     assertThat(read("lib/systemd/system/osmanager.service"))

@@ -16,7 +16,8 @@ import java.util.UUID;
  * One instance as the cloud describes it to the VM: TAG and KEY (the controller knows them), a
  * fresh root password (its SHA-512 crypt hash in the config), a fresh ed25519 key for root, the
  * owner's cookie and one NIC on QEMU's user network. Written as luoyun.ini onto a config floppy
- * by the project's own jar, as a compute node does.
+ * by the project's own jar, as a compute node does; or, as another cloud's instance, as a NoCloud
+ * seed made by {@code cloud-localds} (the password in plain text there, as users write it).
  */
 final class Instance {
   /** QEMU's user network: the guest's usual address, its gateway and DNS, and where guestfwd points. */
@@ -90,6 +91,35 @@ final class Instance {
     Commands.run(Duration.ofSeconds(60), luoyunIni().getBytes(StandardCharsets.US_ASCII), List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(), "floppy", out.toString()));
     return out;
+  }
+
+  /**
+   * A NoCloud seed ISO for this instance, made as a new user makes one from cloud-init's
+   * documentation: {@code cloud-localds -N network-config seed.iso user-data meta-data}. The user
+   * data names the host and gives root (cloud-init's default user, which OS Manager takes to be
+   * root) the password in plain text and the key; the network config (version 2) gives the NIC,
+   * matched by its MAC, the static address QEMU's user network expects; the meta-data holds the
+   * instance id only. The seed's files are kept in a folder beside the ISO, for a look after a failure.
+   */
+  Path writeNoCloudSeed(Path iso, String instanceId, String hostname) throws Exception {
+    Path files = iso.resolveSibling(iso.getFileName() + ".d");
+    Files.createDirectories(files);
+    Path userData = Files.writeString(files.resolve("user-data"), "#cloud-config\n"
+        + "hostname: " + hostname + "\n"
+        + "password: \"" + password + "\"\n"
+        + "chpasswd:\n  expire: false\n"
+        + "ssh_authorized_keys:\n  - " + publicKey + "\n");
+    Path metaData = Files.writeString(files.resolve("meta-data"), "instance-id: " + instanceId + "\n");
+    Path networkConfig = Files.writeString(files.resolve("network-config"), "version: 2\n"
+        + "ethernets:\n"
+        + "  nic0:\n"
+        + "    match:\n      macaddress: \"" + mac + "\"\n"
+        + "    addresses: [" + IP + "/24]\n"
+        + "    routes:\n      - to: default\n        via: " + GATEWAY + "\n"
+        + "    nameservers:\n      addresses: [" + String.join(", ", NAMESERVERS) + "]\n");
+    Commands.run(Duration.ofSeconds(60), "cloud-localds", "-N", networkConfig.toString(), iso.toString(),
+        userData.toString(), metaData.toString());
+    return iso;
   }
 
   @Override

@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One QEMU virtual machine started as a LuoYun compute node starts an instance: the image's
- * kernel booted directly, the disk on virtio, the config floppy, one virtio NIC with the config's
- * MAC on QEMU's user network. {@code restrict=on}: nothing leaves this machine; the guest reaches
+ * kernel booted directly, the disk on virtio, the config floppy (or, as other clouds start one,
+ * a NoCloud seed on the CD-ROM drive), one virtio NIC with the config's MAC on QEMU's user network. {@code restrict=on}: nothing leaves this machine; the guest reaches
  * only the controller (guestfwd 10.0.2.100:1369 to a loopback port, through socat) and this
  * machine reaches the guest's 8080, 8001 and 22 through loopback ports. The serial console is
  * kept in a file and watched with arrival times. {@code -no-reboot}: a reboot in the guest ends
@@ -29,6 +29,30 @@ final class Vm implements AutoCloseable {
   record Ports(int web, int webssh, int ssh) {
     static Ports free() throws IOException {
       return new Ports(freePort(), freePort(), freePort());
+    }
+  }
+
+  /** The volume that carries the instance's config, attached as its producer attaches it. */
+  record Medium(String kind, Path file) {
+    /** LuoYun's config floppy, on the floppy controller (the guest's /dev/fd0). */
+    static Medium floppy(Path file) {
+      return new Medium("floppy", file);
+    }
+
+    /** An ISO seed on the IDE CD-ROM drive, as {@code -cdrom} (the guest's /dev/sr0), as Proxmox and libvirt attach it. */
+    static Medium cdrom(Path file) {
+      return new Medium("cdrom", file);
+    }
+
+    List<String> qemuArgs() {
+      return kind.equals("floppy")
+          ? List.of("-drive", "file=" + file + ",format=raw,if=floppy")
+          : List.of("-cdrom", file.toString());
+    }
+
+    @Override
+    public String toString() {
+      return kind + " " + file.getFileName();
     }
   }
 
@@ -60,7 +84,7 @@ final class Vm implements AutoCloseable {
     reader.start();
   }
 
-  static Vm powerOn(String name, Path dir, ApplianceImage image, Path floppy, String mac, int controllerPort)
+  static Vm powerOn(String name, Path dir, ApplianceImage image, Medium config, String mac, int controllerPort)
       throws Exception {
     Ports ports = Ports.free();
     List<String> argv = new ArrayList<>(List.of("qemu-system-x86_64"));
@@ -68,9 +92,9 @@ final class Vm implements AutoCloseable {
     argv.addAll(List.of("-nographic", "-no-reboot", "-monitor", "none", "-serial", "stdio",
         "-kernel", image.kernel.toString(), "-initrd", image.initrd.toString(),
         "-append", "console=ttyS0 root=/dev/vda rw",
-        "-drive", "file=" + image.disk + ",format=raw,if=virtio",
-        "-drive", "file=" + floppy + ",format=raw,if=floppy",
-        "-device", "virtio-net-pci,netdev=n0,mac=" + mac,
+        "-drive", "file=" + image.disk + ",format=raw,if=virtio"));
+    argv.addAll(config.qemuArgs());
+    argv.addAll(List.of("-device", "virtio-net-pci,netdev=n0,mac=" + mac,
         "-netdev", "user,id=n0,restrict=on"
             + ",guestfwd=tcp:" + Instance.CONTROLLER_IP + ":" + Instance.CONTROLLER_PORT
             + "-cmd:socat - TCP:127.0.0.1:" + controllerPort
