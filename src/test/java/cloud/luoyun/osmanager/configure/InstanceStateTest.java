@@ -64,6 +64,27 @@ class InstanceStateTest {
     assertThat(state(InstanceState.FILE)).doesNotExist();
   }
 
+  /** The web terminal of an instance configured by another cloud answers to the names that cloud gave it. */
+  @Test
+  void theHostNameAndStaticAddressesOfAnotherCloudAreRecordedForTheWebTerminal() throws Exception {
+    InstanceSpec.Nic nic = new InstanceSpec.Nic(java.util.Optional.empty(), java.util.Optional.of("eth0"),
+        java.util.OptionalInt.empty(), java.util.List.of(new InstanceSpec.Cidr(java.net.InetAddress.getByName("10.0.2.15"), 24),
+            new InstanceSpec.Cidr(java.net.InetAddress.getByName("2001:db8:0:0::5"), 64)), false, false, false,
+        java.util.Optional.empty(), java.util.Optional.empty(), java.util.List.of(), java.util.List.of(), java.util.List.of());
+    InstanceSpec named = Specs.withHostname(Specs.nocloud("i-9"),
+        new InstanceSpec.HostName("web1", java.util.Optional.of("web1.example.org")), true);
+    InstanceSpec spec = new InstanceSpec(named.source(), named.instanceId(), named.hostname(), true, named.accounts(),
+        java.util.Optional.of(new InstanceSpec.Network(java.util.List.of(nic), java.util.List.of(), java.util.List.of())),
+        named.luoyun(), named.notApplied(), named.warnings());
+
+    assertThat(Configurator.instanceNames(tree.home)).isEmpty();
+    InstanceState.record(tree.home.stateDir(), spec);
+    assertThat(Configurator.instanceNames(tree.home))
+        .containsExactly("web1", "web1.example.org", "10.0.2.15", "2001:db8::5");
+    Files.writeString(state(InstanceState.FILE), "{\"names\": 42}");
+    assertThat(Configurator.instanceNames(tree.home)).isEmpty();
+  }
+
   @Test
   void aStateFileThatIsNotOursMeansANewInstance() throws Exception {
     Files.writeString(state(InstanceState.FILE), "{\"source\": \"elsewhere\", \"instanceId\": 5}");
