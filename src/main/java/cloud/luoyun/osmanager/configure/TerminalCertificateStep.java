@@ -48,7 +48,12 @@ final class TerminalCertificateStep implements Step {
       instance = WebTerminalSettings.Instance.of(c.config);
     } else {
       instance = new WebTerminalSettings.Instance(OptionalInt.empty(), names(c.spec));
-      if (newInstance && !c.dryRun()) {
+      if (newInstance && hasOwn(c.home())) {
+        if (c.dryRun()) {
+          SysFiles.checkWritable(c.home().stateDir().resolve(Home.TERMINAL_KEY));
+          return changed(c, "would make a self-signed certificate for " + label + " (new instance: the one in "
+              + "state/ is the last instance's)");
+        }
         forgetOwn(c.home()); // its name says no instance: only this forgets the last instance's
       }
     }
@@ -78,6 +83,11 @@ final class TerminalCertificateStep implements Step {
     spec.network().ifPresent(n -> n.nics().forEach(nic -> nic.addresses()
         .forEach(a -> names.add(a.address().getHostAddress()))));
     return names;
+  }
+
+  private static boolean hasOwn(Home home) {
+    return SysFiles.exists(home.stateDir().resolve(Home.TERMINAL_KEY))
+        || SysFiles.exists(home.stateDir().resolve(Home.TERMINAL_CERTIFICATE));
   }
 
   /**
