@@ -46,7 +46,12 @@ final class TerminalCertificateStep implements Step {
       instance = WebTerminalSettings.Instance.of(c.config);
     } else {
       instance = new WebTerminalSettings.Instance(OptionalInt.empty(), InstanceState.names(c.spec));
-      if (newInstance && !c.dryRun()) {
+      if (newInstance && hasOwn(c.home())) {
+        if (c.dryRun()) {
+          SysFiles.checkWritable(c.home().stateDir().resolve(Home.TERMINAL_KEY));
+          return changed(c, "would make a self-signed certificate for " + label + " (new instance: the one in "
+              + "state/ is the last instance's)");
+        }
         forgetOwn(c.home()); // its name says no instance: only this forgets the last instance's
       }
     }
@@ -64,6 +69,11 @@ final class TerminalCertificateStep implements Step {
           + "one when it starts)");
     }
     return unchanged(c, r.why());
+  }
+
+  private static boolean hasOwn(Home home) {
+    return SysFiles.exists(home.stateDir().resolve(Home.TERMINAL_KEY))
+        || SysFiles.exists(home.stateDir().resolve(Home.TERMINAL_CERTIFICATE));
   }
 
   /**

@@ -6,6 +6,7 @@ import cloud.luoyun.osmanager.config.InstanceSpec;
 import cloud.luoyun.osmanager.http.TlsIdentity;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -116,6 +117,14 @@ class InstanceStateTest {
     assertThat(reboot.step("terminal-certificate").orElseThrow().outcome()).isEqualTo(Outcome.UNCHANGED);
     assertThat(tree.snapshot()).isEqualTo(before);
 
+    Configurator.Options dry = Configurator.Options.of(tree.home).withRoot(tree.root).withDryRun(true);
+    List<StepResult> wouldBe = new Configurator(dry, runner, ImageTree.CLOCK).applySteps(
+        new Context(Specs.nocloud("iid-two"), dry, runner), s -> {});
+    assertThat(wouldBe).extracting(StepResult::line).contains("terminal-certificate: would change: would make a "
+        + "self-signed certificate for nocloud instance-id iid-two (new instance: the one in state/ is the last "
+        + "instance's)");
+    assertThat(tree.snapshot()).isEqualTo(before);
+
     Report clone = Specs.run(tree, Specs.nocloud("iid-two"), runner);
 
     assertThat(clone.step("host-keys").orElseThrow().line()).startsWith("host-keys: changed: new instance "
@@ -136,7 +145,7 @@ class InstanceStateTest {
   void anInstanceConfiguredBy020IsTheSameInstanceAfterTheUpgrade() throws Exception {
     for (String type : HostKeyStep.TYPES) {
       Path key = tree.sys("etc/ssh/ssh_host_" + type + "_key");
-      assertThat(runner.run(java.util.List.of("ssh-keygen", "-q", "-t", type, "-N", "", "-f", key.toString()),
+      assertThat(runner.run(List.of("ssh-keygen", "-q", "-t", type, "-N", "", "-f", key.toString()),
           HostKeyStep.TIMEOUT, Map.of()).ok()).isTrue();
     }
     Files.writeString(state("applied-tag"), "7\n");
