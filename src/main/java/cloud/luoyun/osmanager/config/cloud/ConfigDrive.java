@@ -83,8 +83,7 @@ public final class ConfigDrive {
 
     String netName = dir + "/network_data.json";
     Optional<byte[]> net = SeedParser.read(files, netName, netName, SeedParser.MAX_FILE);
-    Node contentPath = meta.isMap() && meta.has("network_config") ? meta.get("network_config").get("content_path")
-        : Node.root(metaName, null);
+    Node contentPath = meta.get("network_config").get("content_path");
     if (net.isPresent()) {
       b.network(NetworkData.parse(Node.root(netName, SeedParser.json(netName, SeedParser.text(netName, net.get()))), b));
     } else if (contentPath.optString().isPresent()) {
