@@ -74,7 +74,7 @@ public record FatGeometry(int bytesPerSector, int sectorsPerCluster, int reserve
     return g;
   }
 
-  boolean isFat12() {
+  public boolean isFat12() {
     return clusterCount < 4085;
   }
 

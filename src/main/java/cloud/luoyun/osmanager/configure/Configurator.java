@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The configurator (the seed's pyosc): takes the config the cloud handed over and applies it to the
- * system, one idempotent step at a time: root password, root SSH key, root's password login to the
- * web terminal, NIC addresses, network files, name servers, SSH host keys of a new instance, then
- * the appliance's {@code custom/scripts/config}.
+ * system, one idempotent step at a time: host name, each account (made when it is a named one that
+ * does not exist, its password, its SSH keys), root's password login to the web terminal, NIC
+ * addresses, network files, name servers, the terminal certificate and SSH host keys of a new
+ * instance ({@link Context#newInstance}), then the appliance's {@code custom/scripts/config}.
  *
  * <p>A failed step does not stop the others. An invalid config stops everything before the first
  * change. With no floppy and no conf there is no config: bad input when run by hand; at boot
@@ -223,10 +224,30 @@ public final class Configurator {
     return new Report(results, Optional.empty());
   }
 
+  /**
+   * The steps for {@code spec}, in order: the host name first (before anything that may use it:
+   * the certificate, the host keys' comments, the appliance's script); for each account (the
+   * default user first) making it when it is not root, its password and its keys; root's
+   * web-terminal login; the network; the per-instance certificate and host keys; the appliance's
+   * script.
+   */
   private List<Step> steps(InstanceSpec spec) {
-    return List.of(new RootPasswordStep(clock), new RootSshKeyStep(), new SshdWebLoginStep(), new NicStep(),
-        new NetworkFilesStep(), new NameServerStep(), new TerminalCertificateStep(clock), new HostKeyStep(),
-        new CustomScriptStep());
+    List<Step> steps = new ArrayList<>();
+    steps.add(new HostnameStep());
+    for (int i = 0; i < spec.accounts().size(); i++) {
+      InstanceSpec.Account a = spec.accounts().get(i);
+      if (!a.isRoot()) {
+        steps.add(new AccountStep(a, i));
+        if (!AccountStep.validName(a.name())) {
+          continue; // that step says why; nothing else is done for a name that is none
+        }
+      }
+      steps.add(new PasswordStep(a, clock));
+      steps.add(new SshKeysStep(a));
+    }
+    steps.addAll(List.of(new SshdWebLoginStep(), new NicStep(), new NetworkFilesStep(), new NameServerStep(),
+        new TerminalCertificateStep(clock), new HostKeyStep(), new CustomScriptStep()));
+    return steps;
   }
 
   private static void report(StepResult r, List<StepResult> results, Consumer<StepResult> onStep) {

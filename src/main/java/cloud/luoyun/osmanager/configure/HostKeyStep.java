@@ -37,8 +37,9 @@ import java.util.Optional;
  *     missing for a moment (its .pub alone; sshd skips a type without its private key),
  * </ul>
  * and sshd starts with at least two of the three types. The instance is recorded
- * ({@link Context#recordInstance}) only when the whole new set is in place: a cut anywhere before means the next boot makes the
- * keys again, and removes the temp folder the cut left ({@link OwnTemps}).
+ * ({@link Context#recordInstance}) only when the whole new set is in place: a cut anywhere before
+ * means the next boot makes the keys again, and removes the temp folder the cut left
+ * ({@link OwnTemps}).
  */
 final class HostKeyStep implements Step {
   static final Duration TIMEOUT = Duration.ofSeconds(60);

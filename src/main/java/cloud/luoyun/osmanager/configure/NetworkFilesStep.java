@@ -92,7 +92,7 @@ final class NetworkFilesStep implements Step {
         problems.add(m.label() + ": " + m.problem());
         continue;
       }
-      Nic nic = new Nic(m.index(), n, byMac, m.name(), dns(c, m), search(c, m));
+      NicFile nic = new NicFile(m.index(), n, byMac, m.name(), dns(c, m), search(c, m));
       switch (s) {
         case NETWORKD -> wanted.put(dir.resolve("05-osmanager-nic" + m.index() + ".network"), header + networkd(nic));
         case NETWORK_MANAGER -> wanted.put(dir.resolve("osmanager-nic" + m.index() + ".nmconnection"),
@@ -205,7 +205,7 @@ final class NetworkFilesStep implements Step {
    * @param dns its name servers: its own; the first NIC's without any also gets the instance's
    * @param search its search domains, chosen the same way
    */
-  private record Nic(int index, InstanceSpec.Nic spec, boolean byMac, Optional<String> name, List<InetAddress> dns,
+  private record NicFile(int index, InstanceSpec.Nic spec, boolean byMac, Optional<String> name, List<InetAddress> dns,
       List<String> search) {
     List<InstanceSpec.Cidr> addresses(boolean v6) {
       return spec.addresses().stream().filter(a -> Addresses.isV6(a.address()) == v6).toList();
@@ -245,8 +245,11 @@ final class NetworkFilesStep implements Step {
     return String.join(sep, as.stream().map(Addresses::text).toList());
   }
 
-  /** systemd.network(5): [Match], [Link] MTUBytes, [Network], a [Route] per route. */
-  private static String networkd(Nic n) {
+  /**
+   * systemd.network(5): [Match], [Link] MTUBytes, [Network] (DHCP=, IPv6AcceptRA= yes for SLAAC and
+   * no for static IPv6 only), a [Route] per route.
+   */
+  private static String networkd(NicFile n) {
     StringBuilder b = new StringBuilder("[Match]\n");
     b.append(n.byMac() ? "MACAddress=" + n.spec().mac().get() : "Name=" + n.name().get()).append('\n');
     n.spec().mtu().ifPresent(m -> b.append("\n[Link]\nMTUBytes=").append(m).append('\n'));
@@ -257,6 +260,10 @@ final class NetworkFilesStep implements Step {
     }
     if (s.slaac()) {
       b.append("IPv6AcceptRA=yes\n");
+    } else if (!s.dhcp6() && !n.addresses(true).isEmpty()) {
+      // Static IPv6 only: no addresses from router advertisements, as ifupdown (accept_ra 0) and
+      // NetworkManager (method=manual) do; networkd would accept them by default.
+      b.append("IPv6AcceptRA=no\n");
     }
     s.addresses().forEach(a -> b.append("Address=").append(Addresses.text(a)).append('\n'));
     s.gateway4().ifPresent(g -> b.append("Gateway=").append(Addresses.text(g)).append('\n'));
@@ -280,7 +287,7 @@ final class NetworkFilesStep implements Step {
    * is disabled when IPv6 is; an [ipv6] is written only when IPv6 is asked (else NetworkManager's
    * default stays, as LuoYun's files always had it).
    */
-  private static String keyfile(Nic n) {
+  private static String keyfile(NicFile n) {
     String id = "osmanager-nic" + n.index();
     String match = n.byMac() ? n.spec().mac().get().value() : n.name().get();
     StringBuilder b = new StringBuilder("[connection]\n")
@@ -312,7 +319,7 @@ final class NetworkFilesStep implements Step {
     return b.toString();
   }
 
-  private static void keyfileFamily(StringBuilder b, Nic n, boolean v6, String method, List<InetAddress> dns,
+  private static void keyfileFamily(StringBuilder b, NicFile n, boolean v6, String method, List<InetAddress> dns,
       List<String> search) {
     b.append(v6 ? "\n[ipv6]\n" : "\n[ipv4]\n").append("method=").append(method).append('\n');
     List<InstanceSpec.Cidr> addresses = n.addresses(v6);
@@ -355,7 +362,7 @@ final class NetworkFilesStep implements Step {
    * the NIC's first stanza its MTU and name servers ({@code dns-*}, which resolvconf reads where
    * it is installed and which ifupdown ignores elsewhere).
    */
-  private static String ifupdown(Nic n) {
+  private static String ifupdown(NicFile n) {
     String name = n.name().get();
     List<StringBuilder> stanzas = new ArrayList<>();
     List<Boolean> v6Of = new ArrayList<>();

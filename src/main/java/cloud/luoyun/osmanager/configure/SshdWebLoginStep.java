@@ -1,5 +1,6 @@
 package cloud.luoyun.osmanager.configure;
 
+import cloud.luoyun.osmanager.config.InstanceSpec;
 import cloud.luoyun.osmanager.util.AtomicFile;
 import cloud.luoyun.osmanager.util.Processes;
 import java.io.IOException;
@@ -22,7 +23,8 @@ import java.util.Optional;
  * gives, across all files, and reads the drop-ins in name order: "00-" comes before the usual
  * drop-ins, so their Match blocks do not win over ours.
  *
- * <p>Written when the config has {@code passwd_hash}, the web terminal is enabled and OpenSSH's
+ * <p>Written when root has a password in the config (LuoYun's {@code passwd_hash}; another
+ * source's root password, unless it locks it), the web terminal is enabled and OpenSSH's
  * sshd_config exists; otherwise our file (only when it carries the mark) is removed. When
  * sshd_config has no {@code Include} of the folder (before its first Match), the step says so and
  * changes nothing: sshd_config itself is the admin's. At boot this runs before ssh starts; by hand
@@ -52,8 +54,8 @@ final class SshdWebLoginStep implements Step {
     Path file = c.sys(FILE);
     Optional<String> unwanted = !Files.isRegularFile(config)
         ? Optional.of("no " + SysFiles.rel(c, config) + ", OpenSSH server not installed")
-        : c.config.settings().passwdHash().isEmpty() ? Optional.of("no passwd_hash in the config")
-        : !c.config.settings().webssh().enabled() ? Optional.of("the web terminal is disabled in the config")
+        : noRootPassword(c).isPresent() ? noRootPassword(c)
+        : !c.terminalEnabled() ? Optional.of("the web terminal is disabled in the config")
         : Optional.empty();
     if (unwanted.isPresent()) {
       return remove(c, file, unwanted.get());
@@ -81,6 +83,17 @@ final class SshdWebLoginStep implements Step {
     AtomicFile.write(file, want, SysFiles.PUBLIC_FILE);
     return changed(c, "wrote " + SysFiles.rel(c, file) + ": root's password accepted from this machine only"
         + reload(c));
+  }
+
+  /** Why root has no password in the spec that logs in, if it has none. */
+  private static Optional<String> noRootPassword(Context c) {
+    Optional<InstanceSpec.Account> root = c.spec.accounts().stream().filter(InstanceSpec.Account::isRoot).findFirst();
+    if (root.isEmpty() || root.get().password().isEmpty()) {
+      return Optional.of(c.spec.source() == InstanceSpec.Source.LUOYUN ? "no passwd_hash in the config"
+          : "no password for root in the config");
+    }
+    return root.get().lockPassword().orElse(false) ? Optional.of("root's password is locked by the config")
+        : Optional.empty();
   }
 
   private StepResult remove(Context c, Path file, String why) throws Exception {

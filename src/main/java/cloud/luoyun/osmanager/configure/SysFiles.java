@@ -46,17 +46,19 @@ final class SysFiles {
   }
 
   /**
-   * Makes {@code p} (a file or folder, not a link) have exactly {@code mode} and owner root:root.
+   * Makes {@code p} (a file or folder, not a link) have exactly {@code mode} and owner
+   * {@code uid:gid}.
    *
    * @return true when something had to change
    */
-  static boolean ensureRootOwned(Path p, Set<PosixFilePermission> mode, boolean dryRun) throws IOException {
+  static boolean ensureOwned(Path p, Set<PosixFilePermission> mode, int uid, int gid, boolean dryRun)
+      throws IOException {
     boolean change = false;
-    if (uid(p) != 0 || gid(p) != 0) {
+    if (uid(p) != uid || gid(p) != gid) {
       change = true;
       if (!dryRun) {
-        Files.setAttribute(p, "unix:uid", 0, LinkOption.NOFOLLOW_LINKS);
-        Files.setAttribute(p, "unix:gid", 0, LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(p, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(p, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
       }
     }
     if (!mode(p).equals(mode)) {

@@ -16,13 +16,23 @@
  *     device). No floppy: the conf in place is used. Neither: bad input (exit 2), except at boot
  *     ({@code --before-network}): one skipped line, exit 0, and the daemon's unit (which needs the
  *     conf) does not start.
- * <li>{@code root-password}, {@code root-ssh-key}.
+ * <li>{@code hostname} ({@link cloud.luoyun.osmanager.configure.HostnameStep}): the spec's host
+ *     name into {@code etc/hostname}, the running host name (on the running system), and the
+ *     {@code 127.0.1.1} line of {@code etc/hosts} when the source manages it; skipped for
+ *     LuoYun's config, which has none.
+ * <li>For each account of the spec, the default user first: {@code NAME-account} (not for root:
+ *     {@code useradd -m}, with {@code --root} for an image tree, when the account does not exist),
+ *     {@code NAME-password} (shadow's hash field; plain text hashed with SHA-512 crypt; the lock)
+ *     and {@code NAME-ssh-keys} (root's: {@code root-ssh-key}, as ever). LuoYun's config has root
+ *     only, applied at every boot; from NoCloud and ConfigDrive accounts are applied once per
+ *     instance, as cloud-init does.
  * <li>{@code sshd-web-login}: the drop-in {@code etc/ssh/sshd_config.d/00-osmanager-web-login.conf}
  *     ({@code Match User root Address 127.0.0.1,::1} → {@code PermitRootLogin yes},
  *     {@code PasswordAuthentication yes}): root may log in with its password from this machine
  *     only, which is where the web terminal connects from; from the network root logs in as
- *     sshd_config says (on a stock sshd, {@code prohibit-password}: key only). Written when the
- *     config has passwd_hash, the web terminal is enabled and sshd_config exists and includes
+ *     sshd_config says (on a stock sshd, {@code prohibit-password}: key only). Written when root
+ *     has a password in the config (LuoYun's passwd_hash), the web terminal is enabled and
+ *     sshd_config exists and includes
  *     {@code sshd_config.d/*.conf}; removed (when it carries the mark) otherwise. By hand on the
  *     running system a change is followed by {@code systemctl try-reload-or-restart ssh.service}.
  * <li>{@code nics}: static addresses (IPv4 and IPv6), MTU, the default route of each family and

@@ -60,14 +60,14 @@ class ConfigureJarIT {
 
       assertThat(first.status()).as(first.out() + first.err()).isZero();
       assertThat(first.out().lines().map(l -> l.substring(0, l.indexOf(':') + 2) + l.split(": ")[1]).toList())
-          .containsExactly("config: changed", "root-password: changed", "root-ssh-key: changed",
+          .containsExactly("config: changed", "hostname: skipped", "root-password: changed", "root-ssh-key: changed",
               "sshd-web-login: changed", "nics: changed",
               "network-files: changed", "nameservers: changed", "terminal-certificate: changed", "host-keys: changed",
               "custom-script: skipped");
       assertThat(ns.ip("-4", "-o", "addr", "show", "dev", "ens3")).contains("inet 10.0.0.5/24");
       assertThat(ns.ip("route", "show", "default")).startsWith("default via 10.0.0.1 dev ens3");
       assertThat(second.status()).isZero();
-      assertThat(second.out().lines()).hasSize(10)
+      assertThat(second.out().lines()).hasSize(11)
           .allSatisfy(l -> assertThat(l).matches("[a-z-]+: (unchanged|skipped)(: .*)?"));
       assertThat(tree.home.logDir().resolve("configure.log")).content()
           .contains("root-password: changed").doesNotContain(ConfiguratorTest.HASH, "015e33a8");

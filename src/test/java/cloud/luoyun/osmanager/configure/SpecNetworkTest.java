@@ -117,7 +117,7 @@ class SpecNetworkTest {
 
     assertThat(r.outcome()).as(r.line()).isEqualTo(Outcome.CHANGED);
     assertThat(tree.sys("etc/systemd/network/05-osmanager-nic0.network")).hasContent(HEADER
-        + "[Match]\nMACAddress=92:fd:3c:00:00:07\n\n[Link]\nMTUBytes=1400\n\n[Network]\n"
+        + "[Match]\nMACAddress=92:fd:3c:00:00:07\n\n[Link]\nMTUBytes=1400\n\n[Network]\nIPv6AcceptRA=no\n"
         + "Address=10.0.0.5/24\nAddress=2001:db8:1::5/64\nAddress=2001:db8:1::6/64\n"
         + "Gateway=10.0.0.1\nGateway=2001:db8:1::1\nDNS=10.0.0.53\nDNS=2001:db8:1::53\n"
         + "Domains=example.net lab.example.net\n"
@@ -285,8 +285,8 @@ class SpecNetworkTest {
 
   @SuppressWarnings("unchecked")
   List<String> addresses(String family) throws Exception {
-    Map<String, Object> link = json(family, "addr", "show", "dev", "ens3").get(0);
-    return ((List<Map<String, Object>>) (List<?>) link.get("addr_info")).stream()
+    List<Map<String, Object>> links = json(family, "addr", "show", "dev", "ens3"); // none without an address
+    return links.stream().flatMap(l -> ((List<Map<String, Object>>) (List<?>) l.get("addr_info")).stream())
         .filter(a -> "global".equals(a.get("scope"))).map(a -> a.get("local") + "/" + a.get("prefixlen")).toList();
   }
 
@@ -318,6 +318,60 @@ class SpecNetworkTest {
         + "default via 10.0.0.1, default via 2001:db8:1::1, 192.168.50.0/24 via 10.0.0.254, "
         + "2001:db8:99::/48 via 2001:db8:1::fe");
     assertThat(runner.changing()).isEmpty();
+  }
+
+  /**
+   * The networkd file configure writes, applied by systemd-networkd itself to the veth in the
+   * namespace: networkd runs there in a mount namespace of its own that sees the tree's
+   * etc/systemd/network and an empty /run/systemd, with /sys read-only so that it does not wait
+   * for udev (as in a container). It is stopped (SIGTERM) when the NIC is set, and never outlives
+   * 30 s.
+   */
+  @Test
+  void systemdNetworkdItselfSetsTheNicFromTheFile() throws Exception {
+    useNetworkd();
+    new NetworkFilesStep().apply(context(spec(staticDualStack())));
+    String script = "set -e; mount -t tmpfs tmpfs /run/systemd; mkdir -p /run/systemd/netif;"
+        + " chown systemd-network:systemd-network /run/systemd/netif; mount --bind \"$1\" /etc/systemd/network;"
+        + " mount -o remount,ro /sys; exec timeout 30 /usr/lib/systemd/systemd-networkd";
+    Process networkd = new ProcessBuilder("ip", "netns", "exec", ns.name, "unshare", "-m", "--propagation", "private",
+        "sh", "-c", script, "sh", tree.sys("etc/systemd/network").toString())
+        .redirectErrorStream(true).redirectOutput(tmp.resolve("networkd.log").toFile()).start();
+    try {
+      long deadline = System.nanoTime() + 20_000_000_000L;
+      while ((routes("-4").size() < 2 || routes("-6").size() < 2) && networkd.isAlive() && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+    } finally {
+      networkd.destroy();
+      networkd.waitFor();
+    }
+
+    assertThat(addresses("-4")).as(Files.readString(tmp.resolve("networkd.log"))).containsExactly("10.0.0.5/24");
+    assertThat(addresses("-6")).containsExactlyInAnyOrder("2001:db8:1::5/64", "2001:db8:1::6/64");
+    assertThat(json("link", "show", "dev", "ens3").get(0).get("mtu")).isEqualTo(1400);
+    assertThat(routes("-4")).containsExactlyInAnyOrder("default via 10.0.0.1", "192.168.50.0/24 via 10.0.0.254 metric 50");
+    assertThat(routes("-6")).containsExactlyInAnyOrder("default via 2001:db8:1::1 metric 1024",
+        "2001:db8:99::/48 via 2001:db8:1::fe metric 1024");
+  }
+
+  @Test
+  void atBootAnEnabledBackendGetsTheFilesAndTheNicsAreLeftToIt() throws Exception {
+    useNetworkd();
+    ns.nic("ens4", "52:54:00:00:00:02", "far1");
+    Context boot = new Context(spec(staticDualStack(), withMac(dhcpAndSlaac(), "52:54:00:00:00:02")),
+        tree.options(ImageTree.vectorFloppy(), ns).withBeforeNetwork(true), runner);
+
+    StepResult nics = new NicStep().apply(boot);
+    StepResult files = new NetworkFilesStep().apply(boot);
+
+    assertThat(nics.line()).isEqualTo("nics: skipped: left to systemd-networkd (enabled: systemd-networkd.service), "
+        + "which starts after configure");
+    assertThat(files.outcome()).as(files.line()).isEqualTo(Outcome.CHANGED);
+    assertThat(tree.sys("etc/systemd/network/05-osmanager-nic1.network")).content().endsWith(
+        "[Match]\nMACAddress=52:54:00:00:00:02\n\n[Network]\nDHCP=ipv4\nIPv6AcceptRA=yes\n");
+    assertThat(runner.changing()).noneMatch(cmd -> cmd.get(0).equals("ip"));
+    assertThat(addresses("-4")).isEmpty();
   }
 
   @Test

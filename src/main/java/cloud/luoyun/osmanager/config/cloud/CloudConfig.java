@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * User data ({@code user-data}, ConfigDrive's {@code user_data}): a {@code #cloud-config} document
  * mapped as cloud-init applies it. Other forms ({@code #!} scripts, MIME multipart, gzip,
  * {@code ## template: jinja}, {@code #include}, boothooks, part handlers, archives) are never run:
- * one warning names the form, and the file is listed as not applied.
+ * the file is listed as not applied with its form ({@code user-data (a script (#!))}), which the
+ * one warning of what was not applied names.
  *
  * <p>The keys applied, each as in cloud-init:
  * <ul>
@@ -43,15 +44,16 @@ import java.util.regex.Pattern;
  *       {@code chpasswd.expire: true} is listed as not applied too (no password is expired).
  * </ul>
  * Every other key ({@code packages}, {@code package_upgrade}, {@code runcmd}, {@code write_files},
- * {@code bootcmd}, {@code timezone}, {@code ssh_pwauth}, ...) is listed as not applied.
+ * {@code bootcmd}, {@code timezone}, {@code ssh_pwauth}, {@code prefer_fqdn_over_hostname}, ...)
+ * is listed as not applied. A name given only by {@code chpasswd} is an account like any other
+ * (made when it does not exist). docs/other-clouds.md has the whole table.
  */
 final class CloudConfig {
   static final int MAX_USERS = 64;
   static final int MAX_KEYS = 64;
   private static final int MAX_PASSWORD = 256;
   private static final Set<String> APPLIED = Set.of("hostname", "fqdn", "preserve_hostname",
-      "prefer_fqdn_over_hostname", "manage_etc_hosts", "user", "users", "password", "chpasswd",
-      "ssh_authorized_keys", "disable_root");
+      "manage_etc_hosts", "user", "users", "password", "chpasswd", "ssh_authorized_keys", "disable_root");
   private static final Set<String> USER_KEYS = Set.of("name", "passwd", "hashed_passwd",
       "plain_text_passwd", "lock_passwd", "ssh_authorized_keys", "shell", "sudo", "groups");
   private static final Set<String> SUDO_GROUPS = Set.of("sudo", "admin", "wheel");
@@ -73,8 +75,7 @@ final class CloudConfig {
     if (data.isPresent()) {
       Optional<String> form = otherForm(data.get());
       if (form.isPresent()) {
-        b.notApplied(name + " (" + form.get() + ")");
-        b.warn(name + ": " + form.get() + " is not applied: OS Manager reads #cloud-config only and runs nothing");
+        b.notApplied(name + " (" + form.get() + ")"); // never run: OS Manager reads #cloud-config only
       } else if (!isBlank(data.get())) {
         root = Node.root(name, SeedParser.yaml(name, SeedParser.text(name, data.get())));
         if (!root.isAbsent() && !root.isMap()) {
@@ -99,7 +100,8 @@ final class CloudConfig {
     if (isBlank(data)) {
       return Optional.empty();
     }
-    String head = new String(data, 0, Math.min(data.length, 64), StandardCharsets.ISO_8859_1);
+    int bom = data.length >= 3 && (data[0] & 0xff) == 0xef && (data[1] & 0xff) == 0xbb && (data[2] & 0xff) == 0xbf ? 3 : 0;
+    String head = new String(data, bom, Math.min(data.length - bom, 64), StandardCharsets.ISO_8859_1);
     String lower = head.toLowerCase(Locale.ROOT);
     if (head.startsWith("#cloud-config-archive")) {
       return Optional.of("a cloud-config archive");
@@ -202,7 +204,9 @@ final class CloudConfig {
     }
     SpecBuilder.Draft first = b.account(b.defaultUser());
     for (Node u : root.get("users").stringsOrOne(MAX_USERS, ",")) {
-      if (u.isMap()) {
+      if (u.isMap() && !u.has("name") && u.has("snapuser")) {
+        b.notApplied(u.get("snapuser").field()); // a Snap Store account, not a name
+      } else if (u.isMap()) {
         String name = Names.user(u.get("name"));
         entry(b.account(name), u, b);
       } else if (u.isString()) {

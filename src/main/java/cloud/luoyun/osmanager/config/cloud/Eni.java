@@ -62,14 +62,15 @@ final class Eni {
           }
         }
         case "source", "source-directory", "mapping" -> {
-          b.notApplied(at + " (" + w[0] + ")");
+          b.notApplied(file + " (" + w[0] + ")");
+          finish(st, nics);
           st = null;
         }
         default -> {
           if (st == null) {
             throw new ConfigException(at, "an option outside an iface stanza: " + Values.quote(w[0]));
           }
-          option(at, w, st, st.name.equals("lo") ? null : nics.get(st.name), nameservers, search, b);
+          option(file, at, w, st, st.name.equals("lo") ? null : nics.get(st.name), nameservers, search, b);
         }
       }
     }
@@ -81,8 +82,8 @@ final class Eni {
     return Optional.of(new Network(out, nameservers, search));
   }
 
-  private static void option(String at, String[] w, Stanza st, NicDraft d, List<InetAddress> nameservers,
-      List<String> search, SpecBuilder b) throws ConfigException {
+  private static void option(String file, String at, String[] w, Stanza st, NicDraft d,
+      List<InetAddress> nameservers, List<String> search, SpecBuilder b) throws ConfigException {
     String key = w[0];
     String field = at + " (" + key + ")";
     if (w.length < 2) {
@@ -122,7 +123,7 @@ final class Eni {
           d.mtu = Node.root(field, w[1]).optInt(68, 65535);
         }
       }
-      default -> b.notApplied(at + " (" + key + ")");
+      default -> b.notApplied(file + " (" + Values.quote(key) + ")");
     }
   }
 

@@ -107,7 +107,7 @@ final class SeedParser {
         throw new ConfigException(name, "larger than " + MAX_FILE + " characters");
       }
       throw new ConfigException(name, "not valid YAML");
-    } catch (StackOverflowError | RuntimeException e) {
+    } catch (RuntimeException e) {
       throw new ConfigException(name, "not valid YAML");
     }
   }

@@ -26,7 +26,10 @@ final class SpecBuilder {
   private String defaultUser = Account.ROOT;
   private final Map<String, Draft> accounts = new LinkedHashMap<>();
   private Optional<Network> network = Optional.empty();
+  /** More than this many are counted, not named: a hostile seed could name thousands. */
+  static final int MAX_NOT_APPLIED = 64;
   private final List<String> notApplied = new ArrayList<>();
+  private int moreNotApplied;
   private final List<String> warnings = new ArrayList<>();
 
   SpecBuilder(InstanceSpec.Source source, String instanceId) {
@@ -58,10 +61,18 @@ final class SpecBuilder {
     network = n;
   }
 
-  /** A key or file read and not applied, named as the status shows it ({@code user-data: runcmd}). */
+  /**
+   * A key or file read and not applied, named as the status shows it ({@code user-data: runcmd},
+   * {@code user-data (a script (#!))}); whoever logs the spec makes one warning of them all.
+   */
   void notApplied(String what) {
-    if (!notApplied.contains(what)) {
+    if (notApplied.contains(what)) {
+      return;
+    }
+    if (notApplied.size() < MAX_NOT_APPLIED) {
       notApplied.add(what);
+    } else {
+      moreNotApplied++;
     }
   }
 
@@ -75,15 +86,15 @@ final class SpecBuilder {
   }
 
   InstanceSpec build() {
+    if (moreNotApplied > 0) {
+      notApplied.add("and " + moreNotApplied + " more");
+    }
     List<Account> out = new ArrayList<>();
     out.add(account(defaultUser).toAccount());
     for (Draft d : accounts.values()) {
       if (!d.name.equals(defaultUser)) {
         out.add(d.toAccount());
       }
-    }
-    if (!notApplied.isEmpty()) {
-      warnings.add(0, "not applied (OS Manager does not do these): " + String.join(", ", notApplied));
     }
     return new InstanceSpec(source, instanceId, hostname, manageEtcHosts, out, network, Optional.empty(),
         notApplied, warnings);

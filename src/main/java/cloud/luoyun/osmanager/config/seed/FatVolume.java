@@ -23,22 +23,29 @@ import java.util.Set;
  * {@code mkfs.vfat} + {@code mcopy} and LuoYun's compute node write them. The boot sector is
  * checked by {@link FatGeometry} first (sizes, and cluster chains that loop), as for the floppy.
  * Names are the long names where there are any, matched without case as a vfat mount does.
- * fat32-lib reads a whole folder at a time; the geometry bounds that by the volume's size. A
- * folder whose first cluster is one already on the walk (itself or an ancestor) is refused, as on
- * an ISO; fat32-lib 0.6.5 (pinned, and no longer released) keeps that cluster package-private,
- * so it is read by reflection ({@link #rawEntry}). Not thread-safe.
+ * fat32-lib reads a whole folder at a time, so a folder's cluster chain is measured first and
+ * one over {@link #MAX_FOLDER_BYTES} refused. A folder whose first cluster is one already on the
+ * walk (itself or an ancestor) is refused, as on an ISO. fat32-lib 0.6.5 (pinned, and no longer
+ * released) keeps that cluster package-private, so it is read by reflection ({@link #rawEntry});
+ * where it cannot be, neither check is made (fat32-lib's own bounds stay: the volume's size, at
+ * most 64 MiB, and the walk's depth). Not thread-safe.
  */
 final class FatVolume implements SeedVolume {
   /** What FAT writes where no label was given. */
   private static final String NO_LABEL = "NO NAME";
 
+  /** Largest folder handed to fat32-lib, which reads a folder whole: as on an ISO. */
+  static final long MAX_FOLDER_BYTES = 1 << 20;
+
   private final FileChannel channel;
   private final Path source;
+  private final FatGeometry geometry;
   private final FatFileSystem fs;
 
-  private FatVolume(FileChannel channel, Path source, FatFileSystem fs) {
+  private FatVolume(FileChannel channel, Path source, FatGeometry geometry, FatFileSystem fs) {
     this.channel = channel;
     this.source = source;
+    this.geometry = geometry;
     this.fs = fs;
   }
 
@@ -57,7 +64,7 @@ final class FatVolume implements SeedVolume {
         new VolumeDevice(channel, source, geometry.volumeBytes(), geometry.bytesPerSector());
     try {
       geometry.checkChainsTerminate(device);
-      return new FatVolume(channel, source, FatFileSystem.read(device, true));
+      return new FatVolume(channel, source, geometry, FatFileSystem.read(device, true));
     } catch (RuntimeException e) {
       throw corrupt(source, "FAT", e);
     } catch (IOException e) {
@@ -137,7 +144,7 @@ final class FatVolume implements SeedVolume {
         if (!found.get().isDirectory()) {
           throw new SeedFormatException(source + ": " + relativeDir + ": a file, not a folder");
         }
-        folder = found.get().getDirectory();
+        folder = enter(found.get(), relativeDir, new HashSet<>());
       }
       List<String> names = new ArrayList<>();
       for (FsDirectoryEntry e : folder) {
@@ -169,13 +176,7 @@ final class FatVolume implements SeedVolume {
         if (!match.isDirectory()) {
           return Optional.empty();
         }
-        byte[] raw = rawEntry(match);
-        if (raw != null && !walked.add((raw[26] & 0xff) | (raw[27] & 0xff) << 8)) {
-          throw new SeedFormatException(source + ": " + String.join("/", parts.subList(0, i))
-              + ": folder at cluster " + ((raw[26] & 0xff) | (raw[27] & 0xff) << 8)
-              + " is itself or its ancestor (a loop)");
-        }
-        folder = match.getDirectory();
+        folder = enter(match, String.join("/", parts.subList(0, i)), walked);
       }
       match = null;
       int seen = 0;
@@ -195,6 +196,48 @@ final class FatVolume implements SeedVolume {
       }
     }
     return Optional.ofNullable(match);
+  }
+
+  /**
+   * The folder {@code entry} names, refused when its first cluster is in {@code walked} (adding
+   * it) or its chain is longer than {@link #MAX_FOLDER_BYTES}.
+   */
+  private FsDirectory enter(FsDirectoryEntry entry, String where, Set<Integer> walked)
+      throws IOException {
+    byte[] raw = rawEntry(entry);
+    if (raw != null) {
+      int first = (raw[26] & 0xff) | (raw[27] & 0xff) << 8;
+      if (!walked.add(first)) {
+        throw new SeedFormatException(source + ": " + where + ": folder at cluster " + first
+            + " is itself or its ancestor (a loop)");
+      }
+      long clusterBytes = (long) geometry.bytesPerSector() * geometry.sectorsPerCluster();
+      long clusters = 0;
+      // The chains end: FatGeometry.checkChainsTerminate has walked them all at open.
+      for (int c = first; c >= 2 && c < geometry.clusterCount() + 2; c = nextCluster(c)) {
+        if (++clusters * clusterBytes > MAX_FOLDER_BYTES) {
+          throw new SeedFormatException(source + ": " + where + ": a folder of more than "
+              + MAX_FOLDER_BYTES + " bytes");
+        }
+      }
+    }
+    return entry.getDirectory();
+  }
+
+  /** The FAT's entry for {@code cluster}, read from the first FAT on the volume. */
+  private int nextCluster(int cluster) throws IOException {
+    long fat = (long) geometry.reservedSectors() * geometry.bytesPerSector();
+    boolean fat12 = geometry.isFat12();
+    byte[] two = new byte[2];
+    long at = fat + (fat12 ? cluster * 3L / 2 : cluster * 2L);
+    if (SeedIo.readAt(channel, at, two) < 2) {
+      throw new SeedFormatException(source + ": FAT: truncated image: ends before byte " + at);
+    }
+    int v = (two[0] & 0xff) | (two[1] & 0xff) << 8;
+    if (!fat12) {
+      return v;
+    }
+    return (cluster & 1) == 0 ? v & 0xfff : v >>> 4;
   }
 
   /**

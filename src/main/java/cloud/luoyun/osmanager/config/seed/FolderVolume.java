@@ -68,7 +68,7 @@ final class FolderVolume implements SeedVolume {
       throw new SeedFormatException(source + ": " + relativePath + ": "
           + (attributes.isDirectory() ? "a folder, not a file" : "not a regular file"));
     }
-    if (attributes.size() > maxBytes) {
+    if (attributes.size() > maxBytes || attributes.size() >= Integer.MAX_VALUE - 8) {
       throw tooLarge(relativePath, maxBytes);
     }
     try (SeekableByteChannel channel = Files.newByteChannel(

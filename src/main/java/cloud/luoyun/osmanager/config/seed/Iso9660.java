@@ -31,8 +31,8 @@ import java.util.Set;
  *   ST (end of the entries)
  * </pre>
  *
- * <p>Every extent and length is checked against the image's size (its file size, or for a block
- * device the size the primary descriptor gives) before anything is read or allocated; a folder is
+ * <p>Every extent and length is checked against the image's size (its file or device size, else
+ * the size the primary descriptor gives) before anything is read or allocated; a folder is
  * read one sector at a time. Folders relocated by Rock Ridge (CL/RE, paths deeper than 8) are not
  * followed: seeds are two folders deep. Not thread-safe.
  */
@@ -93,7 +93,7 @@ final class Iso9660 implements SeedVolume {
 
   /** Takes ownership of {@code channel}: {@link #close()} closes it. */
   static Iso9660 open(FileChannel channel, Path source) throws IOException {
-    long fileSize = channel.size(); // 0 for a block device
+    long fileSize = channel.size(); // 0 for some devices
     byte[] primary = null;
     byte[] joliet = null;
     boolean ended = false;
@@ -162,10 +162,13 @@ final class Iso9660 implements SeedVolume {
   private int suspSkip() throws IOException {
     checkExtent(top, "top folder");
     byte[] sector = new byte[SECTOR];
-    readFully(channel, source, top.extent * SECTOR, sector, "top folder");
+    int valid = (int) Math.min(SECTOR, top.length);
+    if (valid >= 34) {
+      readFully(channel, source, top.extent * SECTOR, sector, valid, "top folder");
+    }
     int length = sector[0] & 0xff;
     int nameLength = sector[32] & 0xff;
-    if (length < 34 || nameLength != 1) {
+    if (length < 34 || length > valid || nameLength != 1) {
       throw new SeedFormatException(source + ": top folder: its first record is not \".\"");
     }
     int su = 34; // 33 + a one-byte name, odd: no pad
@@ -199,7 +202,11 @@ final class Iso9660 implements SeedVolume {
 
   @Override
   public Optional<byte[]> read(String relativePath, int maxBytes) throws IOException {
-    Optional<Entry> found = find(SeedIo.parts(relativePath), relativePath);
+    List<String> parts = SeedIo.parts(relativePath);
+    if (parts.isEmpty()) {
+      throw new SeedFormatException(source + ": the top folder is not a file");
+    }
+    Optional<Entry> found = find(parts);
     if (found.isEmpty()) {
       return Optional.empty();
     }
@@ -231,7 +238,7 @@ final class Iso9660 implements SeedVolume {
     List<String> parts = SeedIo.parts(relativeDir);
     Entry folder = top;
     if (!parts.isEmpty()) {
-      Optional<Entry> found = find(parts, relativeDir);
+      Optional<Entry> found = find(parts);
       if (found.isEmpty()) {
         return List.of();
       }
@@ -241,7 +248,7 @@ final class Iso9660 implements SeedVolume {
       }
     }
     List<String> result = new ArrayList<>();
-    for (Entry e : entries(folder, relativeDir.isEmpty() ? "top folder" : relativeDir)) {
+    for (Entry e : entries(folder, SeedIo.where(relativeDir))) {
       result.add(e.name);
     }
     return result;
@@ -251,7 +258,7 @@ final class Iso9660 implements SeedVolume {
    * Walks from the top folder, refusing a folder whose extent is one of the folders already on
    * the walk (itself or an ancestor): such an image loops.
    */
-  private Optional<Entry> find(List<String> parts, String path) throws IOException {
+  private Optional<Entry> find(List<String> parts) throws IOException {
     Set<Long> walked = new HashSet<>();
     walked.add(top.extent);
     Entry folder = top;

@@ -123,6 +123,21 @@ class ConfigDriveTest {
   }
 
   @Test
+  void ifupdownOptionsOfNoUseAreListedOnceByName() throws Exception {
+    StringBuilder eni = new StringBuilder("auto eth0\niface eth0 inet dhcp\n");
+    for (int i = 0; i < 500; i++) {
+      eni.append("  post-up ip route add 10.").append(i % 250).append(".0.0/16 dev eth0\n");
+    }
+    eni.append("source /etc/network/interfaces.d/*\n");
+
+    InstanceSpec spec = ConfigDrive.read(TestSeed.fixture("proxmox-configdrive2").put("openstack/content/0000", eni.toString()));
+
+    assertThat(spec.notApplied()).containsExactly("openstack/latest/user_data: package_upgrade",
+        "openstack/content/0000 (\"post-up\")", "openstack/content/0000 (source)");
+    assertThat(spec.network().orElseThrow().nics()).singleElement().satisfies(n -> assertThat(n.dhcp4()).isTrue());
+  }
+
+  @Test
   void contentPathOutsideContentIsRefused() {
     TestSeed seed = TestSeed.fixture("proxmox-configdrive2").put("openstack/latest/meta_data.json",
         "{\"uuid\": \"x1\", \"network_config\": {\"content_path\": \"/../../etc/shadow\"}}");

@@ -78,7 +78,7 @@ class NoCloudTest {
 
     // disable_root: False and chpasswd.expire: False are what OS Manager does anyway; package_upgrade is not done
     assertThat(spec.notApplied()).containsExactly("user-data: package_upgrade");
-    assertThat(spec.warnings()).hasSize(1).allMatch(w -> w.contains("package_upgrade"));
+    assertThat(spec.warnings()).isEmpty();
     assertThat(spec.luoyun()).isEmpty();
   }
 
@@ -189,6 +189,27 @@ class NoCloudTest {
   }
 
   @Test
+  void userDataSavedWithAByteOrderMarkAndCrlfLinesIsStillCloudConfig() throws Exception {
+    InstanceSpec spec = NoCloud.read(TestSeed.of(java.util.Map.of("meta-data", "instance-id: w1\r\n",
+        "user-data", "\uFEFF#cloud-config\r\nhostname: notepad\r\nusers:\r\n  - snapuser: joe@example.com\r\n")));
+
+    assertThat(spec.hostname()).contains(new HostName("notepad", Optional.empty()));
+    assertThat(spec.notApplied()).containsExactly("user-data: users[0].snapuser");
+  }
+
+  @Test
+  void thousandsOfUnknownKeysAreCountedNotNamed() throws Exception {
+    StringBuilder ud = new StringBuilder("#cloud-config\n");
+    for (int i = 0; i < 200; i++) {
+      ud.append("key").append(i).append(": 1\n");
+    }
+
+    InstanceSpec spec = NoCloud.read(TestSeed.fixture("virt-install").put("user-data", ud.toString()));
+
+    assertThat(spec.notApplied()).hasSize(SpecBuilder.MAX_NOT_APPLIED + 1).endsWith("and 136 more");
+  }
+
+  @Test
   void disableRootTrueKeepsRootsKeysAndIsListedAsNotApplied() throws Exception {
     InstanceSpec spec = NoCloud.read(TestSeed.of(java.util.Map.of("meta-data", "",
         "user-data", "#cloud-config\ndisable_root: true\nssh_authorized_keys: ['" + ALICE + "']\n")));
@@ -213,13 +234,12 @@ class NoCloudTest {
 
   @ParameterizedTest
   @MethodSource("otherForms")
-  void userDataInAnotherFormIsNamedInOneWarningAndNothingOfItIsApplied(String userData, String form) throws Exception {
+  void userDataInAnotherFormIsListedByItsFormAndNothingOfItIsApplied(String userData, String form) throws Exception {
     InstanceSpec spec = NoCloud.read(TestSeed.of(java.util.Map.of("meta-data", "instance-id: i1\n",
         "user-data", userData)));
 
     assertThat(spec.notApplied()).containsExactly("user-data (" + form + ")");
-    assertThat(spec.warnings()).anyMatch(w -> w.equals("user-data: " + form
-        + " is not applied: OS Manager reads #cloud-config only and runs nothing"));
+    assertThat(spec.warnings()).isEmpty();
     assertThat(spec.hostname()).isEmpty();
     assertThat(spec.accounts()).hasSize(1);
     assertThat(spec.accounts().get(0).password()).isEmpty();

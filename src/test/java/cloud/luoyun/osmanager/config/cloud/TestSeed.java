@@ -29,8 +29,12 @@ final class TestSeed implements SeedFiles {
 
   /** The files of {@code src/test/resources/cloud/<fixture>}, by path relative to it. */
   static TestSeed fixture(String fixture) {
-    TestSeed s = new TestSeed(fixture);
-    Path top = FIXTURES.resolve(fixture);
+    return folder(FIXTURES.resolve(fixture));
+  }
+
+  /** The files below {@code top}, by path relative to it. */
+  static TestSeed folder(Path top) {
+    TestSeed s = new TestSeed(top.getFileName().toString());
     try (Stream<Path> walk = Files.walk(top)) {
       for (Path p : walk.filter(Files::isRegularFile).toList()) {
         s.files.put(top.relativize(p).toString().replace('\\', '/'), Files.readAllBytes(p));
@@ -39,7 +43,7 @@ final class TestSeed implements SeedFiles {
       throw new UncheckedIOException(e);
     }
     if (s.files.isEmpty()) {
-      throw new IllegalArgumentException("no fixture " + fixture);
+      throw new IllegalArgumentException("no files in " + top);
     }
     return s;
   }

@@ -6,6 +6,7 @@ import static cloud.luoyun.osmanager.config.seed.Producers.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import cloud.luoyun.osmanager.TestFiles;
 import cloud.luoyun.osmanager.config.FloppyWriter;
 import cloud.luoyun.osmanager.config.seed.SeedVolume.Kind;
 import java.nio.ByteBuffer;
@@ -37,6 +38,15 @@ class SeedVolumeTest {
       assertThat(v.kind()).isEqualTo(Kind.VFAT);
       assertThat(v.read("luoyun.ini", LIMIT)).hasValue(ini);
       assertThat(v.read("meta-data", LIMIT)).isEmpty();
+    }
+  }
+
+  @Test
+  void readsLuoyunIniFromTheComputeNodesTruncatedFloppy() throws Exception {
+    try (SeedVolume v = SeedVolume.open(TestFiles.vector("floppy-luoyun.img"))) {
+      assertThat(v.kind()).isEqualTo(Kind.VFAT);
+      assertThat(v.read("luoyun.ini", LIMIT))
+          .hasValue(Files.readAllBytes(TestFiles.vector("luoyun.ini")));
     }
   }
 
@@ -177,6 +187,49 @@ class SeedVolumeTest {
           .hasMessage(img + ": d/e: folder at cluster " + cluster
               + " is itself or its ancestor (a loop)");
     }
+  }
+
+  @Test
+  void aVfatFolderOverOneMebibyteIsRefusedBeforeItIsRead() throws Exception {
+    Map<String, byte[]> files = Map.of("d/meta-data", utf8("instance-id: x\n"));
+    Path img = Producers.vfat(tmp.resolve("s.img"), "CIDATA", 4096, files, tmp.resolve("in"));
+    byte[] bytes = Files.readAllBytes(img);
+    ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    int clusterBytes = (b.getShort(0x0b) & 0xffff) * (b.get(0x0d) & 0xff);
+    int fat = (b.getShort(0x0e) & 0xffff) * (b.getShort(0x0b) & 0xffff);
+    boolean fat12 = new String(bytes, 0x36, 5, java.nio.charset.StandardCharsets.US_ASCII)
+        .equals("FAT12");
+    int first = b.getShort(indexOf(bytes, folderEntry("D")) + 26) & 0xffff;
+    // d's chain runs on through free clusters from 100, one more than 1 MiB holds
+    int count = (1 << 20) / clusterBytes + 1;
+    int fatBytes = (b.getShort(0x16) & 0xffff) * (b.getShort(0x0b) & 0xffff);
+    for (int copy : new int[] {fat, fat + fatBytes}) { // fat32-lib wants the two FATs alike
+      setFat(bytes, copy, fat12, first, 100);
+      for (int c = 100; c < 100 + count; c++) {
+        setFat(bytes, copy, fat12, c, c == 100 + count - 1 ? 0xfff8 : c + 1);
+      }
+    }
+    Files.write(img, bytes);
+    try (SeedVolume v = SeedVolume.open(img)) {
+      assertThatThrownBy(() -> v.read("d/meta-data", LIMIT))
+          .isInstanceOf(SeedFormatException.class)
+          .hasMessage(img + ": d: a folder of more than 1048576 bytes");
+      assertThatThrownBy(() -> v.list("d"))
+          .hasMessage(img + ": d: a folder of more than 1048576 bytes");
+    }
+  }
+
+  private static void setFat(byte[] image, int fat, boolean fat12, int cluster, int next) {
+    if (!fat12) {
+      image[fat + cluster * 2] = (byte) next;
+      image[fat + cluster * 2 + 1] = (byte) (next >>> 8);
+      return;
+    }
+    int i = fat + cluster * 3 / 2;
+    int v = (image[i] & 0xff) | (image[i + 1] & 0xff) << 8;
+    v = (cluster & 1) == 0 ? (v & 0xf000) | (next & 0xfff) : (v & 0x000f) | (next & 0xfff) << 4;
+    image[i] = (byte) v;
+    image[i + 1] = (byte) (v >>> 8);
   }
 
   /** A short-name entry's name and attribute byte, for a folder. */
