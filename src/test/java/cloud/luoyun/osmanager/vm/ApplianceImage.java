@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -66,12 +67,12 @@ final class ApplianceImage {
       tarball = cache.get().resolve("debian-bookworm-" + digest(MMDEBSTRAP) + ".tar");
       if (!Files.exists(tarball)) {
         Path partial = cache.get().resolve(tarball.getFileName() + ".partial");
-        took = Optional.of(mmdebstrap(partial));
+        took = Optional.of(mmdebstrap(partial, dir));
         Files.move(partial, tarball, StandardCopyOption.ATOMIC_MOVE);
       }
     } else {
       tarball = dir.resolve("base.tar");
-      took = Optional.of(mmdebstrap(tarball));
+      took = Optional.of(mmdebstrap(tarball, dir));
     }
     Path rootfs = dir.resolve("rootfs");
     try {
@@ -99,11 +100,16 @@ final class ApplianceImage {
     }
   }
 
-  private static Duration mmdebstrap(Path out) throws Exception {
+  /**
+   * Its temporary chroot (~1 GB) goes into {@code dir}, not /tmp: mmdebstrap killed at the bound
+   * leaves it behind, and the test's folder is removed in any case. The bound allows for 2 cores
+   * shared with other builds (12 minutes seen here at a load average of 25).
+   */
+  private static Duration mmdebstrap(Path out, Path dir) throws Exception {
     long start = System.nanoTime();
     List<String> argv = new ArrayList<>(MMDEBSTRAP);
     argv.add(out.toString());
-    Commands.run(Duration.ofMinutes(8), null, argv);
+    Commands.run(Duration.ofMinutes(15), null, Map.of("TMPDIR", dir.toString()), argv);
     return Duration.ofNanos(System.nanoTime() - start);
   }
 

@@ -22,7 +22,13 @@ final class Commands {
   }
 
   static String run(Duration limit, byte[] stdin, List<String> argv) throws IOException, InterruptedException {
-    Processes.Result r = Processes.run(argv, limit, Map.of(), stdin);
+    return run(limit, stdin, Map.of(), argv);
+  }
+
+  /** As {@link #run(Duration, byte[], List)}, with variables added to the environment. */
+  static String run(Duration limit, byte[] stdin, Map<String, String> env, List<String> argv)
+      throws IOException, InterruptedException {
+    Processes.Result r = Processes.run(argv, limit, env, stdin);
     if (!r.ok()) {
       throw new IOException(String.join(" ", argv) + (r.timedOut()
           ? ": killed after " + limit.toSeconds() + " s" : ": exit status " + r.exitCode()) + "\n" + tail(r.output(), 4000));
