@@ -75,7 +75,8 @@ final class Daemon implements AutoCloseable {
           .withSsh(WebTerminalSettings.DEFAULT_SSH_HOST, terminalOptions.sshPort())
           .withSshHostKeys(terminalOptions.sshHostKeys())
           .withInstance(WebTerminalSettings.Instance.of(config))
-          .withTls(terminalOptions.tls()));
+          .withTls(terminalOptions.tls())
+          .withFiles(terminalOptions.files()));
       terminal.attach(http); // makes the terminal's own certificate, when it has none for this instance
     }
     // the owner's page links to the terminal where it really listens (an option or port 0 may move it),

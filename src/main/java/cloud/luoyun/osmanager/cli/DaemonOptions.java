@@ -46,6 +46,10 @@ final class DaemonOptions {
           + "when there are none. Default: ${DEFAULT-VALUE}.")
   Path sshHostKeys;
 
+  @Option(names = "--files", paramLabel = "on|off|download|upload", defaultValue = "on",
+      description = TerminalOptions.FILES_HELP)
+  String files;
+
   @Option(names = {"-v", "--verbose"}, description = "Log debugging detail too.")
   boolean verbose;
 
@@ -66,7 +70,8 @@ final class DaemonOptions {
     }
     terminal = new TerminalOptions(websshPort, TerminalOptions.bind("--webssh-bind", websshBind), sshPort,
         sshHostKeys.toAbsolutePath(),
-        TerminalOptions.tls("--webssh-tls-cert", websshTlsCert, "--webssh-tls-key", websshTlsKey));
+        TerminalOptions.tls("--webssh-tls-cert", websshTlsCert, "--webssh-tls-key", websshTlsKey),
+        TerminalOptions.files("--files", files));
   }
 
   /** The web terminal's options; after {@link #validate()}. */

@@ -7,6 +7,7 @@ import cloud.luoyun.osmanager.http.HttpLayer;
 import cloud.luoyun.osmanager.http.JettyDefaults;
 import cloud.luoyun.osmanager.util.Logging;
 import cloud.luoyun.osmanager.http.TlsIdentity;
+import cloud.luoyun.osmanager.webssh.FilesMode;
 import cloud.luoyun.osmanager.webssh.WebTerminal;
 import cloud.luoyun.osmanager.webssh.WebTerminalSettings;
 import java.io.PrintWriter;
@@ -76,6 +77,10 @@ public final class WebSshCommand implements Callable<Integer> {
           + "the login prompt do not count. Default: ${DEFAULT-VALUE}.")
   int maxSessions;
 
+  @Option(names = "--files", paramLabel = "on|off|download|upload", defaultValue = "on",
+      description = TerminalOptions.FILES_HELP)
+  String files;
+
   @Option(names = {"-v", "--verbose"}, description = "Log debugging detail too.")
   boolean verbose;
 
@@ -98,6 +103,7 @@ public final class WebSshCommand implements Callable<Integer> {
     }
     Optional<String> bindHost = TerminalOptions.bind("--bind", bind); // bad input: ConfigException, exit 2
     Optional<TlsIdentity> tls = TerminalOptions.tls("--tls-cert", tlsCert, "--tls-key", tlsKey);
+    FilesMode filesMode = TerminalOptions.files("--files", files);
     Home h = home.home();
     Logging.configure(Files.isDirectory(h.dir()) ? h.logDir() : null, "webssh.log", verbose);
 
@@ -124,7 +130,8 @@ public final class WebSshCommand implements Callable<Integer> {
         .withSsh(sshHost, sshPort)
         .withSshHostKeys(sshHostKeys.toAbsolutePath())
         .withInstance(instance)
-        .withTls(tls);
+        .withTls(tls)
+        .withFiles(filesMode);
     settings = settings.withLimits(maxSessions, settings.idleTimeout(), settings.gracePeriod(),
         settings.pingInterval());
 
