@@ -59,7 +59,8 @@ public final class FilesSocket implements Session.Listener {
     final boolean replace;
     final RemoteFiles.Upload out;
     final long started;
-    long written;
+    long sent; // bytes the page sent and we passed on
+    long written; // bytes the server has confirmed written
 
     Transfer(String path, String temp, long size, boolean replace, RemoteFiles.Upload out, long started) {
       this.path = path;
@@ -281,20 +282,27 @@ public final class FilesSocket implements Session.Listener {
       return; // bytes of a cancelled or failed upload still under way: dropped
     }
     int length = payload.remaining();
-    if (t.written + length > t.size) {
+    if (t.sent + length > t.size) {
       fail(t, Message.of(Phrase.UPLOAD_TOO_LONG), "more bytes than its size");
       return;
     }
     try {
+      long confirmed;
       if (payload.hasArray()) {
-        t.out.write(t.written, payload.array(), payload.arrayOffset() + payload.position(), length);
+        confirmed = t.out.write(t.sent, payload.array(), payload.arrayOffset() + payload.position(), length);
       } else {
         byte[] copy = new byte[length];
         payload.get(copy);
-        t.out.write(t.written, copy, 0, length);
+        confirmed = t.out.write(t.sent, copy, 0, length);
       }
-      t.written += length;
-      send(FilesProtocol.message("written", "n", t.written));
+      t.sent += length;
+      if (t.sent == t.size) {
+        confirmed = t.out.flush();
+      }
+      if (confirmed > t.written) {
+        t.written = confirmed;
+        send(FilesProtocol.message("written", "n", t.written));
+      }
       if (t.written == t.size) {
         finish();
       }
@@ -339,6 +347,11 @@ public final class FilesSocket implements Session.Listener {
 
   /** Closes and removes an upload's temporary file; the file under its final name is untouched. */
   private void discard(Transfer t) {
+    try {
+      t.out.flush(); // the answers to the writes under way: none left waiting on the channel
+    } catch (IOException e) {
+      LOG.debug("writes of {} under way: {}", t.temp, e.toString());
+    }
     try {
       t.out.close();
     } catch (IOException e) {

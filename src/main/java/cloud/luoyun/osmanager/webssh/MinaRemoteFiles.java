@@ -3,11 +3,15 @@ package cloud.luoyun.osmanager.webssh;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshException;
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
+import org.apache.sshd.sftp.client.RawSftpClient;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClient.Attributes;
 import org.apache.sshd.sftp.client.SftpClient.CopyMode;
@@ -15,6 +19,8 @@ import org.apache.sshd.sftp.client.SftpClient.DirEntry;
 import org.apache.sshd.sftp.client.SftpClient.OpenMode;
 import org.apache.sshd.sftp.client.SftpClientFactory;
 import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHPosixRenameExtension;
+import org.apache.sshd.sftp.client.impl.SftpResponse;
+import org.apache.sshd.sftp.client.impl.SftpStatus;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
 
@@ -94,29 +100,87 @@ final class MinaRemoteFiles implements RemoteFiles {
     } catch (IOException | RuntimeException e) {
       throw classified(e);
     }
-    return new Upload() {
-      @Override
-      public void write(long offset, byte[] bytes, int from, int length) throws IOException {
-        try {
-          sftp.write(handle, offset, bytes, from, length);
-        } catch (SftpException e) {
-          // SFTP v3 (OpenSSH) has no "disk full" status: a write that fails is ENOSPC or EDQUOT in practice
-          throw e.getStatus() == SftpConstants.SSH_FX_FAILURE
-              ? new FileException(Problem.NO_SPACE, e.getMessage(), e) : classified(e);
-        } catch (IOException | RuntimeException e) {
-          throw classified(e);
-        }
-      }
+    return new PipelinedUpload(handle);
+  }
 
-      @Override
-      public void close() throws IOException {
-        try {
-          handle.close();
-        } catch (IOException | RuntimeException e) {
-          throw classified(e);
+  /**
+   * Writes as {@code sftp} and OpenSSH's own client do: up to {@link #IN_FLIGHT} requests of
+   * {@link #PIECE} bytes outstanding, each answer checked in order. MINA's plain
+   * {@code SftpClient.write} waits for each request's answer before the next, a round trip per
+   * piece; its asynchronous stream does not say which bytes the server has written, which the
+   * page's progress shows.
+   */
+  private final class PipelinedUpload implements Upload {
+    /** Well under OpenSSH's 256 KiB limit on an SFTP message. */
+    private static final int PIECE = 128 * 1024;
+    private static final int IN_FLIGHT = 16;
+    private final SftpClient.CloseableHandle handle;
+    private final RawSftpClient raw = (RawSftpClient) sftp;
+    private final ArrayDeque<long[]> pending = new ArrayDeque<>(); // request id, bytes
+    private long confirmed;
+
+    PipelinedUpload(SftpClient.CloseableHandle handle) {
+      this.handle = handle;
+    }
+
+    @Override
+    public long write(long offset, byte[] bytes, int from, int length) throws IOException {
+      try {
+        byte[] id = handle.getIdentifier();
+        for (int done = 0; done < length; ) {
+          int n = Math.min(PIECE, length - done);
+          while (pending.size() >= IN_FLIGHT) {
+            awaitOldest();
+          }
+          Buffer request = new ByteArrayBuffer(id.length + n + 32, false);
+          request.putBytes(id);
+          request.putLong(offset + done);
+          request.putBytes(bytes, from + done, n);
+          pending.add(new long[] {raw.send(SftpConstants.SSH_FXP_WRITE, request), n});
+          done += n;
         }
+        return confirmed;
+      } catch (IOException | RuntimeException e) {
+        throw writeFailure(e);
       }
-    };
+    }
+
+    @Override
+    public long flush() throws IOException {
+      try {
+        while (!pending.isEmpty()) {
+          awaitOldest();
+        }
+        return confirmed;
+      } catch (IOException | RuntimeException e) {
+        throw writeFailure(e);
+      }
+    }
+
+    private void awaitOldest() throws IOException {
+      long[] oldest = pending.poll();
+      Buffer answer = raw.receive((int) oldest[0]);
+      SftpStatus status = SftpStatus.parse(SftpResponse.parse(SftpConstants.SSH_FXP_WRITE, answer));
+      if (!status.isOk()) {
+        throw new SftpException(status.getStatusCode(), status.getMessage());
+      }
+      confirmed += oldest[1];
+    }
+
+    private FileException writeFailure(Throwable e) {
+      // SFTP v3 (OpenSSH) has no "disk full" status: a write that fails is ENOSPC or EDQUOT in practice
+      return e instanceof SftpException s && s.getStatus() == SftpConstants.SSH_FX_FAILURE
+          ? new FileException(Problem.NO_SPACE, s.getMessage(), s) : classified(e);
+    }
+
+    @Override
+    public void close() throws IOException {
+      try {
+        handle.close(); // the server answers the close after the writes before it
+      } catch (IOException | RuntimeException e) {
+        throw classified(e);
+      }
+    }
   }
 
   @Override

@@ -50,10 +50,21 @@ interface RemoteFiles extends Closeable {
   @Override
   void close();
 
-  /** A file being written. */
+  /**
+   * A file being written, its write requests pipelined: {@link #write} returns once they are
+   * sent (and, when too many are outstanding, the oldest answered), so the disk and the network
+   * work at once. Not thread-safe: one writer.
+   */
   interface Upload extends Closeable {
-    /** Writes at {@code offset} and returns once the server says it has written them. */
-    void write(long offset, byte[] bytes, int from, int length) throws IOException;
+    /**
+     * Sends {@code length} bytes to be written at {@code offset}.
+     *
+     * @return the bytes the server has confirmed written so far (from the file's start)
+     */
+    long write(long offset, byte[] bytes, int from, int length) throws IOException;
+
+    /** Waits until the server has answered every write; returns the bytes confirmed written. */
+    long flush() throws IOException;
   }
 
   /** Why a file operation failed, classified once for the sentence the panel shows. */

@@ -361,7 +361,8 @@ class FilesPanelInChromiumTest {
     openLoggedIn(390, 844, true, "zh-CN,zh;q=0.9");
     awaitListing("readme.txt");
     browser.awaitText("此实例已关闭上传。", WAIT);
-    assertThat(browser.evaluate("document.getElementById('files-pick-label').hidden")).isEqualTo(true);
+    assertThat(browser.evaluate("getComputedStyle(document.getElementById('files-pick-label')).display"))
+        .as("no upload button").isEqualTo("none");
     assertThat(browser.evaluate("document.querySelectorAll('#files-list td.act button').length > 0")).isEqualTo(true);
     assertThat(browser.evaluate("(() => { const r = document.getElementById('files').getBoundingClientRect();"
         + " return r.width <= window.innerWidth && r.left >= 0; })()")).isEqualTo(true);
