@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -24,8 +25,7 @@ final class DownloadTickets {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /** What a ticket lets its holder fetch, and on whose behalf. */
-  record Ticket(TerminalSession session, RemoteFiles files, InetAddress client, String user, String path,
-      long issued) {}
+  record Ticket(BooleanSupplier live, RemoteFiles files, InetAddress client, String user, String path, long issued) {}
 
   private final LongSupplier nanoClock;
   private final Map<String, Ticket> open = new LinkedHashMap<>(); // guarded by this; oldest first
@@ -34,9 +34,12 @@ final class DownloadTickets {
     this.nanoClock = nanoClock;
   }
 
-  /** A new ticket for {@code path}: 32 random bytes, base64url. */
-  synchronized String issue(TerminalSession session, RemoteFiles files, InetAddress client, String user,
-      String path) {
+  /**
+   * A new ticket for {@code path}: 32 random bytes, base64url.
+   *
+   * @param live whether the login that asked is still there (its session's shell and SFTP channel)
+   */
+  synchronized String issue(BooleanSupplier live, RemoteFiles files, InetAddress client, String user, String path) {
     expire();
     while (open.size() >= MAX_OPEN) {
       Iterator<String> oldest = open.keySet().iterator();
@@ -46,7 +49,7 @@ final class DownloadTickets {
     byte[] bytes = new byte[32];
     RANDOM.nextBytes(bytes);
     String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    open.put(id, new Ticket(session, files, client, user, path, nanoClock.getAsLong()));
+    open.put(id, new Ticket(live, files, client, user, path, nanoClock.getAsLong()));
     return id;
   }
 
@@ -57,7 +60,7 @@ final class DownloadTickets {
   synchronized Optional<Ticket> redeem(String id, InetAddress from) {
     expire();
     Ticket t = id == null ? null : open.remove(id);
-    if (t == null || !t.client().equals(from) || !t.session().hasFiles(t.files())) {
+    if (t == null || !t.client().equals(from) || !t.live().getAsBoolean()) {
       return Optional.empty();
     }
     return Optional.of(t);

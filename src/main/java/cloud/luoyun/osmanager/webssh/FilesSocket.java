@@ -384,7 +384,9 @@ public final class FilesSocket implements Session.Listener {
         error("ticket", Message.of(Phrase.NOT_A_FILE, path));
         return;
       }
-      String id = tickets.issue(terminal, files, client, user, path);
+      TerminalSession session = terminal;
+      RemoteFiles channel = files;
+      String id = tickets.issue(() -> session.hasFiles(channel), channel, client, user, path);
       send(FilesProtocol.message("ticket", "url", DownloadHandler.PATH + "?t=" + id));
     } catch (IOException e) {
       error("ticket", sentence(e, path));
