@@ -5,7 +5,6 @@ import cloud.luoyun.osmanager.util.Errors;
 import cloud.luoyun.osmanager.http.TlsIdentity;
 import cloud.luoyun.osmanager.webssh.FilesMode;
 import java.io.IOException;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -26,30 +25,6 @@ record TerminalOptions(Integer port, Optional<String> bind, int sshPort, Path ss
   static final String FILES_HELP = "What the web terminal's Files panel may do for the logged-in user: on (upload "
       + "and download), off, download (only), upload (only). sshd and the file system still decide what that user "
       + "may read and write. Default: ${DEFAULT-VALUE}.";
-
-  /** The Files panel's mode from an option's value. */
-  static FilesMode files(String option, String value) throws ConfigException {
-    try {
-      return FilesMode.parse(value);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(option, e.getMessage());
-    }
-  }
-
-  /**
-   * An address of this host to listen on, as a literal, from an option's value (an IP literal,
-   * or a name such as {@code localhost}: see {@link WebCommand#parseAddress}); empty when not given.
-   */
-  static Optional<String> bind(String option, String value) throws ConfigException {
-    if (value == null) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(WebCommand.parseAddress(value).getHostAddress());
-    } catch (UnknownHostException | IllegalArgumentException e) {
-      throw new ConfigException(option, "not an address of this host: \"" + value + "\"");
-    }
-  }
 
   /** The operator's key and certificate from two options given together (or neither). */
   static Optional<TlsIdentity> tls(String certOption, Path cert, String keyOption, Path key) throws ConfigException {
