@@ -95,7 +95,8 @@ final class Daemon implements AutoCloseable {
           .withSshHostKeys(terminalOptions.sshHostKeys())
           .withInstance(luoyun.map(WebTerminalSettings.Instance::of).orElseGet(() ->
               new WebTerminalSettings.Instance(OptionalInt.empty(), Configurator.instanceNames(home))))
-          .withTls(terminalOptions.tls()));
+          .withTls(terminalOptions.tls())
+          .withFiles(terminalOptions.files()));
       terminal.attach(http); // makes the terminal's own certificate, when it has none for this instance
     }
     // the owner's page links to the terminal where it really listens (an option or port 0 may move it),
