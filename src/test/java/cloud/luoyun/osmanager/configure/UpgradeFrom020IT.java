@@ -80,6 +80,10 @@ class UpgradeFrom020IT {
       assertThat(status.get("controller").toString()).contains("address=127.0.0.1:1369", "registered=true");
       assertThat(status.get("configure").toString()).contains("exitStatus=0",
           "detail=new instance (TAG 7, last applied none)");
+      Run stopped = ConfigureJarIT.run(null, java(ns, newJar, "status", "--home", home.dir().toString()));
+      assertThat(stopped.status()).as(stopped.out() + stopped.err()).isEqualTo(3); // LSB: not running
+      assertThat(stopped.out()).startsWith("osmanager run is not running (last started ")
+          .contains("host-keys: changed: new instance (TAG 7, last applied none)");
 
       Map<String, String> before = snapshot(tree);
       Run upgraded = configure(ns, newJar, tree, floppy);
