@@ -31,8 +31,8 @@ import java.util.Map;
  * Every field is checked here (type, length) before the session sees it.
  */
 final class FilesProtocol {
-  static final int MAX_CHUNK = 1024 * 1024;
-  static final int WINDOW = 8 * MAX_CHUNK;
+  static final int MAX_CHUNK = 256 * 1024;
+  static final int WINDOW = 16 * MAX_CHUNK;
   static final int MAX_TEXT = 16 * 1024;
   static final int MAX_PATH = 4096;
   /** A size beyond any file system we would meet (1 PiB); a bigger one is a hostile page. */

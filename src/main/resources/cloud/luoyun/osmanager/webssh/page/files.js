@@ -31,8 +31,8 @@ const WORDS = {
 };
 const LANG = document.documentElement.lang.startsWith('zh') ? 'zh' : 'en';
 const T = WORDS[LANG];
-const CHUNK = 1024 * 1024;          // FilesProtocol.MAX_CHUNK
-const WINDOW = 8 * CHUNK;           // FilesProtocol.WINDOW
+const CHUNK = 256 * 1024;           // FilesProtocol.MAX_CHUNK
+const WINDOW = 16 * CHUNK;          // FilesProtocol.WINDOW
 
 const $ = (id) => document.getElementById(id);
 const say = (pattern, arg) => pattern.replace('%s', arg);
