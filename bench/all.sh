@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # All the benchmarks (not tests), one after the other, and one table of their figures beside the
 # anchors measured in the same run: bench/startup.sh, bench/configure.sh, bench/daemon.sh,
-# bench/disk.sh. As root (network namespace, throw-away sshd user); needs wrk, nginx,
-# shellinabox, python3, openssh-server, iproute2 (a missing one is named, and its part left out).
+# bench/disk.sh, bench/files.sh. As root (network namespace, throw-away sshd user); needs wrk, nginx,
+# shellinabox, python3, openssh-server, chromium, iproute2 (a missing one is named, and its part left out).
 # Each part's own output (every run, every figure) goes to target/bench-results/PART.log; the table to
 # stdout and target/bench-results/table.md. About 10 minutes.
 #   bench/all.sh
@@ -18,7 +18,7 @@ out=target/bench-results/table.md
   echo "|---|---|---|---|---|---|---|"
 } > "$out"
 failed=()
-for part in startup configure daemon disk; do
+for part in startup configure daemon disk files; do
   echo "bench/$part.sh ... (load $(cut -d' ' -f1-3 /proc/loadavg))" >&2
   if bench/$part.sh > "target/bench-results/$part.log" 2>&1; then
     grep '^| ' "target/bench-results/$part.log" >> "$out"
@@ -30,7 +30,7 @@ done
 {
   echo
   echo "Load while each part ran (the machine is shared):"
-  sed 's/\x1b\[[0-9;]*m//g' target/bench-results/{startup,configure,daemon,disk}.log 2>/dev/null | grep '^# ' \
+  sed 's/\x1b\[[0-9;]*m//g' target/bench-results/{startup,configure,daemon,disk,files}.log 2>/dev/null | grep '^# ' \
     | sed 's/^# /- /'
 } >> "$out"
 cat "$out"
