@@ -134,7 +134,7 @@ class TerminalPageInChromiumTest {
     open(1280, 800, false, "en-US,en;q=0.9", terminal.port());
     browser.awaitText("login:", WAIT);
     awaitState("Connected");
-    assertThat(header()).isEqualTo(hostName() + " ● Connected");
+    assertThat(header()).isEqualTo(hostName() + " Files ● Connected");
     assertThat(browser.evaluate("document.title")).isEqualTo(hostName() + " — Terminal (Connected)");
     assertThat(browser.evaluate("getComputedStyle(document.getElementById('keys')).display")).isEqualTo("none");
     lowestContrast("#bar");
@@ -147,7 +147,7 @@ class TerminalPageInChromiumTest {
     open(390, 844, true, CHINESE, terminal.port());
     browser.awaitText("用户名：", WAIT);
     awaitState("已连接");
-    assertThat(header()).isEqualTo(hostName() + " ● 已连接");
+    assertThat(header()).isEqualTo(hostName() + " 文件 ● 已连接");
     // the row is shown, inside the screen, under the terminal
     assertThat(browser.evaluate("(() => { const r = document.getElementById('keys').getBoundingClientRect();"
         + " return r.height >= 44 && r.bottom <= window.innerHeight && r.width <= window.innerWidth; })()"))
@@ -207,7 +207,7 @@ class TerminalPageInChromiumTest {
 
       link.cut();
       awaitState("正在重新连接…");
-      assertThat(header()).isEqualTo(hostName() + " ↻ 正在重新连接…");
+      assertThat(header()).isEqualTo(hostName() + " 文件 ↻ 正在重新连接…");
       lowestContrast("#bar");
       browser.screenshot(SCREENSHOTS.resolve("webssh-reconnecting-zh.png"));
 
@@ -224,7 +224,7 @@ class TerminalPageInChromiumTest {
     browser.awaitText("login:", WAIT);
     terminal.close();
     awaitState("Closed");
-    assertThat(header()).isEqualTo(hostName() + " ✕ Closed");
+    assertThat(header()).isEqualTo(hostName() + " Files ✕ Closed");
     String screen = browser.awaitText("Press Enter to start a new session.", WAIT);
     assertThat(screen).contains("[the web terminal is stopping]");
     lowestContrast("#bar");
