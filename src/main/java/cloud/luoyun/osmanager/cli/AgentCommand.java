@@ -3,7 +3,6 @@ package cloud.luoyun.osmanager.cli;
 import cloud.luoyun.osmanager.agent.Agent;
 import cloud.luoyun.osmanager.agent.AgentListener;
 import cloud.luoyun.osmanager.agent.AgentSettings;
-import cloud.luoyun.osmanager.config.ConfigException;
 import cloud.luoyun.osmanager.config.Home;
 import cloud.luoyun.osmanager.config.InstanceConfig;
 import cloud.luoyun.osmanager.util.Logging;
@@ -41,12 +40,8 @@ final class AgentCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (statusInterval < 1) {
-      throw new ConfigException("--status-interval", "must be at least 1 second: " + statusInterval);
-    }
-    if (statusTimeout < 1) {
-      throw new ConfigException("--status-timeout", "must be at least 1 second: " + statusTimeout);
-    }
+    OptionCheck.seconds("--status-interval", statusInterval);
+    OptionCheck.seconds("--status-timeout", statusTimeout);
     Home h = home.home();
     InstanceConfig config = home.loadConfig();
     Logging.configure(h.logDir(), "osm.log", verbose);

@@ -7,6 +7,7 @@ import cloud.luoyun.osmanager.config.Home;
 import cloud.luoyun.osmanager.config.InstanceConfig;
 import cloud.luoyun.osmanager.config.InstanceSpec;
 import cloud.luoyun.osmanager.config.WebSsh;
+import cloud.luoyun.osmanager.configure.Configurator;
 import cloud.luoyun.osmanager.http.HttpLayer;
 import cloud.luoyun.osmanager.util.Closeables;
 import cloud.luoyun.osmanager.web.AgentStatusSource;
@@ -92,8 +93,10 @@ final class Daemon implements AutoCloseable {
           .withBind(terminalOptions.bind(), port)
           .withSsh(WebTerminalSettings.DEFAULT_SSH_HOST, terminalOptions.sshPort())
           .withSshHostKeys(terminalOptions.sshHostKeys())
-          .withInstance(luoyun.map(WebTerminalSettings.Instance::of).orElse(WebTerminalSettings.Instance.NONE))
-          .withTls(terminalOptions.tls()));
+          .withInstance(luoyun.map(WebTerminalSettings.Instance::of).orElseGet(() ->
+              new WebTerminalSettings.Instance(OptionalInt.empty(), Configurator.instanceNames(home))))
+          .withTls(terminalOptions.tls())
+          .withFiles(terminalOptions.files()));
       terminal.attach(http); // makes the terminal's own certificate, when it has none for this instance
     }
     // the owner's page links to the terminal where it really listens (an option or port 0 may move it),

@@ -46,6 +46,10 @@ final class DaemonOptions {
           + "when there are none. Default: ${DEFAULT-VALUE}.")
   Path sshHostKeys;
 
+  @Option(names = "--files", paramLabel = "on|off|download|upload", defaultValue = "on",
+      description = TerminalOptions.FILES_HELP)
+  String files;
+
   @Option(names = {"-v", "--verbose"}, description = "Log debugging detail too.")
   boolean verbose;
 
@@ -53,20 +57,17 @@ final class DaemonOptions {
 
   /** Refuses out-of-range values as bad input (exit 2), naming the option. */
   void validate() throws ConfigException {
-    checkPort("--web-port", webPort, 0);
+    OptionCheck.listenPort("--web-port", webPort);
     if (websshPort != null) {
-      checkPort("--webssh-port", websshPort, 0);
+      OptionCheck.listenPort("--webssh-port", websshPort);
     }
-    checkPort("--ssh-port", sshPort, 1);
-    if (sshHostKeys.toString().isBlank()) {
-      throw new ConfigException("--ssh-host-keys", "empty");
-    }
-    if (statusInterval < 1) {
-      throw new ConfigException("--status-interval", "must be at least 1 second: " + statusInterval);
-    }
-    terminal = new TerminalOptions(websshPort, TerminalOptions.bind("--webssh-bind", websshBind), sshPort,
+    OptionCheck.port("--ssh-port", sshPort);
+    OptionCheck.notBlank("--ssh-host-keys", sshHostKeys);
+    OptionCheck.seconds("--status-interval", statusInterval);
+    terminal = new TerminalOptions(websshPort, OptionCheck.bindAddress("--webssh-bind", websshBind), sshPort,
         sshHostKeys.toAbsolutePath(),
-        TerminalOptions.tls("--webssh-tls-cert", websshTlsCert, "--webssh-tls-key", websshTlsKey));
+        TerminalOptions.tls("--webssh-tls-cert", websshTlsCert, "--webssh-tls-key", websshTlsKey),
+        OptionCheck.files("--files", files));
   }
 
   /** The web terminal's options; after {@link #validate()}. */
@@ -88,11 +89,5 @@ final class DaemonOptions {
 
   InetSocketAddress pagesAddress() {
     return new InetSocketAddress(webPort);
-  }
-
-  private static void checkPort(String option, int port, int min) throws ConfigException {
-    if (port < min || port > 65535) {
-      throw new ConfigException(option, port + " is out of range (expected: " + min + "..65535)");
-    }
   }
 }

@@ -165,7 +165,7 @@ final class DemoCommand implements Callable<Integer> {
   /** The terminal on loopback, as the page server, with its own certificate. */
   private static TerminalOptions terminal(Integer port) {
     return new TerminalOptions(port, Optional.of(InetAddress.getLoopbackAddress().getHostAddress()), 22,
-        OWN_HOST_KEYS, Optional.empty());
+        OWN_HOST_KEYS, Optional.empty(), cloud.luoyun.osmanager.webssh.FilesMode.ON);
   }
 
   private static boolean sshdListening() {

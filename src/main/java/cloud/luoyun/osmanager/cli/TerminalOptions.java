@@ -3,8 +3,8 @@ package cloud.luoyun.osmanager.cli;
 import cloud.luoyun.osmanager.config.ConfigException;
 import cloud.luoyun.osmanager.util.Errors;
 import cloud.luoyun.osmanager.http.TlsIdentity;
+import cloud.luoyun.osmanager.webssh.FilesMode;
 import java.io.IOException;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -17,22 +17,14 @@ import java.util.Optional;
  * @param sshPort the local sshd the terminal logs into
  * @param sshHostKeys that sshd's public host keys, the only ones the terminal trusts (absolute)
  * @param tls the operator's own key and certificate; empty: the terminal's own
+ * @param files what the terminal's Files panel may do ({@code --files})
  */
-record TerminalOptions(Integer port, Optional<String> bind, int sshPort, Path sshHostKeys, Optional<TlsIdentity> tls) {
-  /**
-   * An address of this host to listen on, as a literal, from an option's value (an IP literal,
-   * or a name such as {@code localhost}: see {@link WebCommand#parseAddress}); empty when not given.
-   */
-  static Optional<String> bind(String option, String value) throws ConfigException {
-    if (value == null) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(WebCommand.parseAddress(value).getHostAddress());
-    } catch (UnknownHostException | IllegalArgumentException e) {
-      throw new ConfigException(option, "not an address of this host: \"" + value + "\"");
-    }
-  }
+record TerminalOptions(Integer port, Optional<String> bind, int sshPort, Path sshHostKeys, Optional<TlsIdentity> tls,
+    FilesMode files) {
+  /** The help text of {@code --files}, the same on every command that has it. */
+  static final String FILES_HELP = "What the web terminal's Files panel may do for the logged-in user: on (upload "
+      + "and download), off, download (only), upload (only). sshd and the file system still decide what that user "
+      + "may read and write. Default: ${DEFAULT-VALUE}.";
 
   /** The operator's key and certificate from two options given together (or neither). */
   static Optional<TlsIdentity> tls(String certOption, Path cert, String keyOption, Path key) throws ConfigException {

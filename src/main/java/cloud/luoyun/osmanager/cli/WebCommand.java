@@ -12,12 +12,11 @@ import cloud.luoyun.osmanager.web.TerminalLink;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code osmanager web}: the instance's own web page, alone in its process. */
 @Command(name = "web", mixinStandardHelpOptions = true,
@@ -43,25 +42,13 @@ final class WebCommand implements Callable<Integer> {
   @Option(names = {"-v", "--verbose"}, description = "Log debugging detail too.")
   boolean verbose;
 
-  @Spec
-  CommandSpec spec;
-
   @Override
   public Integer call() throws Exception {
     JettyDefaults.prepare(); // before any Jetty class loads
-    if (port < 0 || port > 65535) {
-      spec.commandLine().getErr().println("--port: " + port + " is out of range (expected: 0..65535)");
-      return ExitStatus.BAD_INPUT;
-    }
-    InetAddress address = null;
-    if (bind != null) {
-      try {
-        address = parseAddress(bind);
-      } catch (UnknownHostException | IllegalArgumentException e) {
-        spec.commandLine().getErr().println("--bind: not an address of this host: \"" + bind + "\"");
-        return ExitStatus.BAD_INPUT;
-      }
-    }
+    // bad input: a ConfigException naming the option, one line and exit 2 (Main)
+    OptionCheck.listenPort("--port", port);
+    Optional<String> literal = OptionCheck.bindAddress("--bind", bind);
+    InetAddress address = literal.isEmpty() ? null : InetAddress.getByName(literal.get()); // a literal: no lookup
     Logging.configure(home.home().logDir(), "web-server.log", verbose);
     InetSocketAddress socket = address == null ? new InetSocketAddress(port)
         : new InetSocketAddress(address, port);

@@ -8,6 +8,7 @@ import cloud.luoyun.osmanager.http.JettyDefaults;
 import cloud.luoyun.osmanager.http.TlsIdentity;
 import cloud.luoyun.osmanager.util.ExitStatus;
 import cloud.luoyun.osmanager.util.Logging;
+import cloud.luoyun.osmanager.webssh.FilesMode;
 import cloud.luoyun.osmanager.webssh.WebTerminal;
 import cloud.luoyun.osmanager.webssh.WebTerminalSettings;
 import java.io.PrintWriter;
@@ -44,7 +45,7 @@ public final class WebSshCommand implements Callable<Integer> {
   HomeOption home;
 
   @Option(names = "--port", paramLabel = "N",
-      description = "Port of the page. Default: webssh.port from the config, else 8001.")
+      description = "Port of the page (0: any free port). Default: webssh.port from the config, else 8001.")
   Integer port;
 
   @Option(names = "--bind", paramLabel = "ADDR", description = "Address to listen on. Default: all addresses.")
@@ -77,6 +78,10 @@ public final class WebSshCommand implements Callable<Integer> {
           + "the login prompt do not count. Default: ${DEFAULT-VALUE}.")
   int maxSessions;
 
+  @Option(names = "--files", paramLabel = "on|off|download|upload", defaultValue = "on",
+      description = TerminalOptions.FILES_HELP)
+  String files;
+
   @Option(names = {"-v", "--verbose"}, description = "Log debugging detail too.")
   boolean verbose;
 
@@ -88,17 +93,17 @@ public final class WebSshCommand implements Callable<Integer> {
     JettyDefaults.prepare(); // before any Jetty class loads
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    String bad = checkRange("--port", port == null ? 8001 : port, 1, 65535);
-    bad = bad != null ? bad : checkRange("--ssh-port", sshPort, 1, 65535);
-    bad = bad != null ? bad : checkRange("--max-sessions", maxSessions, 1, 1000);
-    bad = bad != null ? bad : sshHost.isBlank() ? "--ssh-host: empty" : null;
-    bad = bad != null ? bad : sshHostKeys.toString().isBlank() ? "--ssh-host-keys: empty" : null;
-    if (bad != null) {
-      err.println(bad);
-      return ExitStatus.BAD_INPUT;
+    // bad input: a ConfigException naming the option, one line and exit 2 (Main)
+    if (port != null) {
+      OptionCheck.listenPort("--port", port);
     }
-    Optional<String> bindHost = TerminalOptions.bind("--bind", bind); // bad input: ConfigException, exit 2
+    OptionCheck.port("--ssh-port", sshPort);
+    OptionCheck.range("--max-sessions", maxSessions, 1, 1000);
+    OptionCheck.notBlank("--ssh-host", sshHost);
+    OptionCheck.notBlank("--ssh-host-keys", sshHostKeys);
+    Optional<String> bindHost = OptionCheck.bindAddress("--bind", bind);
     Optional<TlsIdentity> tls = TerminalOptions.tls("--tls-cert", tlsCert, "--tls-key", tlsKey);
+    FilesMode filesMode = OptionCheck.files("--files", files);
     Home h = home.home();
     Logging.configure(Files.isDirectory(h.dir()) ? h.logDir() : null, "webssh.log", verbose);
 
@@ -125,7 +130,8 @@ public final class WebSshCommand implements Callable<Integer> {
         .withSsh(sshHost, sshPort)
         .withSshHostKeys(sshHostKeys.toAbsolutePath())
         .withInstance(instance)
-        .withTls(tls);
+        .withTls(tls)
+        .withFiles(filesMode);
     settings = settings.withLimits(maxSessions, settings.idleTimeout(), settings.gracePeriod(),
         settings.pingInterval());
 
@@ -141,10 +147,5 @@ public final class WebSshCommand implements Callable<Integer> {
     } catch (HttpLayer.ListenException e) {
       throw Daemon.named(Daemon.WEB_TERMINAL, e); // Main prints it: one line, exit status 1
     }
-  }
-
-  private static String checkRange(String name, int value, int min, int max) {
-    return value >= min && value <= max ? null
-        : name + ": out of range (" + min + ".." + max + "): " + value;
   }
 }

@@ -95,7 +95,8 @@ final class ConfigSource {
 
   static Loaded load(Configurator.Options o, CommandRunner runner) throws BadInput, NoConfig, InterruptedException {
     Path src = o.source();
-    if (!o.discovers()) {
+    boolean device = src.toAbsolutePath().startsWith("/dev/");
+    if (!o.discovers() && !(device && !Files.exists(src))) {
       return fromPath(o, src);
     }
     List<String> others = new ArrayList<>();
@@ -103,7 +104,7 @@ final class ConfigSource {
     if (ini.isPresent()) {
       return luoyun(o, ini.get(), src, others);
     }
-    Set<Source> wanted = wanted(o, others);
+    Set<Source> wanted = o.discovers() ? wanted(o, others) : EnumSet.noneOf(Source.class);
     Optional<Path> volume = findVolume(o, wanted, others);
     if (volume.isPresent()) {
       return fromPath(o, volume.get(), others);
@@ -123,9 +124,9 @@ final class ConfigSource {
     try {
       return Optional.of(FloppyReader.read(src));
     } catch (NoSuchFileException e) {
-      others.add("luoyun: no floppy device " + src);
+      others.add("no floppy device " + src);
     } catch (FloppyReader.NoMediumException e) {
-      others.add("luoyun: no floppy in " + src);
+      others.add("no floppy in " + src);
     } catch (IOException e) {
       throw new BadInput("source: " + Errors.describe(e));
     }
@@ -263,7 +264,7 @@ final class ConfigSource {
     Home home = o.home();
     Optional<Source> kept = home.configSource();
     if (kept.isEmpty()) {
-      throw new NoConfig(String.join("; ", others) + "; and no " + home.conf());
+      throw new NoConfig(String.join("; ", others) + " and no " + home.conf());
     }
     String why = String.join("; ", others);
     if (kept.get() == Source.LUOYUN) {

@@ -117,6 +117,15 @@ public final class Configurator {
     }
   }
 
+  /**
+   * The host names and addresses the last config applied from another cloud gave this instance
+   * ({@code state/}), which the web terminal answers to besides its own addresses; empty after
+   * LuoYun's config, whose names come from the config itself.
+   */
+  public static List<String> instanceNames(Home home) {
+    return InstanceState.names(home.stateDir());
+  }
+
   private final Options options;
   private final CommandRunner runner;
   private final Clock clock;

@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -24,8 +26,9 @@ import java.util.Optional;
  * <p>Two files, one of which is there: a LuoYun instance is recorded as release 0.2.0 recorded
  * it, its TAG in decimal in {@value #TAG_FILE}, so that an instance upgraded from 0.2.0 is not a
  * new instance (and one downgraded is not either); any other source in {@value #FILE} as JSON
- * ({@code {"source": "nocloud", "instanceId": "..."}}: an instance id is the source's string, any
- * characters). Recording one removes the other. Read: {@value #FILE} when it is there, else
+ * ({@code {"source": "nocloud", "instanceId": "...", "names": ["web1", "10.0.2.15"]}}: an instance id
+ * is the source's string, any characters; the names are the host name and static addresses the
+ * source gave, which the web terminal answers to). Recording one removes the other. Read: {@value #FILE} when it is there, else
  * {@value #TAG_FILE}, else none (a first boot). A file that cannot be read as ours counts as none:
  * the instance is taken as new, which costs new host keys, never keeps an image's.
  */
@@ -86,10 +89,36 @@ final class InstanceState {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("source", spec.source().id());
       m.put("instanceId", spec.instanceId());
+      m.put("names", names(spec));
       AtomicFile.write(stateDir.resolve(FILE), JSON.std.asBytes(m), SysFiles.PUBLIC_FILE);
       Files.deleteIfExists(stateDir.resolve(TAG_FILE));
     }
     AtomicFile.fsyncDirectory(stateDir);
+  }
+
+  /** The host name and static addresses of a spec from another source than LuoYun: its certificate's and terminal's names. */
+  static List<String> names(InstanceSpec spec) {
+    List<String> names = new ArrayList<>();
+    spec.hostname().ifPresent(h -> {
+      names.add(h.shortName());
+      h.fqdn().ifPresent(names::add);
+    });
+    spec.network().ifPresent(n -> n.nics().forEach(nic -> nic.addresses()
+        .forEach(a -> names.add(Addresses.text(a.address())))));
+    return names;
+  }
+
+  /** The names recorded for the instance under {@code stateDir} by a source other than LuoYun; empty when none. */
+  static List<String> names(Path stateDir) {
+    try {
+      Optional<String> json = readSmall(stateDir.resolve(FILE));
+      if (json.isPresent() && JSON.std.mapFrom(json.get()).get("names") instanceof List<?> list) {
+        return list.stream().filter(String.class::isInstance).map(String.class::cast).limit(64).toList();
+      }
+    } catch (IOException e) {
+      // not ours: no names
+    }
+    return List.of();
   }
 
   private static Optional<String> readSmall(Path file) throws IOException {

@@ -32,9 +32,6 @@ import java.util.UUID;
  * NICs are already set with {@code ip}.
  */
 final class NetworkFilesStep implements Step {
-  /** The same as {@link SysFiles#MARK}, for the callers that still name it here. */
-  static final String MARK = SysFiles.MARK;
-
   /** The ifupdown file, in {@link Stack#IFUPDOWN}'s folder. */
   static final String IFUPDOWN_FILE = "osmanager";
 

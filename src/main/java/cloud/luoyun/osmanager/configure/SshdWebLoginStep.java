@@ -34,7 +34,7 @@ import java.util.Optional;
 final class SshdWebLoginStep implements Step {
   static final String DIR = "etc/ssh/sshd_config.d";
   static final String FILE = DIR + "/00-osmanager-web-login.conf";
-  static final String CONTENT = NetworkFilesStep.MARK + ": root's password login for the web terminal; "
+  static final String CONTENT = SysFiles.MARK + ": root's password login for the web terminal; "
       + "rewritten at every boot\n"
       + "# The web terminal logs into this sshd from 127.0.0.1 with root's password (the instance config's\n"
       + "# passwd_hash). From the network root logs in as sshd_config says.\n"
@@ -70,7 +70,7 @@ final class SshdWebLoginStep implements Step {
     }
     Path dir = c.writableDir(DIR);
     SysFiles.requireNoLink(file, SysFiles.rel(c, file));
-    if (SysFiles.exists(file) && !marked(file)) {
+    if (SysFiles.exists(file) && !SysFiles.isOurs(file)) {
       return skipped(c, SysFiles.rel(c, file) + " is not osmanager's (no mark), left alone");
     }
     if (c.dryRun()) {
@@ -100,7 +100,7 @@ final class SshdWebLoginStep implements Step {
     if (!SysFiles.exists(file)) {
       return skipped(c, why);
     }
-    if (SysFiles.isLink(file) || !Files.isRegularFile(file) || !marked(file)) {
+    if (SysFiles.isLink(file) || !Files.isRegularFile(file) || !SysFiles.isOurs(file)) {
       return skipped(c, why + "; " + SysFiles.rel(c, file) + " is not osmanager's (no mark), left alone");
     }
     c.writableDir(DIR);
@@ -110,13 +110,6 @@ final class SshdWebLoginStep implements Step {
     }
     Files.delete(file);
     return changed(c, "removed " + SysFiles.rel(c, file) + ": " + why + reload(c));
-  }
-
-  private static boolean marked(Path file) throws IOException {
-    try (var r = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
-      String first = r.readLine();
-      return first != null && first.startsWith(NetworkFilesStep.MARK);
-    }
   }
 
   /**

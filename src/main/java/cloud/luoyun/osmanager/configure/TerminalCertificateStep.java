@@ -7,8 +7,6 @@ import cloud.luoyun.osmanager.webssh.WebTerminalSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.OptionalInt;
 
 /**
@@ -47,8 +45,13 @@ final class TerminalCertificateStep implements Step {
     if (c.config != null) {
       instance = WebTerminalSettings.Instance.of(c.config);
     } else {
-      instance = new WebTerminalSettings.Instance(OptionalInt.empty(), names(c.spec));
-      if (newInstance && !c.dryRun()) {
+      instance = new WebTerminalSettings.Instance(OptionalInt.empty(), InstanceState.names(c.spec));
+      if (newInstance && hasOwn(c.home())) {
+        if (c.dryRun()) {
+          SysFiles.checkWritable(c.home().stateDir().resolve(Home.TERMINAL_KEY));
+          return changed(c, "would make a self-signed certificate for " + label + " (new instance: the one in "
+              + "state/ is the last instance's)");
+        }
         forgetOwn(c.home()); // its name says no instance: only this forgets the last instance's
       }
     }
@@ -68,16 +71,9 @@ final class TerminalCertificateStep implements Step {
     return unchanged(c, r.why());
   }
 
-  /** The host name and static addresses of a spec from another source than LuoYun, for the certificate. */
-  private static List<String> names(InstanceSpec spec) {
-    List<String> names = new ArrayList<>();
-    spec.hostname().ifPresent(h -> {
-      names.add(h.shortName());
-      h.fqdn().ifPresent(names::add);
-    });
-    spec.network().ifPresent(n -> n.nics().forEach(nic -> nic.addresses()
-        .forEach(a -> names.add(a.address().getHostAddress()))));
-    return names;
+  private static boolean hasOwn(Home home) {
+    return SysFiles.exists(home.stateDir().resolve(Home.TERMINAL_KEY))
+        || SysFiles.exists(home.stateDir().resolve(Home.TERMINAL_CERTIFICATE));
   }
 
   /**

@@ -498,6 +498,11 @@ final class MinaShellConnector implements ShellConnector {
     }
 
     @Override
+    public RemoteFiles openFiles() throws IOException {
+      return MinaRemoteFiles.open(session);
+    }
+
+    @Override
     public void close() {
       channel.close(false);
       session.close(false);

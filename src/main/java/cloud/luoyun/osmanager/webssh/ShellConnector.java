@@ -74,6 +74,17 @@ interface ShellConnector extends AutoCloseable {
 
     void resize(int cols, int rows);
 
+    /**
+     * Opens an SFTP channel on this shell's SSH login (the Files panel): the same user, one more
+     * channel on the same connection. Blocks until the server has answered. Loads the SFTP
+     * library the first time.
+     *
+     * @throws java.io.IOException a {@link RemoteFiles.FileException} saying why not
+     */
+    default RemoteFiles openFiles() throws java.io.IOException {
+      throw new RemoteFiles.FileException(RemoteFiles.Problem.OTHER, "this shell has no file channel", null);
+    }
+
     void close();
   }
 

@@ -40,6 +40,7 @@ final class StaticPages extends Handler.Abstract.NonBlocking {
   private static final Map<String, String[]> FILES = Map.of(
       "/", new String[] {"index.html", "text/html; charset=utf-8"},
       "/terminal.js", new String[] {"terminal.js", JS},
+      "/files.js", new String[] {"files.js", JS},
       "/terminal.css", new String[] {"terminal.css", CSS},
       "/xterm/lib/xterm.mjs", new String[] {"xterm/lib/xterm.mjs", JS},
       "/xterm/css/xterm.css", new String[] {"xterm/css/xterm.css", CSS},

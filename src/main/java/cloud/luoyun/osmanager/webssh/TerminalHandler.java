@@ -29,18 +29,23 @@ import org.slf4j.LoggerFactory;
 final class TerminalHandler extends Handler.Abstract {
   private static final Logger LOG = LoggerFactory.getLogger(TerminalHandler.class);
   static final String WEBSOCKET_PATH = "/ws";
+  static final String FILES_PATH = "/files";
 
   private final StaticPages pages;
   private final OriginCheck names;
   private final Supplier<Handler> webSocketFactory;
+  private final DownloadHandler downloads;
   private volatile Handler webSocket;
 
   /**
    * @param names which Host names are this instance's
-   * @param webSocketFactory builds and starts the {@code /ws} handler; called at most once
+   * @param webSocketFactory builds and starts the handler of {@code /ws} and {@code /files}; called at most once
+   * @param downloads answers {@code /download}
    */
-  TerminalHandler(StaticPages pages, OriginCheck names, Supplier<Handler> webSocketFactory) {
+  TerminalHandler(StaticPages pages, OriginCheck names, Supplier<Handler> webSocketFactory,
+      DownloadHandler downloads) {
     this.pages = pages;
+    this.downloads = downloads;
     this.names = names;
     this.webSocketFactory = webSocketFactory;
     installBean(pages); // started and stopped with this handler
@@ -73,8 +78,13 @@ final class TerminalHandler extends Handler.Abstract {
       redirectToTls(request, response, callback, host.get());
       return true;
     }
-    if (WEBSOCKET_PATH.equals(Request.getPathInContext(request))) {
+    String path = Request.getPathInContext(request);
+    if (WEBSOCKET_PATH.equals(path) || FILES_PATH.equals(path)) {
       return webSocket().handle(request, response, callback);
+    }
+    if (DownloadHandler.PATH.equals(path)) {
+      downloads.handle(request, response, callback, host.get());
+      return true;
     }
     return pages.handle(request, response, callback);
   }

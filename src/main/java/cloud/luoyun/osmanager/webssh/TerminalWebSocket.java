@@ -34,7 +34,7 @@ final class TerminalWebSocket {
    * @param onSocket called before each new socket is handed to the registry
    */
   static Handler start(ContextHandler context, WebTerminalSettings settings, OriginCheck names,
-      SessionRegistry registry, Runnable onSocket) {
+      SessionRegistry registry, DownloadTickets tickets, Runnable onSocket) {
     // Browsers always offer permessage-deflate. At Jetty's default level (6) compressing
     // ordinary terminal text runs at ~20 MB/s on a core here: it was the ceiling of bulk output
     // in a browser. Level 1 is ~5x faster for ~25% more bytes (0.36 instead of 0.29 of the text).
@@ -63,6 +63,24 @@ final class TerminalWebSocket {
             : InetAddress.getLoopbackAddress();
         onSocket.run();
         return new TerminalSocket(registry, address);
+      });
+      // The Files panel's own socket: transfers never queue in front of keystrokes. No
+      // permessage-deflate on it: files are mostly compressed already, and deflating them in
+      // the browser was the upload's ceiling.
+      container.addMapping(TerminalHandler.FILES_PATH, (request, response, callback) -> {
+        String origin = request.getHeaders().get(HttpHeader.ORIGIN);
+        Optional<OriginCheck.Authority> host = TerminalHandler.ownHost(names, request);
+        SocketAddress remote = request.getConnectionMetaData().getRemoteSocketAddress();
+        if (host.isEmpty() || !request.isSecure() || !OriginCheck.sameOrigin(origin, host.get(), true)) {
+          LOG.info("refused a files WebSocket from {}: Origin {} is not this page's (https://{})", remote, origin,
+              host.map(OriginCheck.Authority::text).orElse("?"));
+          Response.writeError(request, response, callback, HttpStatus.FORBIDDEN_403, "cross-origin request refused");
+          return null;
+        }
+        response.setExtensions(java.util.List.of());
+        InetAddress address = remote instanceof InetSocketAddress inet ? inet.getAddress()
+            : InetAddress.getLoopbackAddress();
+        return new FilesSocket(registry, tickets, settings.files(), address);
       });
     });
     upgrade.setServer(context.getServer());

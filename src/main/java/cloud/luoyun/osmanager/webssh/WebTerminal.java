@@ -45,6 +45,7 @@ public final class WebTerminal implements AutoCloseable {
   private final WebTerminalSettings settings;
   private final SessionRegistry registry;
   private final OriginCheck names;
+  private final DownloadTickets tickets = new DownloadTickets(System::nanoTime);
   private ShellConnector ssh; // guarded by this; created at the first login
   private ScheduledExecutorService sweeper; // guarded by this; created with the first session
   private HttpLayer ownLayer;
@@ -108,7 +109,8 @@ public final class WebTerminal implements AutoCloseable {
     executor = http.server().getThreadPool();
     HttpLayer.Port port = new HttpLayer.Port(CONNECTOR_NAME, settings.bindAddress(), HttpLayer.DEFAULT_IDLE_TIMEOUT,
         MAX_CONNECTIONS, Optional.of(() -> identity().sslContext()));
-    handler = new TerminalHandler(new StaticPages(settings), names, this::startWebSocket);
+    handler = new TerminalHandler(new StaticPages(settings), names, this::startWebSocket,
+        new DownloadHandler(tickets, names));
     attachment = http.attach(port, handler);
   }
 
@@ -126,7 +128,7 @@ public final class WebTerminal implements AutoCloseable {
   }
 
   private Handler startWebSocket() {
-    return TerminalWebSocket.start(attachment.context(), settings, names, registry, this::ensureSweeper);
+    return TerminalWebSocket.start(attachment.context(), settings, names, registry, tickets, this::ensureSweeper);
   }
 
   /**

@@ -41,10 +41,12 @@ import java.util.OptionalInt;
  *     ({@link TerminalCertificate})
  * @param loginTimeout how long a page may stay without a logged-in shell (at the login prompt,
  *     in the login, after the shell ended) before its session is closed
+ * @param files what the Files panel may do: upload, download, both or neither ({@code --files})
  */
 public record WebTerminalSettings(Optional<String> bindHost, int port, String sshHost, int sshPort,
     Path sshHostKeyDir, Path stateDir, int maxSessions, Duration idleTimeout, Duration gracePeriod,
-    Duration pingInterval, int replayBytes, Instance instance, Optional<TlsIdentity> tls, Duration loginTimeout) {
+    Duration pingInterval, int replayBytes, Instance instance, Optional<TlsIdentity> tls, Duration loginTimeout,
+    FilesMode files) {
   public static final String DEFAULT_SSH_HOST = "127.0.0.1";
   public static final int DEFAULT_SSH_PORT = 22;
   public static final String DEFAULT_SSH_HOST_KEYS = "/etc/ssh";
@@ -69,6 +71,7 @@ public record WebTerminalSettings(Optional<String> bindHost, int port, String ss
     Objects.requireNonNull(instance, "instance");
     Objects.requireNonNull(tls, "tls");
     check(positive(loginTimeout), "loginTimeout", loginTimeout);
+    Objects.requireNonNull(files, "files");
   }
 
   /**
@@ -108,43 +111,49 @@ public record WebTerminalSettings(Optional<String> bindHost, int port, String ss
   public static WebTerminalSettings defaults(Path stateDir) {
     return new WebTerminalSettings(Optional.empty(), WebSsh.DEFAULT_PORT, DEFAULT_SSH_HOST, DEFAULT_SSH_PORT,
         Path.of(DEFAULT_SSH_HOST_KEYS), stateDir, 8, Duration.ofMinutes(30), Duration.ofSeconds(60),
-        Duration.ofSeconds(20), 256 * 1024, Instance.NONE, Optional.empty(), Duration.ofSeconds(60));
+        Duration.ofSeconds(20), 256 * 1024, Instance.NONE, Optional.empty(), Duration.ofSeconds(60), FilesMode.ON);
   }
 
   public WebTerminalSettings withBind(Optional<String> host, int newPort) {
     return new WebTerminalSettings(host, newPort, sshHost, sshPort, sshHostKeyDir, stateDir, maxSessions, idleTimeout,
-        gracePeriod, pingInterval, replayBytes, instance, tls, loginTimeout);
+        gracePeriod, pingInterval, replayBytes, instance, tls, loginTimeout, files);
   }
 
   public WebTerminalSettings withSsh(String host, int newPort) {
     return new WebTerminalSettings(bindHost, port, host, newPort, sshHostKeyDir, stateDir, maxSessions, idleTimeout,
-        gracePeriod, pingInterval, replayBytes, instance, tls, loginTimeout);
+        gracePeriod, pingInterval, replayBytes, instance, tls, loginTimeout, files);
   }
 
   public WebTerminalSettings withSshHostKeys(Path dir) {
     return new WebTerminalSettings(bindHost, port, sshHost, sshPort, dir, stateDir, maxSessions, idleTimeout,
-        gracePeriod, pingInterval, replayBytes, instance, tls, loginTimeout);
+        gracePeriod, pingInterval, replayBytes, instance, tls, loginTimeout, files);
   }
 
   public WebTerminalSettings withLimits(int sessions, Duration idle, Duration grace, Duration ping) {
     return new WebTerminalSettings(bindHost, port, sshHost, sshPort, sshHostKeyDir, stateDir, sessions, idle, grace,
-        ping, replayBytes, instance, tls, loginTimeout);
+        ping, replayBytes, instance, tls, loginTimeout, files);
   }
 
   public WebTerminalSettings withLoginTimeout(Duration timeout) {
     return new WebTerminalSettings(bindHost, port, sshHost, sshPort, sshHostKeyDir, stateDir, maxSessions, idleTimeout,
-        gracePeriod, pingInterval, replayBytes, instance, tls, timeout);
+        gracePeriod, pingInterval, replayBytes, instance, tls, timeout, files);
   }
 
   public WebTerminalSettings withInstance(Instance i) {
     return new WebTerminalSettings(bindHost, port, sshHost, sshPort, sshHostKeyDir, stateDir, maxSessions, idleTimeout,
-        gracePeriod, pingInterval, replayBytes, i, tls, loginTimeout);
+        gracePeriod, pingInterval, replayBytes, i, tls, loginTimeout, files);
   }
 
   /** The operator's own key and certificate instead of the terminal's own; empty for its own. */
+  /** What the Files panel may do ({@code --files}). */
+  public WebTerminalSettings withFiles(FilesMode mode) {
+    return new WebTerminalSettings(bindHost, port, sshHost, sshPort, sshHostKeyDir, stateDir, maxSessions, idleTimeout,
+        gracePeriod, pingInterval, replayBytes, instance, tls, loginTimeout, mode);
+  }
+
   public WebTerminalSettings withTls(Optional<TlsIdentity> operators) {
     return new WebTerminalSettings(bindHost, port, sshHost, sshPort, sshHostKeyDir, stateDir, maxSessions, idleTimeout,
-        gracePeriod, pingInterval, replayBytes, instance, operators, loginTimeout);
+        gracePeriod, pingInterval, replayBytes, instance, operators, loginTimeout, files);
   }
 
   /**

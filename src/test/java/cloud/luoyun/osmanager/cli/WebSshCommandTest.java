@@ -58,7 +58,14 @@ class WebSshCommandTest {
   void aPortOutOfRangeIsRefusedWithOneLine() {
     InProcess r = InProcess.run("webssh", "--home", home.toString(), "--port", "65536");
     assertThat(r.exitStatus()).isEqualTo(2);
-    assertThat(r.err().strip()).isEqualTo("--port: out of range (1..65535): 65536");
+    assertThat(r.err().strip()).isEqualTo("--port: 65536 is out of range (expected: 0..65535)");
+  }
+
+  @Test
+  void anUnknownFilesModeIsRefusedWithOneLineNamingTheWords() {
+    InProcess r = InProcess.run("webssh", "--home", home.toString(), "--files", "yes");
+    assertThat(r.exitStatus()).isEqualTo(2);
+    assertThat(r.err().strip()).isEqualTo("--files: 'yes' is not one of on, off, download, upload");
   }
 
   @Test
@@ -73,7 +80,7 @@ class WebSshCommandTest {
     InProcess r = InProcess.run("webssh", "--help");
     assertThat(r.exitStatus()).isZero();
     assertThat(r.out()).contains("--home", "--port", "--bind", "--tls-cert", "--tls-key", "--ssh-host", "--ssh-port",
-        "--ssh-host-keys", "--max-sessions");
+        "--ssh-host-keys", "--max-sessions", "--files");
   }
 
   @Test

@@ -433,7 +433,7 @@ class ConfiguratorTest {
     Files.createDirectories(tree.sys("etc/systemd/network"));
     Files.createDirectories(tree.sys("etc/netplan"));
     Path stale = tree.sys("etc/systemd/network/05-osmanager-nic3.network");
-    Files.writeString(stale, NetworkFilesStep.MARK + ": old\n");
+    Files.writeString(stale, SysFiles.MARK + ": old\n");
     Path foreign = tree.sys("etc/systemd/network/05-osmanager-nic4.network");
     Files.writeString(foreign, "[Match]\nName=x\n"); // not ours: no mark
 

@@ -2,10 +2,13 @@ package cloud.luoyun.osmanager.configure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cloud.luoyun.osmanager.OsmProcess;
 import cloud.luoyun.osmanager.config.InstanceSpec;
 import cloud.luoyun.osmanager.config.InstanceSpec.HostName;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
@@ -81,5 +84,33 @@ class HostnameTest {
     assertThat(apply(named("web1", "web1.example.org", true), true).line()).isEqualTo(
         "hostname: would change: would set etc/hostname web1; etc/hosts 127.0.1.1 web1.example.org web1");
     assertThat(tree.snapshot()).isEqualTo(before);
+  }
+
+  /**
+   * The running system: in a UTS and mount namespace of its own (a child JVM), the step sets the
+   * running host name with {@code hostname} and writes /etc (a tmpfs there); this machine's own
+   * name and files stay as they were.
+   */
+  @Test
+  void onTheRunningSystemTheRunningNameIsSetToo() throws Exception {
+    String ownName = Files.readString(Path.of("/proc/sys/kernel/hostname"));
+    byte[] ownHosts = Files.readAllBytes(Path.of("/etc/hosts"));
+    String name = Netns.randomName();
+    List<String> command = List.of("unshare", "--uts", "--mount", "--",
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
+        HostnameChild.class.getName(), tree.home.dir().toString(), name);
+
+    try (OsmProcess child = OsmProcess.startCommand(command)) {
+      assertThat(child.exitStatus(Duration.ofSeconds(60))).as(String.join("\n", child.lines.all())).isZero();
+      assertThat(child.lines.all()).containsSubsequence(
+          "hostname: changed: set etc/hostname " + name + "; running host name " + name + " (was " + ownName.strip()
+              + "); etc/hosts 127.0.1.1 " + name + ".example.org " + name,
+          "running " + name,
+          "etc/hostname " + name + "|",
+          "etc/hosts 127.0.0.1 localhost|127.0.1.1 " + name + ".example.org " + name + "|",
+          "hostname: unchanged: " + name + ", and in etc/hosts");
+    }
+    assertThat(Files.readString(Path.of("/proc/sys/kernel/hostname"))).isEqualTo(ownName);
+    assertThat(Files.readAllBytes(Path.of("/etc/hosts"))).isEqualTo(ownHosts);
   }
 }

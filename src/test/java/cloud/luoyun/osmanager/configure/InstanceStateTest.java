@@ -6,6 +6,7 @@ import cloud.luoyun.osmanager.config.InstanceSpec;
 import cloud.luoyun.osmanager.http.TlsIdentity;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -64,6 +65,27 @@ class InstanceStateTest {
     assertThat(state(InstanceState.FILE)).doesNotExist();
   }
 
+  /** The web terminal of an instance configured by another cloud answers to the names that cloud gave it. */
+  @Test
+  void theHostNameAndStaticAddressesOfAnotherCloudAreRecordedForTheWebTerminal() throws Exception {
+    InstanceSpec.Nic nic = new InstanceSpec.Nic(java.util.Optional.empty(), java.util.Optional.of("eth0"),
+        java.util.OptionalInt.empty(), java.util.List.of(new InstanceSpec.Cidr(java.net.InetAddress.getByName("10.0.2.15"), 24),
+            new InstanceSpec.Cidr(java.net.InetAddress.getByName("2001:db8:0:0::5"), 64)), false, false, false,
+        java.util.Optional.empty(), java.util.Optional.empty(), java.util.List.of(), java.util.List.of(), java.util.List.of());
+    InstanceSpec named = Specs.withHostname(Specs.nocloud("i-9"),
+        new InstanceSpec.HostName("web1", java.util.Optional.of("web1.example.org")), true);
+    InstanceSpec spec = new InstanceSpec(named.source(), named.instanceId(), named.hostname(), true, named.accounts(),
+        java.util.Optional.of(new InstanceSpec.Network(java.util.List.of(nic), java.util.List.of(), java.util.List.of())),
+        named.luoyun(), named.notApplied(), named.warnings());
+
+    assertThat(Configurator.instanceNames(tree.home)).isEmpty();
+    InstanceState.record(tree.home.stateDir(), spec);
+    assertThat(Configurator.instanceNames(tree.home))
+        .containsExactly("web1", "web1.example.org", "10.0.2.15", "2001:db8::5");
+    Files.writeString(state(InstanceState.FILE), "{\"names\": 42}");
+    assertThat(Configurator.instanceNames(tree.home)).isEmpty();
+  }
+
   @Test
   void aStateFileThatIsNotOursMeansANewInstance() throws Exception {
     Files.writeString(state(InstanceState.FILE), "{\"source\": \"elsewhere\", \"instanceId\": 5}");
@@ -95,6 +117,14 @@ class InstanceStateTest {
     assertThat(reboot.step("terminal-certificate").orElseThrow().outcome()).isEqualTo(Outcome.UNCHANGED);
     assertThat(tree.snapshot()).isEqualTo(before);
 
+    Configurator.Options dry = Configurator.Options.of(tree.home).withRoot(tree.root).withDryRun(true);
+    List<StepResult> wouldBe = new Configurator(dry, runner, ImageTree.CLOCK).applySteps(
+        new Context(Specs.nocloud("iid-two"), dry, runner), s -> {});
+    assertThat(wouldBe).extracting(StepResult::line).contains("terminal-certificate: would change: would make a "
+        + "self-signed certificate for nocloud instance-id iid-two (new instance: the one in state/ is the last "
+        + "instance's)");
+    assertThat(tree.snapshot()).isEqualTo(before);
+
     Report clone = Specs.run(tree, Specs.nocloud("iid-two"), runner);
 
     assertThat(clone.step("host-keys").orElseThrow().line()).startsWith("host-keys: changed: new instance "
@@ -115,7 +145,7 @@ class InstanceStateTest {
   void anInstanceConfiguredBy020IsTheSameInstanceAfterTheUpgrade() throws Exception {
     for (String type : HostKeyStep.TYPES) {
       Path key = tree.sys("etc/ssh/ssh_host_" + type + "_key");
-      assertThat(runner.run(java.util.List.of("ssh-keygen", "-q", "-t", type, "-N", "", "-f", key.toString()),
+      assertThat(runner.run(List.of("ssh-keygen", "-q", "-t", type, "-N", "", "-f", key.toString()),
           HostKeyStep.TIMEOUT, Map.of()).ok()).isTrue();
     }
     Files.writeString(state("applied-tag"), "7\n");

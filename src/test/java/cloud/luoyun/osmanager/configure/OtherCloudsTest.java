@@ -107,7 +107,7 @@ class OtherCloudsTest {
 
     assertThat(r.exitCode()).as(r.steps().toString()).isZero();
     assertThat(r.origin().config()).contains("nocloud");
-    assertThat(r.origin().notApplied()).contains("packages", "runcmd");
+    assertThat(r.origin().notApplied()).contains("user-data: packages", "user-data: runcmd");
     assertThat(r.steps().get(0).line()).contains("conf/nocloud replaced from").contains("(cidata)")
         .contains("instance iid-0001");
     Path copy = tree.home.seedCopy(Source.NOCLOUD);

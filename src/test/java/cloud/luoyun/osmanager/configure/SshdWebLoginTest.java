@@ -62,7 +62,7 @@ class SshdWebLoginTest {
     assertThat(line(r)).isEqualTo("sshd-web-login: changed: wrote " + SshdWebLoginStep.FILE
         + ": root's password accepted from this machine only");
     assertThat(dropIn()).hasContent(SshdWebLoginStep.CONTENT);
-    assertThat(dropIn()).content().startsWith(NetworkFilesStep.MARK)
+    assertThat(dropIn()).content().startsWith(SysFiles.MARK)
         .contains("Match User root Address 127.0.0.1,::1\n\tPermitRootLogin yes\n\tPasswordAuthentication yes\n");
     assertThat(ConfiguratorTest.mode(dropIn())).isEqualTo("rw-r--r--");
     assertThat(r.steps()).extracting(StepResult::step).containsSubsequence("root-ssh-key", STEP, "nics");

@@ -71,6 +71,7 @@ class UpgradeFrom020IT {
             "--timeout", Long.toString(WAIT_SECONDS)));
         assertThat(waited.status()).as(waited.out() + waited.err() + daemon.log()).isZero();
         assertThat(waited.out()).contains("registered with 127.0.0.1:1369 since ");
+        assertThat(served(ns)).isEqualTo(pem(home));
         status = statusJson(ns, newJar, home);
         assertThat(status).containsEntry("running", true).containsEntry("health", "healthy")
             .containsEntry("exitStatus", 0);
@@ -79,11 +80,19 @@ class UpgradeFrom020IT {
       assertThat(status.get("controller").toString()).contains("address=127.0.0.1:1369", "registered=true");
       assertThat(status.get("configure").toString()).contains("exitStatus=0",
           "detail=new instance (TAG 7, last applied none)");
+      Run stopped = ConfigureJarIT.run(null, java(ns, newJar, "status", "--home", home.dir().toString()));
+      assertThat(stopped.status()).as(stopped.out() + stopped.err()).isEqualTo(3); // LSB: not running
+      assertThat(stopped.out()).startsWith("osmanager run is not running (last started ")
+          .contains("host-keys: changed: new instance (TAG 7, last applied none)");
 
+      Map<String, String> before = snapshot(tree);
       Run upgraded = configure(ns, newJar, tree, floppy);
       assertThat(upgraded.status()).as(upgraded.out() + upgraded.err()).isZero();
       assertThat(upgraded.out()).contains("host-keys: unchanged: same instance (TAG 7)")
-          .containsPattern("(?m)^terminal-certificate: unchanged: ").doesNotContain("new instance");
+          .containsPattern("(?m)^terminal-certificate: unchanged: ");
+      assertThat(upgraded.out().lines()).allSatisfy(l -> assertThat(l).matches("[a-z-]+: (unchanged|skipped): .*"));
+      // nothing written, replaced or re-moded (the differences alone are shown)
+      assertThat(snapshot(tree).entrySet()).containsExactlyInAnyOrderElementsOf(before.entrySet());
       assertThat(hostKeys(tree)).isEqualTo(hostKeys);
       assertThat(certificate(home)).isEqualTo(certificate);
 
@@ -94,7 +103,9 @@ class UpgradeFrom020IT {
         assertThat(waited.status()).as(waited.out() + waited.err() + daemon.log()).isZero();
         assertThat(waited.out()).contains("registered with 127.0.0.1:1369 since ", "(luoyun)",
             "host-keys: unchanged: same instance (TAG 7)");
+        assertThat(served(ns)).isEqualTo(pem(home));
       }
+      assertThat(certificate(home)).isEqualTo(certificate);
       assertThat(controller.log().lines().filter(l -> l.startsWith("registered ")))
           .hasSize(2).allSatisfy(l -> assertThat(l).startsWith("registered tag=7 "));
     }
@@ -149,6 +160,29 @@ class UpgradeFrom020IT {
     return JSON.std.mapFrom(json.out());
   }
 
+  /** The certificate the web terminal serves on the namespace's port 8001, as openssl s_client prints it. */
+  private static String served(Netns ns) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", ns.name, "openssl", "s_client", "-connect",
+        "127.0.0.1:8001").redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+        .redirectError(ProcessBuilder.Redirect.DISCARD);
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    return firstCertificate(out);
+  }
+
+  /** The terminal's own certificate, from state/. */
+  private static String pem(Home home) throws IOException {
+    return firstCertificate(Files.readString(home.stateDir().resolve(Home.TERMINAL_CERTIFICATE)));
+  }
+
+  private static String firstCertificate(String text) {
+    int begin = text.indexOf("-----BEGIN CERTIFICATE-----");
+    int end = text.indexOf("-----END CERTIFICATE-----");
+    assertThat(begin).as(text).isNotNegative().isLessThan(end);
+    return text.substring(begin, end).replaceAll("\\s", "");
+  }
+
   private static List<String> java(Netns ns, Path jar, String... args) {
     List<String> argv = new ArrayList<>();
     if (ns != null) {
@@ -158,6 +192,13 @@ class UpgradeFrom020IT {
     argv.addAll(List.of("-jar", jar.toString()));
     argv.addAll(List.of(args));
     return argv;
+  }
+
+  /** The tree and home ({@link ImageTree#snapshot}) but for log/, where each run adds its lines. */
+  private static Map<String, String> snapshot(ImageTree tree) throws IOException {
+    Map<String, String> all = tree.snapshot();
+    all.keySet().removeIf(p -> p.startsWith(tree.home.logDir() + "/"));
+    return all;
   }
 
   /** etc/ssh/ssh_host_* by name, each as the SHA-256 of its bytes. */

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PackagesIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final Path TARGET = Path.of(System.getProperty("osm.target", "target"));
-  private static final String VERSION = System.getProperty("osm.version", "0.2.0");
+  private static final String VERSION = System.getProperty("osm.version", "0.3.0");
   private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
   @TempDir Path tmp;

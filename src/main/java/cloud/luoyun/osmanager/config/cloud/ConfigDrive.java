@@ -38,7 +38,7 @@ public final class ConfigDrive {
   public static InstanceSpec read(SeedFiles files) throws IOException, ConfigException {
     String dir = "openstack/" + version(files.list("openstack"));
     String metaName = dir + "/meta_data.json";
-    byte[] metaBytes = SeedParser.read(files, metaName, metaName, SeedParser.MAX_FILE)
+    byte[] metaBytes = SeedParser.read(files, metaName)
         .orElseThrow(() -> new ConfigException(metaName, "missing: not a config drive"));
     Node meta = Node.root(metaName, SeedParser.json(metaName, SeedParser.text(metaName, metaBytes)));
     if (!meta.isMap()) {
@@ -53,7 +53,7 @@ public final class ConfigDrive {
       hostname = Optional.of(Names.dnsName(meta.get("hostname").field(), meta.get("hostname").string()));
     }
     String userName = dir + "/user_data";
-    CloudConfig.apply(userName, SeedParser.read(files, userName, userName, SeedParser.MAX_FILE), hostname, b);
+    CloudConfig.apply(userName, SeedParser.read(files, userName), hostname, b);
 
     SpecBuilder.Draft first = b.account(b.defaultUser());
     Node publicKeys = meta.get("public_keys");
@@ -82,9 +82,8 @@ public final class ConfigDrive {
     }
 
     String netName = dir + "/network_data.json";
-    Optional<byte[]> net = SeedParser.read(files, netName, netName, SeedParser.MAX_FILE);
-    Node contentPath = meta.isMap() && meta.has("network_config") ? meta.get("network_config").get("content_path")
-        : Node.root(metaName, null);
+    Optional<byte[]> net = SeedParser.read(files, netName);
+    Node contentPath = meta.get("network_config").get("content_path");
     if (net.isPresent()) {
       b.network(NetworkData.parse(Node.root(netName, SeedParser.json(netName, SeedParser.text(netName, net.get()))), b));
     } else if (contentPath.optString().isPresent()) {
@@ -93,13 +92,13 @@ public final class ConfigDrive {
         throw contentPath.error("expected /content/NNNN, got " + Values.quote(p));
       }
       String eniName = "openstack/" + (p.startsWith("/") ? p.substring(1) : p);
-      byte[] eni = SeedParser.read(files, eniName, eniName, SeedParser.MAX_FILE)
+      byte[] eni = SeedParser.read(files, eniName)
           .orElseThrow(() -> contentPath.error("no such file: " + eniName));
       b.network(Eni.parse(eniName, SeedParser.text(eniName, eni), b));
     }
     for (String vendor : List.of("vendor_data.json", "vendor_data2.json")) {
       String name = dir + "/" + vendor;
-      Optional<byte[]> v = SeedParser.read(files, name, name, SeedParser.MAX_FILE);
+      Optional<byte[]> v = SeedParser.read(files, name);
       if (v.isPresent()) {
         String t = SeedParser.text(name, v.get()).strip();
         if (!t.isEmpty() && !t.equals("{}")) {

@@ -68,6 +68,16 @@ final class IpLiterals {
         netmask.optScalar().map(String::strip).orElse(null));
   }
 
+  /** {@code address/prefix}, or an address alone: a route to that one host ({@code /32}, {@code /128}). */
+  static Cidr cidrOrHost(Node n) throws ConfigException {
+    String s = n.string().strip();
+    if (s.indexOf('/') >= 0) {
+      return cidr(n.field(), s, n.field(), null);
+    }
+    InetAddress a = address(n.field(), s);
+    return new Cidr(a, a.getAddress().length * 8);
+  }
+
   /** A netmask for {@code a}: dotted IPv4, an IPv6 mask ({@code ffff:ffff::}), or a prefix length. */
   static int mask(String field, String mask, InetAddress a) throws ConfigException {
     String m = mask.startsWith("/") ? mask.substring(1) : mask;

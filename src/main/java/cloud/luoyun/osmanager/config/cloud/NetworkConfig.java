@@ -150,84 +150,81 @@ final class NetworkConfig {
     List<Nic> nics = new ArrayList<>();
     Node ethernets = root.get("ethernets");
     for (String id : ethernets.keys(NicDraft.MAX_NICS)) {
-      Node e = ethernets.get(id);
-      if (!e.isMap()) {
-        throw e.error("expected a mapping");
-      }
-      NicDraft d = new NicDraft();
-      Node match = e.get("match");
-      Optional<String> matchName = Optional.empty();
-      if (!match.isAbsent()) {
-        Node mac = match.get("macaddress");
-        if (mac.optString().isPresent()) {
-          d.mac = Optional.of(MacAddress.parse(mac.field(), mac.string().strip()));
-        }
-        matchName = match.get("name").optString();
-        if (matchName.isPresent() && matchName.get().matches(".*[*?\\[\\]].*")) {
-          b.notApplied(match.get("name").field() + " (a wildcard)");
-          continue;
-        }
-        if (d.mac.isEmpty() && matchName.isEmpty()) {
-          b.notApplied(match.field() + " (neither macaddress nor name)");
-          continue;
-        }
-      }
-      Node setName = e.get("set-name");
-      if (setName.optString().isPresent()) {
-        d.name = Optional.of(Names.iface(setName.field(), setName.string()));
-      } else if (matchName.isPresent()) {
-        d.name = Optional.of(Names.iface(match.get("name").field(), matchName.get()));
-      } else if (match.isAbsent()) {
-        d.name = Optional.of(Names.iface(e.field(), id));
-      }
-      d.mtu = e.get("mtu").optInt(68, 65535);
-      d.dhcp4 = e.get("dhcp4").bool(false);
-      d.dhcp6 = e.get("dhcp6").bool(false);
-      d.slaac = !d.dhcp6 && e.get("accept-ra").bool(false);
-      for (Node a : e.get("addresses").items(NicDraft.MAX_ADDRESSES)) {
-        Node addr = a;
-        if (a.isMap()) { // netplan's {"10.0.0.5/24": {lifetime: ..., label: ...}}
-          List<String> k = a.keys(1);
-          if (k.isEmpty()) {
-            throw a.error("expected an address");
-          }
-          addr = a.keyAt(k.get(0));
-        }
-        String s = addr.string().strip();
-        if (s.indexOf('/') < 0) {
-          throw addr.error("expected an address with its prefix length (CIDR): "
-              + Values.quote(s));
-        }
-        d.address(addr.field(), IpLiterals.cidr(addr.field(), s, addr.field(), null));
-      }
-      for (String g : new String[] {"gateway4", "gateway6"}) {
-        Node gw = e.get(g);
-        if (gw.optString().isPresent()) {
-          InetAddress via = IpLiterals.address(gw);
-          if ((via instanceof Inet4Address) != g.equals("gateway4")) {
-            throw gw.error("not an " + (g.equals("gateway4") ? "IPv4" : "IPv6") + " address");
-          }
-          d.gateway(gw.field(), via);
-        }
-      }
-      for (Node r : e.get("routes").items(NicDraft.MAX_ROUTES)) {
-        InetAddress via = IpLiterals.address(r.get("via"));
-        Node to = r.get("to");
-        String t = to.string().strip();
-        Cidr dest = t.equals("default")
-            ? IpLiterals.defaultRoute(via)
-            : IpLiterals.cidr(to.field(), t.indexOf('/') < 0 ? t + (via instanceof Inet4Address ? "/32" : "/128") : t, to.field(), null);
-        d.route(r.field(), dest, via, r.get("metric").optInt(0, 65535));
-      }
-      Node ns = e.get("nameservers");
-      for (Node a : ns.isAbsent() ? List.<Node>of() : ns.get("addresses").stringsOrOne(NicDraft.MAX_NAMESERVERS, "[\\s,]+")) {
-        d.nameserver(a.field(), IpLiterals.address(a));
-      }
-      for (Node a : ns.isAbsent() ? List.<Node>of() : ns.get("search").stringsOrOne(NicDraft.MAX_SEARCH, "[\\s,]+")) {
-        d.search(a.field(), a.string());
-      }
-      nics.add(d.toNic());
+      ethernet(id, ethernets.get(id), b).ifPresent(nics::add);
     }
     return new Network(nics, List.of(), List.of());
+  }
+
+  /** One {@code ethernets} entry; empty when its match cannot be applied (listed as not applied). */
+  private static Optional<Nic> ethernet(String id, Node e, SpecBuilder b) throws ConfigException {
+    if (!e.isMap()) {
+      throw e.error("expected a mapping");
+    }
+    NicDraft d = new NicDraft();
+    Node match = e.get("match");
+    Node matchName = match.get("name");
+    Node mac = match.get("macaddress");
+    if (mac.optString().isPresent()) {
+      d.mac = Optional.of(MacAddress.parse(mac.field(), mac.string().strip()));
+    }
+    if (matchName.optString().filter(n -> n.matches(".*[*?\\[\\]].*")).isPresent()) {
+      b.notApplied(matchName.field() + " (a wildcard)");
+      return Optional.empty();
+    }
+    if (!match.isAbsent() && d.mac.isEmpty() && matchName.optString().isEmpty()) {
+      b.notApplied(match.field() + " (neither macaddress nor name)");
+      return Optional.empty();
+    }
+    Node setName = e.get("set-name");
+    if (setName.optString().isPresent()) {
+      d.name = Optional.of(Names.iface(setName.field(), setName.string()));
+    } else if (matchName.optString().isPresent()) {
+      d.name = Optional.of(Names.iface(matchName.field(), matchName.string()));
+    } else if (match.isAbsent()) {
+      d.name = Optional.of(Names.iface(e.field(), id)); // no match: the id is the interface's name
+    }
+    d.mtu = e.get("mtu").optInt(68, 65535);
+    d.dhcp4 = e.get("dhcp4").bool(false);
+    d.dhcp6 = e.get("dhcp6").bool(false);
+    d.slaac = !d.dhcp6 && e.get("accept-ra").bool(false);
+    for (Node a : e.get("addresses").items(NicDraft.MAX_ADDRESSES)) {
+      Node addr = a;
+      if (a.isMap()) { // netplan's {"10.0.0.5/24": {lifetime: ..., label: ...}}
+        List<String> k = a.keys(1);
+        if (k.isEmpty()) {
+          throw a.error("expected an address");
+        }
+        addr = a.keyAt(k.get(0));
+      }
+      String s = addr.string().strip();
+      if (s.indexOf('/') < 0) {
+        throw addr.error("expected an address with its prefix length (CIDR): " + Values.quote(s));
+      }
+      d.address(addr.field(), IpLiterals.cidr(addr.field(), s, addr.field(), null));
+    }
+    for (String g : new String[] {"gateway4", "gateway6"}) {
+      Node gw = e.get(g);
+      if (gw.optString().isPresent()) {
+        InetAddress via = IpLiterals.address(gw);
+        if ((via instanceof Inet4Address) != g.equals("gateway4")) {
+          throw gw.error("not an " + (g.equals("gateway4") ? "IPv4" : "IPv6") + " address");
+        }
+        d.gateway(gw.field(), via);
+      }
+    }
+    for (Node r : e.get("routes").items(NicDraft.MAX_ROUTES)) {
+      InetAddress via = IpLiterals.address(r.get("via"));
+      Node to = r.get("to");
+      Cidr dest = to.string().strip().equals("default") ? IpLiterals.defaultRoute(via) : IpLiterals.cidrOrHost(to);
+      d.route(r.field(), dest, via, r.get("metric").optInt(0, 65535));
+    }
+    Node ns = e.get("nameservers");
+    for (Node a : ns.get("addresses").stringsOrOne(NicDraft.MAX_NAMESERVERS, "[\\s,]+")) {
+      d.nameserver(a.field(), IpLiterals.address(a));
+    }
+    for (Node a : ns.get("search").stringsOrOne(NicDraft.MAX_SEARCH, "[\\s,]+")) {
+      d.search(a.field(), a.string());
+    }
+    return Optional.of(d.toNic());
   }
 }

@@ -28,8 +28,8 @@ public final class NoCloud {
   private NoCloud() {}
 
   public static InstanceSpec read(SeedFiles files) throws IOException, ConfigException {
-    Optional<byte[]> metaBytes = SeedParser.read(files, "meta-data", "meta-data", SeedParser.MAX_FILE);
-    Optional<byte[]> user = SeedParser.read(files, "user-data", "user-data", SeedParser.MAX_FILE);
+    Optional<byte[]> metaBytes = SeedParser.read(files, "meta-data");
+    Optional<byte[]> user = SeedParser.read(files, "user-data");
     if (metaBytes.isEmpty() && user.isEmpty()) {
       throw new ConfigException("meta-data", "missing, and no user-data either: not a NoCloud seed");
     }
@@ -54,14 +54,14 @@ public final class NoCloud {
         b.account(b.defaultUser()).keys.add(SshPublicKey.parse(k.field(), k.string()));
       }
     }
-    Optional<byte[]> net = SeedParser.read(files, "network-config", "network-config", SeedParser.MAX_FILE);
+    Optional<byte[]> net = SeedParser.read(files, "network-config");
     if (net.isPresent()) {
       b.network(NetworkConfig.parse(Node.root("network-config",
           SeedParser.yaml("network-config", SeedParser.text("network-config", net.get()))), b));
     } else if (!meta.isAbsent() && meta.get("network-interfaces").optString().isPresent()) {
       b.network(Eni.parse("meta-data: network-interfaces", meta.get("network-interfaces").string(), b));
     }
-    Optional<byte[]> vendor = SeedParser.read(files, "vendor-data", "vendor-data", SeedParser.MAX_FILE);
+    Optional<byte[]> vendor = SeedParser.read(files, "vendor-data");
     if (vendor.isPresent() && !SeedParser.text("vendor-data", vendor.get()).isBlank()) {
       b.notApplied("vendor-data");
     }

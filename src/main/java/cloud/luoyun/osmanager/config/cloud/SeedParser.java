@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -49,18 +50,17 @@ final class SeedParser {
   static final int MAX_DEPTH = 32;
 
   private static final JSON JSON_READER = JSON.builder(JsonFactory.builder()
-      .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
       .build()).build();
 
   private SeedParser() {}
 
-  /** The file's bytes, refused when longer than {@code max} (whatever the reader did). */
-  static Optional<byte[]> read(SeedFiles files, String path, String name, int max)
-      throws IOException, ConfigException {
-    Optional<byte[]> b = files.read(path, max);
-    if (b.isPresent() && b.get().length > max) {
-      throw new ConfigException(name, "larger than " + max + " bytes");
+  /** The file's bytes, refused when longer than {@value #MAX_FILE} (whatever the reader did). */
+  static Optional<byte[]> read(SeedFiles files, String path) throws IOException, ConfigException {
+    Optional<byte[]> b = files.read(path, MAX_FILE);
+    if (b.isPresent() && b.get().length > MAX_FILE) {
+      throw new ConfigException(path, "larger than " + MAX_FILE + " bytes");
     }
     return b;
   }
@@ -86,8 +86,8 @@ final class SeedParser {
     options.setAllowRecursiveKeys(false);
     options.setNestingDepthLimit(MAX_DEPTH);
     options.setCodePointLimit(MAX_FILE);
-    DumperOptions unused = new DumperOptions();
-    Yaml yaml = new Yaml(new SafeConstructor(options), new Representer(unused), unused, options);
+    DumperOptions dumping = new DumperOptions(); // never used: Yaml's constructor wants one
+    Yaml yaml = new Yaml(new SafeConstructor(options), new Representer(dumping), dumping, options);
     try {
       return yaml.load(text);
     } catch (DuplicateKeyException e) {

@@ -7,6 +7,7 @@
 // browser's Accept-Language; the page's own words follow it, as do the server's messages.
 import { Terminal } from './xterm/lib/xterm.mjs';
 import { FitAddon } from './addon-fit/lib/addon-fit.mjs';
+import { startFiles } from './files.js';
 
 const WORDS = {
   en: {
@@ -254,3 +255,4 @@ if (window.visualViewport) {
 }
 
 connect();
+startFiles({ token: () => sessionStorage.getItem(TOKEN_KEY), focusTerminal: () => term.focus() });

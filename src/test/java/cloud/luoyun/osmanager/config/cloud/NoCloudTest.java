@@ -278,6 +278,20 @@ class NoCloudTest {
   }
 
   @Test
+  void aVersion2WildcardMatchIsListedAndAHostRouteKeepsItsFullPrefix() throws Exception {
+    InstanceSpec spec = NoCloud.read(TestSeed.fixture("proxmox-nocloud").put("network-config",
+        "version: 2\nethernets:\n  all-en:\n    match: {name: 'en*'}\n    dhcp4: true\n"
+            + "  eth0:\n    addresses: ['10.0.0.5/24']\n    routes:\n      - {to: 10.1.1.1, via: 10.0.0.254}\n"
+            + "bonds:\n  bond0: {interfaces: [eth0]}\n"));
+
+    assertThat(spec.network().orElseThrow().nics()).singleElement().satisfies(n -> {
+      assertThat(n.name()).contains("eth0");
+      assertThat(n.routes()).singleElement().satisfies(r -> assertThat(r.to()).hasToString("10.1.1.1/32"));
+    });
+    assertThat(spec.notApplied()).contains("network-config: bonds", "network-config: ethernets.all-en.match.name (a wildcard)");
+  }
+
+  @Test
   void networkConfigDisabledLeavesTheNetworkAlone() throws Exception {
     InstanceSpec spec = NoCloud.read(TestSeed.fixture("proxmox-nocloud").put("network-config", "network:\n  config: disabled\n"));
 

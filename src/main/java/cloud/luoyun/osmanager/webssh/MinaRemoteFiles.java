@@ -1,0 +1,251 @@
+package cloud.luoyun.osmanager.webssh;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.SshException;
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
+import org.apache.sshd.sftp.client.RawSftpClient;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.client.SftpClient.Attributes;
+import org.apache.sshd.sftp.client.SftpClient.CopyMode;
+import org.apache.sshd.sftp.client.SftpClient.DirEntry;
+import org.apache.sshd.sftp.client.SftpClient.OpenMode;
+import org.apache.sshd.sftp.client.SftpClientFactory;
+import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHPosixRenameExtension;
+import org.apache.sshd.sftp.client.impl.SftpResponse;
+import org.apache.sshd.sftp.client.impl.SftpStatus;
+import org.apache.sshd.sftp.common.SftpConstants;
+import org.apache.sshd.sftp.common.SftpException;
+
+/**
+ * {@link RemoteFiles} through MINA's SFTP client on the terminal's own {@link ClientSession}: one
+ * more channel on the SSH connection the shell runs on (the sshd's {@code MaxSessions} counts it:
+ * one per terminal session). The only class that names {@code sshd-sftp} types.
+ */
+final class MinaRemoteFiles implements RemoteFiles {
+  private final SftpClient sftp;
+
+  private MinaRemoteFiles(SftpClient sftp) {
+    this.sftp = sftp;
+  }
+
+  /** Opens the SFTP subsystem on {@code session}; blocks until the server answered its version. */
+  static RemoteFiles open(ClientSession session) throws IOException {
+    try {
+      return new MinaRemoteFiles(SftpClientFactory.instance().createSftpClient(session));
+    } catch (IOException | RuntimeException e) {
+      throw classified(e);
+    }
+  }
+
+  @Override
+  public String home() throws IOException {
+    try {
+      return sftp.canonicalPath(".");
+    } catch (IOException | RuntimeException e) {
+      throw classified(e);
+    }
+  }
+
+  @Override
+  public List<Entry> list(String folder) throws IOException {
+    try {
+      List<Entry> entries = new ArrayList<>();
+      for (DirEntry e : sftp.readDir(folder)) {
+        String name = e.getFilename();
+        if (!name.equals(".") && !name.equals("..")) {
+          entries.add(entry(name, e.getAttributes()));
+        }
+      }
+      return entries;
+    } catch (IOException | RuntimeException e) {
+      throw classified(e);
+    }
+  }
+
+  @Override
+  public Entry stat(String path) throws IOException {
+    try {
+      return entry(path.substring(path.lastIndexOf('/') + 1), sftp.stat(path));
+    } catch (SftpException e) {
+      if (e.getStatus() == SftpConstants.SSH_FX_NO_SUCH_FILE) {
+        return null;
+      }
+      throw classified(e);
+    } catch (IOException | RuntimeException e) {
+      throw classified(e);
+    }
+  }
+
+  private static Entry entry(String name, Attributes a) {
+    Kind kind = a.isSymbolicLink() ? Kind.LINK : a.isDirectory() ? Kind.FOLDER : a.isRegularFile() ? Kind.FILE
+        : Kind.OTHER;
+    long modified = a.getModifyTime() == null ? 0 : a.getModifyTime().toMillis() / 1000;
+    return new Entry(name, kind, a.getSize(), modified);
+  }
+
+  @Override
+  public Upload create(String path) throws IOException {
+    SftpClient.CloseableHandle handle;
+    try {
+      // no permissions sent: the sftp-server creates it as the user's umask says (0666 & ~umask)
+      handle = sftp.open(path, EnumSet.of(OpenMode.Write, OpenMode.Create, OpenMode.Exclusive));
+    } catch (IOException | RuntimeException e) {
+      throw classified(e);
+    }
+    return new PipelinedUpload(handle);
+  }
+
+  /**
+   * Writes as {@code sftp} and OpenSSH's own client do: up to {@link #IN_FLIGHT} requests of
+   * {@link #PIECE} bytes outstanding, each answer checked in order. MINA's plain
+   * {@code SftpClient.write} waits for each request's answer before the next, a round trip per
+   * piece; its asynchronous stream does not say which bytes the server has written, which the
+   * page's progress shows.
+   */
+  private final class PipelinedUpload implements Upload {
+    /** Well under OpenSSH's 256 KiB limit on an SFTP message. */
+    private static final int PIECE = 128 * 1024;
+    private static final int IN_FLIGHT = 16;
+    private final SftpClient.CloseableHandle handle;
+    private final RawSftpClient raw = (RawSftpClient) sftp;
+    private final ArrayDeque<long[]> pending = new ArrayDeque<>(); // request id, bytes
+    private long confirmed;
+
+    PipelinedUpload(SftpClient.CloseableHandle handle) {
+      this.handle = handle;
+    }
+
+    @Override
+    public long write(long offset, byte[] bytes, int from, int length) throws IOException {
+      try {
+        byte[] id = handle.getIdentifier();
+        for (int done = 0; done < length; ) {
+          int n = Math.min(PIECE, length - done);
+          while (pending.size() >= IN_FLIGHT) {
+            awaitOldest();
+          }
+          Buffer request = new ByteArrayBuffer(id.length + n + 32, false);
+          request.putBytes(id);
+          request.putLong(offset + done);
+          request.putBytes(bytes, from + done, n);
+          pending.add(new long[] {raw.send(SftpConstants.SSH_FXP_WRITE, request), n});
+          done += n;
+        }
+        return confirmed;
+      } catch (IOException | RuntimeException e) {
+        throw writeFailure(e);
+      }
+    }
+
+    @Override
+    public long flush() throws IOException {
+      try {
+        while (!pending.isEmpty()) {
+          awaitOldest();
+        }
+        return confirmed;
+      } catch (IOException | RuntimeException e) {
+        throw writeFailure(e);
+      }
+    }
+
+    private void awaitOldest() throws IOException {
+      long[] oldest = pending.poll();
+      Buffer answer = raw.receive((int) oldest[0]);
+      SftpStatus status = SftpStatus.parse(SftpResponse.parse(SftpConstants.SSH_FXP_WRITE, answer));
+      if (!status.isOk()) {
+        throw new SftpException(status.getStatusCode(), status.getMessage());
+      }
+      confirmed += oldest[1];
+    }
+
+    private FileException writeFailure(Throwable e) {
+      // SFTP v3 (OpenSSH) has no "disk full" status: a write that fails is ENOSPC or EDQUOT in practice
+      return e instanceof SftpException s && s.getStatus() == SftpConstants.SSH_FX_FAILURE
+          ? new FileException(Problem.NO_SPACE, s.getMessage(), s) : classified(e);
+    }
+
+    @Override
+    public void close() throws IOException {
+      try {
+        handle.close(); // the server answers the close after the writes before it
+      } catch (IOException | RuntimeException e) {
+        throw classified(e);
+      }
+    }
+  }
+
+  @Override
+  public void rename(String from, String to, boolean replace) throws IOException {
+    try {
+      OpenSSHPosixRenameExtension posix = sftp.getExtension(OpenSSHPosixRenameExtension.class);
+      if (replace && posix.isSupported()) {
+        posix.posixRename(from, to); // rename(2): the old file is there until the new one takes its place
+      } else if (replace) {
+        sftp.rename(from, to, CopyMode.Overwrite);
+      } else {
+        sftp.rename(from, to);
+      }
+    } catch (IOException | RuntimeException e) {
+      throw classified(e);
+    }
+  }
+
+  @Override
+  public void remove(String path) throws IOException {
+    try {
+      sftp.remove(path);
+    } catch (IOException | RuntimeException e) {
+      throw classified(e);
+    }
+  }
+
+  @Override
+  public InputStream read(String path) throws IOException {
+    try {
+      return sftp.read(path);
+    } catch (IOException | RuntimeException e) {
+      throw classified(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      sftp.close();
+    } catch (IOException | RuntimeException e) {
+      // the channel goes with the SSH connection anyway
+    }
+  }
+
+  /** The one place where MINA's and the server's errors become a {@link Problem}. */
+  static FileException classified(Throwable e) {
+    if (e instanceof FileException f) {
+      return f;
+    }
+    if (e instanceof SftpException s) {
+      Problem p = switch (s.getStatus()) {
+        case SftpConstants.SSH_FX_PERMISSION_DENIED, SftpConstants.SSH_FX_WRITE_PROTECT -> Problem.PERMISSION;
+        case SftpConstants.SSH_FX_NO_SUCH_FILE, SftpConstants.SSH_FX_NO_SUCH_PATH -> Problem.NOT_FOUND;
+        case SftpConstants.SSH_FX_FILE_ALREADY_EXISTS -> Problem.EXISTS;
+        case SftpConstants.SSH_FX_NO_SPACE_ON_FILESYSTEM, SftpConstants.SSH_FX_QUOTA_EXCEEDED -> Problem.NO_SPACE;
+        case SftpConstants.SSH_FX_NO_CONNECTION, SftpConstants.SSH_FX_CONNECTION_LOST -> Problem.CONNECTION;
+        default -> Problem.OTHER;
+      };
+      return new FileException(p, s.getMessage(), s);
+    }
+    if (e instanceof SshException || e instanceof EOFException || e instanceof IllegalStateException
+        || (e instanceof IOException && !(e instanceof SftpException))) {
+      return new FileException(Problem.CONNECTION, String.valueOf(e.getMessage()), e);
+    }
+    return new FileException(Problem.OTHER, String.valueOf(e), e);
+  }
+}

@@ -1,0 +1,371 @@
+package cloud.luoyun.osmanager.webssh;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import cloud.luoyun.osmanager.Chromium;
+import cloud.luoyun.osmanager.TestTls;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Files panel as its user meets it, in headless Chromium against a real sshd (its own
+ * sftp-server) and a throw-away user: uploads by the picker (one of 200 MB, made here and removed)
+ * and by a drop, the overwrite prompt's three answers, a cancel in the middle, a folder the user
+ * cannot write, a download through the browser's own download manager, and the tickets and
+ * origins the download refuses. Screenshots in target/screenshots/ (webssh-files-*.png).
+ */
+class FilesPanelInChromiumTest {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+  private static final long BIG = 200L * 1024 * 1024;
+  private static SshServerFixture sshd;
+  private static Path home;
+  @TempDir
+  static Path dir;
+
+  private WebTerminal terminal;
+  private Chromium browser;
+
+  @BeforeAll
+  static void start() throws Exception {
+    assumeTrue(SshServerFixture.available() && Chromium.available(), "needs root, openssh-server and chromium");
+    sshd = new SshServerFixture(Path.of("target", "webssh-files-sshd").toAbsolutePath(),
+        List.of("Subsystem=sftp /usr/lib/openssh/sftp-server"));
+    home = Path.of(SshServerFixture.run(List.of("getent", "passwd", sshd.user), null).split(":")[5]);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (sshd != null) {
+      sshd.close(); // removes the user and its home, with everything uploaded
+    }
+  }
+
+  @AfterEach
+  void stopTerminal() throws Exception {
+    if (browser != null) {
+      browser.close();
+    }
+    if (terminal != null) {
+      terminal.close();
+    }
+  }
+
+  private void startTerminal(FilesMode mode) throws Exception {
+    terminal = new WebTerminal(WebTerminalSettings.defaults(dir.resolve("state"))
+        .withBind(Optional.of("127.0.0.1"), 0).withSsh("127.0.0.1", sshd.port).withSshHostKeys(sshd.dir)
+        .withFiles(mode));
+    terminal.start();
+  }
+
+  private void openLoggedIn(int width, int height, boolean phone, String language) throws Exception {
+    browser = new Chromium(Path.of("target", "chromium-profile-" + System.nanoTime()),
+        List.of(Chromium.accepting(TestTls.servedCertificate("127.0.0.1", terminal.port()))));
+    browser.emulateScreen(width, height, phone);
+    browser.acceptLanguage(language);
+    browser.navigate("https://127.0.0.1:" + terminal.port() + "/");
+    browser.awaitText(language.startsWith("zh") ? "用户名：" : "login:", WAIT);
+    browser.typeLine(sshd.user);
+    browser.awaitText("assword:", WAIT);
+    browser.typeLine(sshd.password);
+    browser.typeLine("echo READY-$((40+2))");
+    browser.awaitText("READY-42", WAIT);
+    browser.evaluate("document.getElementById('files-open').click()");
+  }
+
+  private void awaitListing(String name) throws Exception {
+    browser.awaitTrue("[...document.querySelectorAll('#files-list td.name')].some((c) => c.textContent.endsWith("
+        + js(name) + "))", WAIT);
+  }
+
+  private void pick(Path... files) throws Exception {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> input = (Map<String, Object>) browser.call("Runtime.evaluate",
+        Map.of("expression", "document.getElementById('files-pick')")).get("result");
+    browser.call("DOM.setFileInputFiles", Map.of("objectId", input.get("objectId"),
+        "files", Stream.of(files).map(p -> p.toAbsolutePath().toString()).toList()));
+  }
+
+  /** Waits until {@code n} transfers are listed and none is waiting or running; their states. */
+  private String awaitTransfers(int n) throws Exception {
+    browser.awaitTrue("(() => { const l = [...document.querySelectorAll('#files-transfers li')]; return l.length === "
+        + n + " && l.every((li) => li.dataset.state !== 'waiting' && li.dataset.state !== 'running'); })()", WAIT);
+    return String.valueOf(browser.evaluate(
+        "[...document.querySelectorAll('#files-transfers li')].reverse().map((li) => li.dataset.state).join(' ')"));
+  }
+
+  private String lastTransferText() throws Exception {
+    return String.valueOf(browser.evaluate("document.querySelector('#files-transfers li .info').textContent"));
+  }
+
+  private void answer(String which) throws Exception {
+    browser.awaitTrue("!document.getElementById('files-ask').hidden", WAIT);
+    browser.evaluate("document.querySelector('#files-ask [data-answer=\"" + which + "\"]').click()");
+  }
+
+  private static String js(String s) {
+    return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
+  }
+
+  private static Path write(Path file, String text) throws IOException {
+    Files.createDirectories(file.getParent());
+    return Files.writeString(file, text);
+  }
+
+  /** A file of {@code size} pseudo-random bytes, written a MiB at a time. */
+  private static Path big(Path file, long size) throws IOException {
+    Random random = new Random(size);
+    byte[] block = new byte[1024 * 1024];
+    try (OutputStream out = Files.newOutputStream(file)) {
+      for (long left = size; left > 0; left -= block.length) {
+        random.nextBytes(block);
+        out.write(block, 0, (int) Math.min(block.length, left));
+      }
+    }
+    return file;
+  }
+
+  private static String sha256(Path file) throws Exception {
+    MessageDigest d = MessageDigest.getInstance("SHA-256");
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] b = new byte[1 << 16];
+      for (int n; (n = in.read(b)) > 0; ) {
+        d.update(b, 0, n);
+      }
+    }
+    return HexFormat.of().formatHex(d.digest());
+  }
+
+  private static List<String> temporaries() throws IOException {
+    try (Stream<Path> all = Files.walk(home)) {
+      return all.map(p -> p.getFileName().toString()).filter(n -> n.contains(".osm-upload-")).toList();
+    }
+  }
+
+  @Test
+  void uploadsArriveWholeAsTheUserAndADownloadComesBackEqual() throws Exception {
+    startTerminal(FilesMode.ON);
+    Path local = dir.resolve("local");
+    Path a = write(local.resolve("a.txt"), "first a\n");
+    Path b = write(local.resolve("名字 b.txt"), "second b\n");
+    Path large = big(local.resolve("large.bin"), BIG);
+    try {
+      openLoggedIn(1280, 800, false, "en-US,en;q=0.9");
+      awaitListing(".bashrc");
+      browser.screenshot(SCREENSHOTS.resolve("webssh-files-desktop-en.png"));
+
+      // three files by the picker, one of them 200 MB
+      pick(a, b, large);
+      assertThat(awaitTransfers(3)).isEqualTo("done done done");
+      for (Path p : List.of(a, b, large)) {
+        Path arrived = home.resolve(p.getFileName().toString());
+        assertThat(sha256(arrived)).as(arrived.toString()).isEqualTo(sha256(p));
+        assertThat(Files.getOwner(arrived).getName()).isEqualTo(sshd.user);
+      }
+      assertThat(temporaries()).isEmpty();
+
+      // one by a drop on the terminal
+      browser.evaluate("(() => { const t = new DataTransfer(); t.items.add(new File(['dropped\\n'], 'dropped.txt'));"
+          + " document.getElementById('screen').dispatchEvent(new DragEvent('drop', { dataTransfer: t, bubbles: true,"
+          + " cancelable: true })); })()");
+      assertThat(awaitTransfers(4)).isEqualTo("done done done done");
+      assertThat(Files.readString(home.resolve("dropped.txt"))).isEqualTo("dropped\n");
+
+      // the same name again: keep both, replace, skip
+      Path a2 = write(local.resolve("again").resolve("a.txt"), "second a\n");
+      pick(a2);
+      answer("keep");
+      awaitTransfers(5);
+      assertThat(Files.readString(home.resolve("a (1).txt"))).isEqualTo("second a\n");
+      assertThat(Files.readString(home.resolve("a.txt"))).isEqualTo("first a\n");
+      pick(a2);
+      answer("replace");
+      awaitTransfers(6);
+      assertThat(Files.readString(home.resolve("a.txt"))).isEqualTo("second a\n");
+      Files.writeString(a2, "third a\n");
+      pick(a2);
+      answer("skip");
+      assertThat(awaitTransfers(7)).endsWith("done");
+      assertThat(lastTransferText()).isEqualTo("skipped");
+      assertThat(Files.readString(home.resolve("a.txt"))).isEqualTo("second a\n");
+
+      // a cancel in the middle of replacing the large file leaves the old one and no partial one
+      String before = sha256(home.resolve("large.bin"));
+      Path other = big(local.resolve("again").resolve("large.bin"), BIG - 1);
+      pick(other);
+      answer("replace");
+      browser.awaitTrue("(() => { const p = document.querySelector('#files-transfers li progress');"
+          + " return p.value > 0 && p.value < 0.9; })()", WAIT);
+      browser.evaluate("document.querySelector('#files-transfers li .stop').click()");
+      assertThat(awaitTransfers(8)).endsWith("cancelled");
+      assertThat(sha256(home.resolve("large.bin"))).isEqualTo(before);
+      assertThat(temporaries()).isEmpty();
+      Files.delete(other);
+
+      // a folder the user cannot write: the sentence, nothing written
+      Path locked = Files.createDirectory(home.resolve("locked"),
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x"))); // root's
+      browser.evaluate("document.getElementById('files-refresh').click()");
+      awaitListing("locked/");
+      browser.evaluate("[...document.querySelectorAll('#files-list td.name button')].find((b) =>"
+          + " b.textContent.endsWith('locked/')).click()");
+      browser.awaitTrue("document.querySelector('#files-path [aria-current]').textContent === 'locked/'", WAIT);
+      pick(a);
+      assertThat(awaitTransfers(9)).endsWith("failed");
+      assertThat(lastTransferText()).startsWith("Permission denied: ").endsWith("/locked/a.txt");
+      try (Stream<Path> inside = Files.list(locked)) {
+        assertThat(inside.toList()).isEmpty();
+      }
+      browser.screenshot(SCREENSHOTS.resolve("webssh-files-failed-en.png"));
+
+      // a download through the browser's own download manager
+      Path downloads = Files.createDirectories(dir.resolve("downloads"));
+      browser.call("Browser.setDownloadBehavior", Map.of("behavior", "allow", "downloadPath", downloads.toString()));
+      navigateHome();
+      browser.evaluate("[...document.querySelectorAll('#files-list tbody tr')].find((r) =>"
+          + " r.querySelector('td.name').textContent === 'large.bin').querySelector('td.act button').click()");
+      Path got = downloads.resolve("large.bin");
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (!(Files.exists(got) && Files.size(got) == BIG) && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+      }
+      assertThat(sha256(got)).isEqualTo(sha256(large));
+      Files.delete(got);
+    } finally {
+      Files.deleteIfExists(large);
+    }
+  }
+
+  /** To the home folder, by its crumb in the path bar. */
+  private void navigateHome() throws Exception {
+    String last = home.getFileName().toString() + "/";
+    browser.evaluate("[...document.querySelectorAll('#files-path button')].find((b) => b.textContent === " + js(last)
+        + ").click()");
+    browser.awaitTrue("document.querySelector('#files-path [aria-current]').textContent === " + js(last), WAIT);
+  }
+
+  @Test
+  void aTicketGoesOnceToItsOwnAddressAndNeverToAnotherSite() throws Exception {
+    startTerminal(FilesMode.ON);
+    write(home.resolve("ticketed.txt"), "ticketed\n");
+    openLoggedIn(1280, 800, false, "en");
+    awaitListing("ticketed.txt");
+    String base = "https://127.0.0.1:" + terminal.port();
+    // a ticket as the page gets it, over its own files socket
+    String askTicket = "new Promise((resolve) => { const ws = new WebSocket('wss://' + location.host + '/files');"
+        + " ws.onopen = () => ws.send(JSON.stringify({ op: 'hello', token: sessionStorage.getItem('osmanager.webssh.token') }));"
+        + " ws.onmessage = (e) => { const m = JSON.parse(e.data); if (m.t === 'ready') ws.send(JSON.stringify({ op: 'ticket',"
+        + " path: " + js(home.resolve("ticketed.txt").toString()) + " })); if (m.t === 'ticket') { ws.close(); resolve(m.url); } }; })";
+    String url = String.valueOf(browser.call("Runtime.evaluate", Map.of("expression", askTicket, "awaitPromise", true,
+        "returnByValue", true)).get("result") instanceof Map<?, ?> r ? r.get("value") : null);
+    assertThat(url).startsWith("/download?t=");
+    String fetch = "fetch(" + js(url) + ").then(async (r) => r.status + ' ' + r.headers.get('content-disposition') + ' '"
+        + " + r.headers.get('x-content-type-options') + ' ' + r.headers.get('content-type') + ' ' + (await r.text()))";
+    assertThat(evaluateAsync(fetch)).isEqualTo("200 attachment; filename=\"ticketed.txt\"; filename*=UTF-8''ticketed.txt"
+        + " nosniff application/octet-stream ticketed\n");
+    assertThat(evaluateAsync("fetch(" + js(url) + ").then((r) => r.status)")).isEqualTo(403); // used
+
+    HttpClient http = httpClient("127.0.0.2");
+    try {
+      String foreign = String.valueOf(browser.call("Runtime.evaluate", Map.of("expression", askTicket, "awaitPromise",
+          true, "returnByValue", true)).get("result") instanceof Map<?, ?> r2 ? r2.get("value") : null);
+      ContentResponse other = http.newRequest(base + foreign).send();
+      assertThat(other.getStatus()).as("from another address").isEqualTo(403);
+      assertThat(other.getContentAsString()).doesNotContain("ticketed");
+
+      HttpClient same = httpClient(null);
+      try {
+        String crossSite = String.valueOf(browser.call("Runtime.evaluate", Map.of("expression", askTicket, "awaitPromise",
+            true, "returnByValue", true)).get("result") instanceof Map<?, ?> r3 ? r3.get("value") : null);
+        ContentResponse cross = same.newRequest(base + crossSite).headers(h -> h.put("Origin", "https://evil.example")
+            .put("Sec-Fetch-Site", "cross-site")).send();
+        assertThat(cross.getStatus()).as("from another site's page").isEqualTo(403);
+        assertThat(same.newRequest(base + "/download?t=" + "A".repeat(43)).send().getStatus()).isEqualTo(403);
+      } finally {
+        same.stop();
+      }
+    } finally {
+      http.stop();
+    }
+  }
+
+  private Object evaluateAsync(String expression) throws Exception {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> result = (Map<String, Object>) browser.call("Runtime.evaluate",
+        Map.of("expression", expression, "awaitPromise", true, "returnByValue", true)).get("result");
+    return result.get("value");
+  }
+
+  private static HttpClient httpClient(String bindAddress) throws Exception {
+    SslContextFactory.Client ssl = new SslContextFactory.Client();
+    ssl.setSslContext(TestTls.trustingAnyCertificate());
+    HttpClient http = new HttpClient();
+    http.setSslContextFactory(ssl);
+    if (bindAddress != null) {
+      http.setBindAddress(new InetSocketAddress(bindAddress, 0));
+    }
+    http.start();
+    return http;
+  }
+
+  @Test
+  void theFilesSocketRefusesAnotherSitesPage() throws Exception {
+    startTerminal(FilesMode.ON);
+    try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) TestTls.trustingAnyCertificate().getSocketFactory()
+        .createSocket("127.0.0.1", terminal.port())) {
+      s.setSoTimeout(30_000);
+      s.getOutputStream().write(("GET /files HTTP/1.1\r\nHost: 127.0.0.1:" + terminal.port()
+          + "\r\nOrigin: https://evil.example\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+          + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      String status = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+          java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+      assertThat(status).isEqualTo("HTTP/1.1 403 Forbidden");
+    }
+  }
+
+  @Test
+  void offAndDownloadOnlyAreSaidPlainlyInBothLanguagesAndOnAPhone() throws Exception {
+    startTerminal(FilesMode.OFF);
+    openLoggedIn(1280, 800, false, "en");
+    browser.awaitText("File transfer is turned off on this instance.", WAIT);
+    browser.screenshot(SCREENSHOTS.resolve("webssh-files-off-en.png"));
+    browser.close();
+    browser = null;
+    terminal.close();
+
+    startTerminal(FilesMode.DOWNLOAD);
+    write(home.resolve("readme.txt"), "read me\n");
+    openLoggedIn(390, 844, true, "zh-CN,zh;q=0.9");
+    awaitListing("readme.txt");
+    browser.awaitText("此实例已关闭上传。", WAIT);
+    assertThat(browser.evaluate("getComputedStyle(document.getElementById('files-pick-label')).display"))
+        .as("no upload button").isEqualTo("none");
+    assertThat(browser.evaluate("document.querySelectorAll('#files-list td.act button').length > 0")).isEqualTo(true);
+    assertThat(browser.evaluate("(() => { const r = document.getElementById('files').getBoundingClientRect();"
+        + " return r.width <= window.innerWidth && r.left >= 0; })()")).isEqualTo(true);
+    browser.screenshot(SCREENSHOTS.resolve("webssh-files-phone-zh.png"));
+  }
+}
