@@ -33,7 +33,7 @@ QEMU_PIDS=()
 cleanup() {
   local p
   for p in "${QEMU_PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-  rm -rf "$WORK/rootfs" "$WORK"/disk-*.img
+  rm -rf "$WORK/rootfs" "$WORK"/disk*.img   # the consoles, the reports and the seed stay
 }
 # A report line from a console: the getty's prompt may share a line with it, so it is found where it starts.
 report() {
