@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # All the benchmarks (not tests), one after the other, and one table of their figures beside the
 # anchors measured in the same run: bench/startup.sh, bench/configure.sh, bench/daemon.sh,
-# bench/disk.sh. As root (network namespace, throw-away sshd user); needs wrk, nginx,
-# shellinabox, python3, openssh-server, iproute2 (a missing one is named, and its part left out).
+# bench/disk.sh, bench/files.sh. As root (network namespace, throw-away sshd user); needs wrk, nginx,
+# shellinabox, python3, openssh-server, chromium, iproute2 (a missing one is named, and its part left out).
 # Each part's own output (every run, every figure) goes to target/bench-results/PART.log; the table to
 # stdout and target/bench-results/table.md. About 10 minutes.
 #   bench/all.sh
@@ -19,7 +19,7 @@ out=target/bench-results/table.md
   echo "|---|---|---|---|---|---|---|"
 } > "$out"
 failed=()
-parts=(startup configure daemon disk)
+parts=(startup configure daemon disk files)
 [ -n "${BENCH_VM:-}" ] && parts+=(cloudinit)
 for part in "${parts[@]}"; do
   echo "bench/$part.sh ... (load $(cut -d' ' -f1-3 /proc/loadavg))" >&2

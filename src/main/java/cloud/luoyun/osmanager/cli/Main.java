@@ -48,7 +48,7 @@ public final class Main implements Runnable {
   }
 
   static {
-    command("configure", ConfigureCommand::new, "Apply the cloud's config from the floppy to this system.");
+    command("configure", ConfigureCommand::new, "Apply the cloud's config (floppy, NoCloud, ConfigDrive) here.");
     command("agent", AgentCommand::new, "Keep the instance registered with the controller.");
     command("web", WebCommand::new, "Serve the instance's own page (port 8080).");
     command("webssh", WebSshCommand::new, "Serve a terminal in the browser (port 8001).");

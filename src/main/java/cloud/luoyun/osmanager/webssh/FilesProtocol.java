@@ -16,7 +16,7 @@ import java.util.Map;
  * page -> server                                         server -> page
  *   {op:hello, token}    first; the terminal's token      {t:ready, home, user, upload, download}
  *                                                         {t:denied, text} and the socket closes
- *   {op:list, path}                                       {t:list, path, parent, entries:[{name,kind,size,mtime}]}
+ *   {op:list, path}                                       {t:list, path, parent, entries:[{name,kind,size,mtime,target}]}
  *   {op:upload, dir, name, size, answer}                  {t:exists, name} (answer "ask" and the name is taken)
  *        answer: ask | replace | keep | skip              {t:go, name} then the page sends the bytes
  *   binary: the next bytes of the upload                  {t:written, n} bytes the server has written
@@ -31,8 +31,8 @@ import java.util.Map;
  * Every field is checked here (type, length) before the session sees it.
  */
 final class FilesProtocol {
-  static final int MAX_CHUNK = 1024 * 1024;
-  static final int WINDOW = 8 * MAX_CHUNK;
+  static final int MAX_CHUNK = 256 * 1024;
+  static final int WINDOW = 16 * MAX_CHUNK;
   static final int MAX_TEXT = 16 * 1024;
   static final int MAX_PATH = 4096;
   /** A size beyond any file system we would meet (1 PiB); a bigger one is a hostile page. */
@@ -131,6 +131,7 @@ final class FilesProtocol {
       m.put("kind", e.kind().name().toLowerCase(java.util.Locale.ROOT));
       m.put("size", e.size());
       m.put("mtime", e.modified());
+      m.put("target", e.target().name().toLowerCase(java.util.Locale.ROOT));
       return m;
     }).toList();
     return message("list", "path", path, "parent", parent, "entries", list);

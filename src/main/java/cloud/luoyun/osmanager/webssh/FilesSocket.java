@@ -150,7 +150,7 @@ public final class FilesSocket implements Session.Listener {
       close(StatusCode.POLICY_VIOLATION, "hello first");
       return;
     }
-    if (!terminal.hasFiles(files)) {
+    if (!terminal.files().isCurrent(files)) {
       deny(Message.of(Phrase.FILE_CONNECTION));
       return;
     }
@@ -180,8 +180,8 @@ public final class FilesSocket implements Session.Listener {
       return;
     }
     try {
-      RemoteFiles f = t.files();
-      String who = t.user();
+      RemoteFiles f = t.files().open();
+      String who = t.files().user();
       if (f == null || who == null) {
         deny(Message.of(Phrase.FILES_NEED_LOGIN));
         return;
@@ -386,7 +386,7 @@ public final class FilesSocket implements Session.Listener {
       }
       TerminalSession session = terminal;
       RemoteFiles channel = files;
-      String id = tickets.issue(() -> session.hasFiles(channel), channel, client, user, path);
+      String id = tickets.issue(() -> session.files().isCurrent(channel), channel, client, user, path);
       send(FilesProtocol.message("ticket", "url", DownloadHandler.PATH + "?t=" + id));
     } catch (IOException e) {
       error("ticket", sentence(e, path));

@@ -61,7 +61,8 @@ final class MinaRemoteFiles implements RemoteFiles {
       for (DirEntry e : sftp.readDir(folder)) {
         String name = e.getFilename();
         if (!name.equals(".") && !name.equals("..")) {
-          entries.add(entry(name, e.getAttributes()));
+          Entry entry = entry(name, e.getAttributes());
+          entries.add(entry.kind() == Kind.LINK ? linked(entry, FileNames.join(folder, name)) : entry);
         }
       }
       return entries;
@@ -85,10 +86,22 @@ final class MinaRemoteFiles implements RemoteFiles {
   }
 
   private static Entry entry(String name, Attributes a) {
-    Kind kind = a.isSymbolicLink() ? Kind.LINK : a.isDirectory() ? Kind.FOLDER : a.isRegularFile() ? Kind.FILE
-        : Kind.OTHER;
+    Kind kind = kind(a);
     long modified = a.getModifyTime() == null ? 0 : a.getModifyTime().toMillis() / 1000;
-    return new Entry(name, kind, a.getSize(), modified);
+    return new Entry(name, kind, a.getSize(), modified, kind);
+  }
+
+  private static Kind kind(Attributes a) {
+    return a.isSymbolicLink() ? Kind.LINK : a.isDirectory() ? Kind.FOLDER : a.isRegularFile() ? Kind.FILE : Kind.OTHER;
+  }
+
+  /** A link's entry with the kind of what it points at (followed once, by the server). */
+  private Entry linked(Entry link, String path) {
+    try {
+      return new Entry(link.name(), Kind.LINK, link.size(), link.modified(), kind(sftp.stat(path)));
+    } catch (IOException | RuntimeException e) {
+      return new Entry(link.name(), Kind.LINK, link.size(), link.modified(), Kind.OTHER); // dangling, or not ours
+    }
   }
 
   @Override

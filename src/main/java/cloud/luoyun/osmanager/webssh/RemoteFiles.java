@@ -20,8 +20,12 @@ interface RemoteFiles extends Closeable {
   /** What a folder entry is; a symbolic link is shown as one, not followed. */
   enum Kind { FOLDER, FILE, LINK, OTHER }
 
-  /** One entry of a folder: its name (not a path), kind, size in bytes and modification time (epoch s). */
-  record Entry(String name, Kind kind, long size, long modified) {}
+  /**
+   * One entry of a folder: its name (not a path), kind, size in bytes and modification time
+   * (epoch s); for a link, the kind of what it points at ({@link Kind#OTHER} when that is
+   * missing or unreadable), else the same as {@code kind}.
+   */
+  record Entry(String name, Kind kind, long size, long modified, Kind target) {}
 
   /** The user's home folder (where the SFTP session starts), absolute. */
   String home() throws IOException;

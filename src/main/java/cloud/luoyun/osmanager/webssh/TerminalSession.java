@@ -67,9 +67,7 @@ final class TerminalSession implements ShellConnector.Prompter, ShellConnector.S
   private long lastFlush;
   private boolean outputRequested;
   private ShellLink link;
-  private String user; // who logged in, while state is SHELL
-  private RemoteFiles files; // the SFTP channel of this shell's login, opened by the Files panel
-  private final Object filesLock = new Object(); // held while the SFTP channel opens (blocks)
+  private final SessionFiles files; // the Files panel's part: the SFTP channel of the login
   private String answer; // the line for the pending prompt
   private boolean promptCancelled;
 
@@ -79,6 +77,7 @@ final class TerminalSession implements ShellConnector.Prompter, ShellConnector.S
     this.registry = registry;
     this.replay = new ReplayBuffer(registry.settings().replayBytes());
     this.editor = new LineEditor(this, this::emit);
+    this.files = new SessionFiles(registry.executor());
     this.lastInput = registry.now();
     this.detachedAt = lastInput;
     this.loginSince = lastInput;
@@ -306,7 +305,7 @@ final class TerminalSession implements ShellConnector.Prompter, ShellConnector.S
     }
     if (opened != null) {
       link = opened;
-      this.user = user;
+      files.loggedIn(opened, user);
       state = State.SHELL;
       outputRequested = false;
       LOG.info("terminal session {}: {} logged in from {}", shortToken(), user, client.getHostAddress());
@@ -435,8 +434,7 @@ final class TerminalSession implements ShellConnector.Prompter, ShellConnector.S
       return;
     }
     link = null;
-    user = null;
-    closeFiles();
+    files.ended();
     state = State.ENDED;
     loginSince = registry.now();
     registry.releaseShell(this);
@@ -454,50 +452,9 @@ final class TerminalSession implements ShellConnector.Prompter, ShellConnector.S
 
   // ---- files
 
-  /** The user logged in, or null when no shell is open. */
-  synchronized String user() {
-    return user;
-  }
-
-  /**
-   * The SFTP channel on this shell's SSH login, opened at the first call (blocks meanwhile),
-   * or null when no shell is open. Closed when the shell ends.
-   */
-  RemoteFiles files() throws java.io.IOException {
-    synchronized (filesLock) {
-      ShellLink shell;
-      synchronized (this) {
-        if (state != State.SHELL) {
-          return null;
-        }
-        if (files != null) {
-          return files;
-        }
-        shell = link;
-      }
-      RemoteFiles opened = shell.openFiles(); // outside the session's lock: keystrokes go on
-      synchronized (this) {
-        if (link != shell) { // the shell ended meanwhile
-          opened.close();
-          return null;
-        }
-        files = opened;
-        return opened;
-      }
-    }
-  }
-
-  /** Whether {@code channel} is still this session's open SFTP channel (same login, shell open). */
-  synchronized boolean hasFiles(RemoteFiles channel) {
-    return channel != null && state == State.SHELL && files == channel;
-  }
-
-  private void closeFiles() {
-    if (files != null) {
-      RemoteFiles f = files;
-      files = null;
-      registry.executor().execute(f::close); // it may block a moment; not under this lock
-    }
+  /** The files part of this session (the Files panel's SFTP channel of the current login). */
+  SessionFiles files() {
+    return files;
   }
 
   // ---- time
@@ -551,8 +508,7 @@ final class TerminalSession implements ShellConnector.Prompter, ShellConnector.S
       state = State.CLOSED;
       shell = link;
       link = null;
-      user = null;
-      closeFiles();
+      files.ended();
       page = socket;
       socket = null;
       editor.reset();

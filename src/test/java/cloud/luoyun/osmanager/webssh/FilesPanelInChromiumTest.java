@@ -240,13 +240,22 @@ class FilesPanelInChromiumTest {
       }
       browser.screenshot(SCREENSHOTS.resolve("webssh-files-failed-en.png"));
 
+      // a link to a folder opens it; a link to a file downloads (below)
+      Files.createSymbolicLink(home.resolve("to-large"), home.resolve("large.bin"));
+      Files.createSymbolicLink(home.resolve("to-locked"), locked);
+      navigateHome();
+      awaitListing("to-locked/");
+      browser.evaluate("[...document.querySelectorAll('#files-list td.name button')].find((b) =>"
+          + " b.textContent.endsWith('to-locked/')).click()");
+      browser.awaitTrue("document.querySelector('#files-path [aria-current]').textContent === 'to-locked/'", WAIT);
+
       // a download through the browser's own download manager
       Path downloads = Files.createDirectories(dir.resolve("downloads"));
       browser.call("Browser.setDownloadBehavior", Map.of("behavior", "allow", "downloadPath", downloads.toString()));
       navigateHome();
       browser.evaluate("[...document.querySelectorAll('#files-list tbody tr')].find((r) =>"
-          + " r.querySelector('td.name').textContent === 'large.bin').querySelector('td.act button').click()");
-      Path got = downloads.resolve("large.bin");
+          + " r.querySelector('td.name').textContent === '↪ to-large').querySelector('td.act button').click()");
+      Path got = downloads.resolve("to-large");
       long deadline = System.nanoTime() + WAIT.toNanos();
       while (!(Files.exists(got) && Files.size(got) == BIG) && System.nanoTime() < deadline) {
         Thread.sleep(200);

@@ -31,8 +31,8 @@ const WORDS = {
 };
 const LANG = document.documentElement.lang.startsWith('zh') ? 'zh' : 'en';
 const T = WORDS[LANG];
-const CHUNK = 1024 * 1024;          // FilesProtocol.MAX_CHUNK
-const WINDOW = 8 * CHUNK;           // FilesProtocol.WINDOW
+const CHUNK = 256 * 1024;           // FilesProtocol.MAX_CHUNK
+const WINDOW = 16 * CHUNK;          // FilesProtocol.WINDOW
 
 const $ = (id) => document.getElementById(id);
 const say = (pattern, arg) => pattern.replace('%s', arg);
@@ -165,7 +165,7 @@ export function startFiles({ token, focusTerminal }) {
     parts.forEach((p, i) => crumb(p + '/', '/' + parts.slice(0, i + 1).join('/')));
     if (nav.lastChild) nav.lastChild.setAttribute('aria-current', 'location');
     const entries = m.entries.slice().sort((a, b) =>
-      (a.kind === 'folder' ? 0 : 1) - (b.kind === 'folder' ? 0 : 1) || a.name.localeCompare(b.name));
+      (a.target === 'folder' ? 0 : 1) - (b.target === 'folder' ? 0 : 1) || a.name.localeCompare(b.name));
     list.replaceChildren();
     if (entries.length === 0) {
       const row = list.insertRow();
@@ -195,11 +195,15 @@ export function startFiles({ token, focusTerminal }) {
       if (e.kind === 'folder') {
         b.setAttribute('aria-label', say(T.open, e.name));
         b.addEventListener('click', () => go(path));
-      } else if (e.kind === 'link') {
-        // a link may point at a folder or a file: the server says which when it is asked
+      } else if (e.kind === 'link' && e.target === 'folder') {
+        b.textContent = '↪ ' + e.name + '/';
+        b.setAttribute('aria-label', say(T.open, e.name));
         b.addEventListener('click', () => go(path));
-        if (ready && ready.download) act.append(downloadButton(path, e.name));
-      } else if (ready && ready.download) {
+      } else if (e.kind === 'link' && e.target === 'file' && ready && ready.download) {
+        b.setAttribute('aria-label', say(T.downloadOf, e.name));
+        b.addEventListener('click', () => send({ op: 'ticket', path }));
+        act.append(downloadButton(path, e.name));
+      } else if (e.kind === 'file' && ready && ready.download) {
         b.setAttribute('aria-label', say(T.downloadOf, e.name));
         b.addEventListener('click', () => send({ op: 'ticket', path }));
         act.append(downloadButton(path, e.name));

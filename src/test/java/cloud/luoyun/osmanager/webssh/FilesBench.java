@@ -1,0 +1,235 @@
+package cloud.luoyun.osmanager.webssh;
+
+import cloud.luoyun.osmanager.Chromium;
+import cloud.luoyun.osmanager.TestTls;
+import cloud.luoyun.osmanager.bench.Proc;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Files panel's figures (issue 24 §9): a 200 MB upload and download through the page in
+ * headless Chromium driving the real UI, beside {@code scp} and {@code sftp} to the same sshd in
+ * the same run; the daemon's RSS with a session open, during each transfer and after; keystroke
+ * echo (page to page, measured in the page at its WebSocket: INPUT sent to the OUTPUT that echoes
+ * it) before and during an upload. The daemon is {@code osmanager webssh} from the jar in its own
+ * JVM with the small-VM flags (Debian's Java: the .deb's column of bench/all.sh's table). Prints
+ * rows of that table, the figures beside the issue's targets; asserts nothing.
+ *
+ * <pre>bench/files.sh [-Dbench.mb=200]</pre>
+ */
+public final class FilesBench {
+  private static final long MB = 1024 * 1024;
+  private static final long SIZE = Long.getLong("bench.mb", 200) * MB;
+  private static final Duration WAIT = Duration.ofMinutes(5);
+  private static final String ECHO_HOOK = "(() => { window.__echo = []; let sentAt = 0; const send = WebSocket.prototype.send;"
+      + " WebSocket.prototype.send = function (data) {"
+      + "   if (data instanceof Uint8Array && data[0] === 0 && data.length === 2 && data[1] === 0x61) {"
+      + "     sentAt = performance.now();"
+      + "     if (!this.__hooked) { this.__hooked = true; this.addEventListener('message', (e) => {"
+      + "       const d = new Uint8Array(e.data); if (sentAt && d[0] === 0 && d.includes(0x61)) {"
+      + "         window.__echo.push(performance.now() - sentAt); sentAt = 0; } }); } }"
+      + "   return send.call(this, data); }; })()";
+
+  private FilesBench() {}
+
+  public static void main(String[] args) throws Exception {
+    Path work = Path.of("target", "bench-files").toAbsolutePath();
+    Files.createDirectories(work);
+    Path file = work.resolve("payload.bin");
+    Path jar = Path.of("target", "osmanager.jar").toAbsolutePath();
+    try (SshServerFixture sshd = new SshServerFixture(work.resolve("sshd"),
+        List.of("Subsystem=sftp /usr/lib/openssh/sftp-server"))) {
+      write(file, SIZE);
+      Path home = Path.of(SshServerFixture.run(List.of("getent", "passwd", sshd.user), null).split(":")[5]);
+      int port = SshServerFixture.freePort();
+      List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+      argv.addAll(Arrays.asList("-XX:+UseSerialGC", "-Xmx32m", "-Xss256k", "-XX:TieredStopAtLevel=1"));
+      argv.addAll(List.of("-jar", jar.toString(), "webssh", "--home", work.resolve("home").toString(), "--bind",
+          "127.0.0.1", "--port", Integer.toString(port), "--ssh-port", Integer.toString(sshd.port), "--ssh-host-keys",
+          sshd.dir.toString()));
+      Process daemon = new ProcessBuilder(argv).redirectErrorStream(true).start();
+      BufferedReader out = new BufferedReader(new InputStreamReader(daemon.getInputStream(), StandardCharsets.UTF_8));
+      for (String line; (line = out.readLine()) != null && !line.contains("web terminal on"); ) {
+        // until it listens
+      }
+      Thread drain = new Thread(() -> {
+        try {
+          out.lines().forEach(l -> { });
+        } catch (java.io.UncheckedIOException e) {
+          // the daemon was stopped
+        }
+      });
+      drain.setDaemon(true);
+      drain.start();
+      Path downloads = Files.createDirectories(work.resolve("downloads"));
+      try (Chromium browser = new Chromium(work.resolve("chromium-" + System.nanoTime()),
+          List.of(Chromium.accepting(TestTls.servedCertificate("127.0.0.1", port))))) {
+        long idle = Proc.rssKib(daemon.pid());
+        browser.navigate("https://127.0.0.1:" + port + "/");
+        browser.awaitText("login:", WAIT);
+        browser.typeLine(sshd.user);
+        browser.awaitText("assword:", WAIT);
+        browser.typeLine(sshd.password);
+        browser.typeLine("stty -icanon; cat > /dev/null");
+        Thread.sleep(1000);
+        browser.evaluate("document.getElementById('files-open').click()");
+        browser.awaitTrue("document.querySelectorAll('#files-list tbody tr').length > 0", WAIT);
+        browser.evaluate(ECHO_HOOK);
+        long open = Proc.rssKib(daemon.pid());
+        double[] quiet = echoes(browser, 40, null);
+
+        // upload by the picker, timed from the pick to "done"; echo and RSS meanwhile
+        @SuppressWarnings("unchecked")
+        Map<String, Object> input = (Map<String, Object>) browser.call("Runtime.evaluate",
+            Map.of("expression", "document.getElementById('files-pick')")).get("result");
+        long started = System.nanoTime();
+        browser.call("DOM.setFileInputFiles", Map.of("objectId", input.get("objectId"), "files", List.of(file.toString())));
+        long[] peak = {open};
+        double[] busy = echoes(browser, 40, () -> peak[0] = Math.max(peak[0], Proc.rssKib(daemon.pid())));
+        browser.awaitTrue("document.querySelector('#files-transfers li').dataset.state === 'done'", WAIT);
+        double up = seconds(started);
+        long upPeak = peak[0];
+        long afterUp = Proc.rssKib(daemon.pid());
+
+        // download through Chromium's download manager, timed until the file is whole
+        browser.call("Browser.setDownloadBehavior", Map.of("behavior", "allow", "downloadPath", downloads.toString()));
+        browser.evaluate("document.getElementById('files-refresh').click()");
+        browser.awaitTrue("[...document.querySelectorAll('#files-list tbody tr')].some((r) => r.querySelector('td.name')"
+            + ".textContent === 'payload.bin')", WAIT);
+        started = System.nanoTime();
+        browser.evaluate("[...document.querySelectorAll('#files-list tbody tr')].find((r) => r.querySelector('td.name')"
+            + ".textContent === 'payload.bin').querySelector('td.act button').click()");
+        Path got = downloads.resolve("payload.bin");
+        long downPeak = afterUp;
+        while (!(Files.exists(got) && Files.size(got) == SIZE) && System.nanoTime() - started < WAIT.toNanos()) {
+          downPeak = Math.max(downPeak, Proc.rssKib(daemon.pid()));
+          Thread.sleep(100);
+        }
+        double down = seconds(started);
+        Thread.sleep(3000);
+        long after = Proc.rssKib(daemon.pid());
+
+        // scp and sftp to the same sshd, as the same user, with a key
+        Path key = work.resolve("id_ed25519");
+        Files.deleteIfExists(key);
+        Files.deleteIfExists(work.resolve("id_ed25519.pub"));
+        SshServerFixture.run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString()), null);
+        Path ssh = Files.createDirectories(home.resolve(".ssh"));
+        Files.copy(work.resolve("id_ed25519.pub"), ssh.resolve("authorized_keys"));
+        SshServerFixture.run(List.of("chown", "-R", sshd.user + ":", ssh.toString()), null);
+        List<String> opts = List.of("-i", key.toString(), "-o", "StrictHostKeyChecking=no", "-o",
+            "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR");
+        String target = sshd.user + "@127.0.0.1";
+        double scpUp = timed(concat(List.of("scp", "-q", "-P", Integer.toString(sshd.port)), opts,
+            List.of(file.toString(), target + ":scp.bin")), null);
+        double scpDown = timed(concat(List.of("scp", "-q", "-P", Integer.toString(sshd.port)), opts,
+            List.of(target + ":scp.bin", work.resolve("scp-back.bin").toString())), null);
+        double sftpUp = timed(concat(List.of("sftp", "-q", "-P", Integer.toString(sshd.port), "-b", "-"), opts,
+            List.of(target)), "put " + file + " sftp.bin\n");
+        double sftpDown = timed(concat(List.of("sftp", "-q", "-P", Integer.toString(sshd.port), "-b", "-"), opts,
+            List.of(target)), "get sftp.bin " + work.resolve("sftp-back.bin") + "\n");
+
+        double mb = SIZE / (double) MB;
+        System.out.println(); // after Maven's colour codes: each row starts its line
+        // rows in bench/all.sh's table: figure | .deb (Debian's Java) | tarball | beside it | ratio | must / aim | holds
+        double upRate = mb / up;
+        double downRate = mb / down;
+        double growth = (Math.max(upPeak, downPeak) - open) / 1024.0;
+        System.out.printf(Locale.ROOT, "| files: %d MB upload through the page, MB/s | %.1f | | sftp %.1f, scp %.1f |"
+            + " %.2fx sftp | >= 20 / >= 0.5x sftp | %s |%n", SIZE / MB, upRate, mb / sftpUp, mb / scpUp,
+            upRate / (mb / sftpUp), holds(upRate >= 20, upRate >= mb / sftpUp / 2));
+        System.out.printf(Locale.ROOT, "| files: %d MB download through the page, MB/s | %.1f | | sftp %.1f, scp %.1f |"
+            + " %.2fx sftp | >= 20 / >= 0.5x sftp | %s |%n", SIZE / MB, downRate, mb / sftpDown, mb / scpDown,
+            downRate / (mb / sftpDown), holds(downRate >= 20, downRate >= mb / sftpDown / 2));
+        System.out.printf(Locale.ROOT, "| files: daemon RSS growth over a session open while %d MB go each way, MiB |"
+            + " %.1f (idle %.1f, session %.1f, upload peak %.1f, download peak %.1f, 3 s after %.1f) | | | |"
+            + " <= 24 / <= 12 | %s |%n", SIZE / MB, growth, idle / 1024.0, open / 1024.0, upPeak / 1024.0,
+            downPeak / 1024.0, after / 1024.0, holds(growth <= 24, growth <= 12));
+        System.out.printf(Locale.ROOT, "| files: keystroke echo during an upload, median (p90) ms | %.1f (%.1f) | |"
+            + " quiet: %.1f (%.1f) | | <= 50 / <= 10 | %s |%n", busy[0], busy[1], quiet[0], quiet[1],
+            holds(busy[0] <= 50, busy[0] <= 10));
+        System.out.printf(Locale.ROOT, "# files: load average %s%n", Files.readString(Path.of("/proc/loadavg")).trim());
+      } finally {
+        List<ProcessHandle> children = daemon.descendants().toList();
+        daemon.destroy();
+        if (!daemon.waitFor(10, TimeUnit.SECONDS)) {
+          daemon.destroyForcibly();
+        }
+        children.forEach(ProcessHandle::destroy);
+      }
+    } finally {
+      try (var all = Files.walk(work)) {
+        for (Path p : all.sorted(java.util.Comparator.reverseOrder()).filter(p -> p.toString().endsWith(".bin"))
+            .toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+  }
+
+  private static String holds(boolean must, boolean aim) {
+    return aim ? "aim" : must ? "must" : "no";
+  }
+
+  /** {@code n} keystrokes 50 ms apart; median and 90th percentile of their echo, in ms. */
+  private static double[] echoes(Chromium browser, int n, Runnable meanwhile) throws Exception {
+    browser.evaluate("window.__echo = []");
+    for (int i = 0; i < n; i++) {
+      browser.insertText("a");
+      if (meanwhile != null) {
+        meanwhile.run();
+      }
+      Thread.sleep(50);
+    }
+    Thread.sleep(500);
+    @SuppressWarnings("unchecked")
+    List<Number> got = (List<Number>) browser.evaluate("window.__echo");
+    double[] sorted = got.stream().mapToDouble(Number::doubleValue).sorted().toArray();
+    if (sorted.length == 0) {
+      return new double[] {Double.NaN, Double.NaN};
+    }
+    return new double[] {sorted[sorted.length / 2], sorted[(int) Math.min(sorted.length - 1, sorted.length * 0.9)]};
+  }
+
+  private static double timed(List<String> argv, String stdin) throws Exception {
+    long started = System.nanoTime();
+    SshServerFixture.run(argv, stdin);
+    return seconds(started);
+  }
+
+  private static double seconds(long started) {
+    return (System.nanoTime() - started) / 1e9;
+  }
+
+  @SafeVarargs
+  private static List<String> concat(List<String>... parts) {
+    List<String> all = new ArrayList<>();
+    for (List<String> p : parts) {
+      all.addAll(p);
+    }
+    return all;
+  }
+
+  private static void write(Path file, long size) throws Exception {
+    Random random = new Random(size);
+    byte[] block = new byte[(int) MB];
+    try (OutputStream o = Files.newOutputStream(file)) {
+      for (long left = size; left > 0; left -= block.length) {
+        random.nextBytes(block);
+        o.write(block, 0, (int) Math.min(block.length, left));
+      }
+    }
+  }
+}
