@@ -6,6 +6,7 @@
 # Each part's own output (every run, every figure) goes to target/bench-results/PART.log; the table to
 # stdout and target/bench-results/table.md. About 10 minutes.
 #   bench/all.sh
+#   BENCH_VM=1 bench/all.sh    # and bench/cloudinit.sh (two VM boots under QEMU, ~10 minutes more)
 #   OSMANAGER_JAVA_OPTS=-Xmn4m bench/all.sh    # try a flag: the launcher adds it after its own
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +19,9 @@ out=target/bench-results/table.md
   echo "|---|---|---|---|---|---|---|"
 } > "$out"
 failed=()
-for part in startup configure daemon disk files; do
+parts=(startup configure daemon disk files)
+[ -n "${BENCH_VM:-}" ] && parts+=(cloudinit)
+for part in "${parts[@]}"; do
   echo "bench/$part.sh ... (load $(cut -d' ' -f1-3 /proc/loadavg))" >&2
   if bench/$part.sh > "target/bench-results/$part.log" 2>&1; then
     grep '^| ' "target/bench-results/$part.log" >> "$out"
@@ -30,7 +33,7 @@ done
 {
   echo
   echo "Load while each part ran (the machine is shared):"
-  sed 's/\x1b\[[0-9;]*m//g' target/bench-results/{startup,configure,daemon,disk,files}.log 2>/dev/null | grep '^# ' \
+  for part in "${parts[@]}"; do sed 's/\x1b\[[0-9;]*m//g' "target/bench-results/$part.log" 2>/dev/null; done | grep '^# ' \
     | sed 's/^# /- /'
 } >> "$out"
 cat "$out"

@@ -65,7 +65,7 @@ import org.junit.jupiter.api.io.TempDir;
  * missing tool is a failure. {@code -Dosm.vm.cache=DIR} (or {@code OSM_VM_CACHE}) keeps the
  * Debian base tarball there between local runs (delete it to refresh); everything else is removed.
  */
-@Timeout(value = 30, unit = TimeUnit.MINUTES)
+@Timeout(value = 40, unit = TimeUnit.MINUTES)
 class ApplianceVmIT {
   /** Power-on to registered and serving: a JVM under TCG on two shared cores is slow. */
   private static final Duration BOOT = Duration.ofMinutes(5);
