@@ -88,8 +88,9 @@ final class ConfigSource {
   /**
    * @param line the step's line: where the config came from and what became of conf/
    * @param others why each other kind of source was not used (one line each, for the log and status)
+   * @param from what the config was read from: the floppy, the volume (with its label), or conf/
    */
-  record Loaded(InstanceSpec spec, StepResult line, List<String> others) {}
+  record Loaded(InstanceSpec spec, StepResult line, List<String> others, String from) {}
 
   private ConfigSource() {}
 
@@ -270,13 +271,14 @@ final class ConfigSource {
     if (kept.get() == Source.LUOYUN) {
       InstanceConfig config = parse(() -> InstanceConfig.load(home.conf()));
       return new Loaded(InstanceSpec.of(config), new StepResult(STEP, Outcome.UNCHANGED,
-          why + "; keeping " + home.conf(), o.dryRun()), others);
+          why + "; keeping " + home.conf(), o.dryRun()), others, o.source().toAbsolutePath().toString());
     }
     Path copy = home.seedCopy(kept.get());
     try (SeedVolume volume = SeedVolume.open(copy)) {
       SeedCopy files = new SeedCopy(volume, copy.toString());
       InstanceSpec spec = check(() -> kept.get() == Source.NOCLOUD ? NoCloud.read(files) : ConfigDrive.read(files));
-      return new Loaded(spec, new StepResult(STEP, Outcome.UNCHANGED, why + "; keeping " + copy, o.dryRun()), others);
+      return new Loaded(spec, new StepResult(STEP, Outcome.UNCHANGED, why + "; keeping " + copy, o.dryRun()), others,
+          copy.toString());
     } catch (IOException e) {
       throw new BadInput("source: " + Errors.describe(e));
     }
@@ -289,10 +291,11 @@ final class ConfigSource {
     InstanceConfig config = parse(() -> InstanceConfig.parse(ini));
     InstanceSpec spec = InstanceSpec.of(config);
     try {
-      return new Loaded(spec, store(o, o.home().conf(), ini, src), others);
+      return new Loaded(spec, store(o, o.home().conf(), ini, src), others, src.toAbsolutePath().toString());
     } catch (IOException e) {
       return new Loaded(spec, new StepResult(STEP, Outcome.FAILED,
-          "cannot write " + Errors.describe(e) + "; applying the config from " + src, o.dryRun()), others);
+          "cannot write " + Errors.describe(e) + "; applying the config from " + src, o.dryRun()), others,
+          src.toAbsolutePath().toString());
     }
   }
 
@@ -303,7 +306,7 @@ final class ConfigSource {
     try {
       if (files.sameAs(home, kind) && !Files.exists(home.conf())) {
         return new Loaded(spec, new StepResult(STEP, Outcome.UNCHANGED, copy + " matches " + name + " (" + kind.id()
-            + ", instance " + spec.instanceId() + ")", o.dryRun()), others);
+            + ", instance " + spec.instanceId() + ")", o.dryRun()), others, name);
       }
       if (o.dryRun()) {
         SysFiles.checkWritable(copy);
@@ -321,10 +324,11 @@ final class ConfigSource {
         }
       }
       return new Loaded(spec, new StepResult(STEP, Outcome.CHANGED, copy + (o.dryRun() ? " would be replaced from "
-          : " replaced from ") + name + " (" + kind.id() + ", instance " + spec.instanceId() + ")", o.dryRun()), others);
+          : " replaced from ") + name + " (" + kind.id() + ", instance " + spec.instanceId() + ")", o.dryRun()), others,
+          name);
     } catch (IOException e) {
       return new Loaded(spec, new StepResult(STEP, Outcome.FAILED,
-          "cannot write " + Errors.describe(e) + "; applying the config from " + name, o.dryRun()), others);
+          "cannot write " + Errors.describe(e) + "; applying the config from " + name, o.dryRun()), others, name);
     }
   }
 

@@ -194,7 +194,7 @@ public final class Configurator {
     Context c = new Context(loaded.spec(), options, runner);
     results.addAll(applySteps(c, onStep));
     return new Report(results, Optional.empty(), new Report.Origin(Optional.of(loaded.spec().source().id()),
-        loaded.others(), loaded.spec().notApplied()));
+        loaded.others(), loaded.spec().notApplied(), Optional.of(loaded.from())));
   }
 
   /** Applies every step to {@code c}'s spec; a failed step does not stop the others. */

@@ -18,9 +18,10 @@ public record Report(List<StepResult> steps, Optional<String> badInput, Origin o
    *     empty when none was
    * @param others why each other kind was not used, in words ({@code nocloud: no volume labelled cidata})
    * @param notApplied the keys the source gave that OS Manager does not apply
+   * @param from what the config was read from (the floppy, a volume with its label, or conf/)
    */
-  public record Origin(Optional<String> config, List<String> others, List<String> notApplied) {
-    public static final Origin NONE = new Origin(Optional.empty(), List.of(), List.of());
+  public record Origin(Optional<String> config, List<String> others, List<String> notApplied, Optional<String> from) {
+    public static final Origin NONE = new Origin(Optional.empty(), List.of(), List.of(), Optional.empty());
 
     public Origin {
       others = List.copyOf(others);

@@ -25,7 +25,8 @@ import java.util.Optional;
  * atomically (a reader never sees half of it), mode 0644: it holds no secret, as no step line and
  * no refusal does (they name fields, never their values for KEY, the hash or the cookie).
  *
- * @param source the floppy device, image or file configure was given
+ * @param source what the config was read from: the floppy device, image or file configure was
+ *     given, the other cloud's volume it found (with its label), or the conf/ it kept
  * @param exitStatus configure's: 0 all good, 1 a step failed, 2 the config was refused
  * @param refused why the config was refused (then no step ran)
  * @param configFile {@code conf/luoyun.conf}
@@ -51,7 +52,8 @@ public record RunRecord(Instant at, String source, int exitStatus, Optional<Stri
     } catch (IOException e) {
       changed = Optional.empty(); // no config at all: the steps say so
     }
-    return new RunRecord(at, o.source().toAbsolutePath().toString(), report.exitCode(), report.badInput(), conf.toString(), changed,
+    String source = report.origin().from().orElse(o.source().toAbsolutePath().toString());
+    return new RunRecord(at, source, report.exitCode(), report.badInput(), conf.toString(), changed,
         report.steps(), report.origin());
   }
 
@@ -116,7 +118,7 @@ public record RunRecord(Instant at, String source, int exitStatus, Optional<Stri
         exit.intValue(), Optional.ofNullable(m.get("refused")).map(String::valueOf), text(config.get("file")),
         HumanTime.parse(config.get("changedAt")), steps, new Report.Origin(
             m.get("kind") instanceof String k ? Optional.of(k) : Optional.empty(), strings(m.get("others")),
-            strings(m.get("notApplied")))));
+            strings(m.get("notApplied")), Optional.empty())));
   }
 
   private static Optional<StepResult> step(Object o) {

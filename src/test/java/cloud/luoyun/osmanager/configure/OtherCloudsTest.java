@@ -121,7 +121,8 @@ class OtherCloudsTest {
     assertThat(ns.ip("-4", "addr", "show", "dev", "ens3")).contains("10.66.7.15/24");
     // nothing the seed said is logged or kept outside conf/nocloud
     assertThat(Files.readString(tree.home.stateDir().resolve(RunRecord.FILE))).doesNotContain("Plain-Pass-1")
-        .contains("\"kind\":\"nocloud\"").contains("\"notApplied\":[");
+        .contains("\"kind\":\"nocloud\"").contains("\"notApplied\":[")
+        .contains("\"source\":\"" + tmp.resolve("by-label/cidata") + " (cidata)\""); // the volume read, not /dev/fd0
 
     // the next boot without the volume applies the kept copy again, and changes nothing
     Report again = run(atBoot(Files.createDirectories(tmp.resolve("empty-labels"))));
