@@ -203,20 +203,27 @@ final class ConfigSource {
     if (!Files.exists(src)) {
       throw new BadInput("source: no such file: " + src);
     }
-    if (!Files.isDirectory(src) && !isIso(src)) {
-      // a FAT floppy (also the compute node's truncated image) or a plain luoyun.ini; a vfat seed
-      // has no luoyun.ini and is read as a volume below
-      try {
-        return luoyun(o, FloppyReader.read(src), src, others);
-      } catch (IOException e) {
-        if (!isVolume(src)) {
-          throw new BadInput("source: " + Errors.describe(e));
+    SeedVolume opened = null;
+    try {
+      opened = SeedVolume.open(src);
+    } catch (IOException e) {
+      // not a volume SeedVolume reads: a plain luoyun.ini, or a floppy image FloppyReader reads
+    }
+    try (SeedVolume volume = opened) {
+      if (volume == null || volume.kind() == SeedVolume.Kind.VFAT) {
+        // a FAT floppy (also the compute node's truncated image) or a plain luoyun.ini; a vfat seed
+        // has no luoyun.ini and is read as a volume below
+        try {
+          return luoyun(o, FloppyReader.read(src), src, others);
+        } catch (IOException e) {
+          if (volume == null) {
+            throw new BadInput("source: " + Errors.describe(e));
+          }
         }
       }
-    }
-    try (SeedVolume volume = SeedVolume.open(src)) {
-      if (volume.read(FloppyReader.FILE_NAME, FloppyReader.MAX_CONFIG_BYTES).isPresent()) {
-        return luoyun(o, volume.read(FloppyReader.FILE_NAME, FloppyReader.MAX_CONFIG_BYTES).get(), src, others);
+      Optional<byte[]> ini = volume.read(FloppyReader.FILE_NAME, FloppyReader.MAX_CONFIG_BYTES);
+      if (ini.isPresent()) {
+        return luoyun(o, ini.get(), src, others);
       }
       String name = src + volume.label().map(l -> " (" + l + ")").orElse("");
       SeedCopy files = new SeedCopy(volume, name);
@@ -242,22 +249,6 @@ final class ConfigSource {
   /** Whether the top folder holds {@code name} (as an ISO's primary names spell it too: {@code meta_data}). */
   private static boolean has(List<String> top, String name) {
     return top.contains(name) || top.contains(name.replace('-', '_'));
-  }
-
-  private static boolean isIso(Path src) {
-    try (SeedVolume v = SeedVolume.open(src)) {
-      return v.kind() == SeedVolume.Kind.ISO9660;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  private static boolean isVolume(Path src) {
-    try (SeedVolume v = SeedVolume.open(src)) {
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
   }
 
   /** No source now: the config kept in conf/ from an earlier boot, applied again. */
