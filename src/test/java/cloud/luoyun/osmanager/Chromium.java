@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Debian's headless Chromium driven over the DevTools protocol (JSON over a WebSocket, with the
@@ -269,6 +270,48 @@ public final class Chromium implements AutoCloseable {
   public void typeLine(String text) throws Exception {
     insertText(text);
     pressEnter();
+  }
+
+  /**
+   * Gives the {@code <input type="file">} that {@code selector} finds these files, as a person
+   * choosing them in its dialog does: the page gets its change event and File objects that read
+   * the files from disk.
+   */
+  @SuppressWarnings("unchecked")
+  public void chooseFiles(String selector, List<Path> files) throws Exception {
+    Map<String, Object> input = (Map<String, Object>) call("Runtime.evaluate",
+        Map.of("expression", "document.querySelector(" + JSON.std.asString(selector) + ")")).get("result");
+    if (input == null || input.get("objectId") == null) {
+      throw new AssertionError("no " + selector + " in the page to choose files with; it shows:\n" + bodyText());
+    }
+    call("DOM.setFileInputFiles", Map.of("objectId", input.get("objectId"),
+        "files", files.stream().map(p -> p.toAbsolutePath().toString()).toList()));
+  }
+
+  /** Saves what the page downloads in this folder, under the name the server gives it, without asking. */
+  public void downloadInto(Path folder) throws Exception {
+    call("Browser.setDownloadBehavior", Map.of("behavior", "allow", "downloadPath", folder.toAbsolutePath().toString()));
+  }
+
+  /**
+   * Waits until the browser has saved a download as {@code name} in {@code folder} with all its
+   * {@code size} bytes; returns that file. On a timeout, says what the folder holds.
+   */
+  public Path awaitDownload(Path folder, String name, long size, Duration timeout) throws Exception {
+    Path file = folder.resolve(name);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!(Files.exists(file) && Files.size(file) == size)) {
+      if (System.nanoTime() > deadline) {
+        List<String> there;
+        try (Stream<Path> list = Files.list(folder)) {
+          there = list.map(p -> p.getFileName() + " (" + p.toFile().length() + " bytes)").toList();
+        }
+        throw new AssertionError("no download " + name + " of " + size + " bytes in " + folder + " within "
+            + timeout.toSeconds() + " s; the folder holds " + there);
+      }
+      Thread.sleep(100);
+    }
+    return file;
   }
 
   public void screenshot(Path file) throws Exception {

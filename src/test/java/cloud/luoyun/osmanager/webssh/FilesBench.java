@@ -1,11 +1,11 @@
 package cloud.luoyun.osmanager.webssh;
 
 import cloud.luoyun.osmanager.Chromium;
+import cloud.luoyun.osmanager.TestFiles;
 import cloud.luoyun.osmanager.TestTls;
 import cloud.luoyun.osmanager.bench.Proc;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,8 +14,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -51,7 +49,7 @@ public final class FilesBench {
     Path jar = Path.of("target", "osmanager.jar").toAbsolutePath();
     try (SshServerFixture sshd = new SshServerFixture(work.resolve("sshd"),
         List.of("Subsystem=sftp /usr/lib/openssh/sftp-server"))) {
-      write(file, SIZE);
+      TestFiles.random(file, SIZE);
       Path home = Path.of(SshServerFixture.run(List.of("getent", "passwd", sshd.user), null).split(":")[5]);
       int port = SshServerFixture.freePort();
       List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
@@ -84,33 +82,32 @@ public final class FilesBench {
         browser.typeLine(sshd.password);
         browser.typeLine("stty -icanon; cat > /dev/null");
         Thread.sleep(1000);
-        browser.evaluate("document.getElementById('files-open').click()");
-        browser.awaitTrue("document.querySelectorAll('#files-list tbody tr').length > 0", WAIT);
+        FilesPanel panel = new FilesPanel(browser, WAIT);
+        panel.open();
+        panel.awaitFolder(home.toString());
         browser.evaluate(ECHO_HOOK);
         long open = Proc.rssKib(daemon.pid());
         double[] quiet = echoes(browser, 40, null);
 
         // upload by the picker, timed from the pick to "done"; echo and RSS meanwhile
-        @SuppressWarnings("unchecked")
-        Map<String, Object> input = (Map<String, Object>) browser.call("Runtime.evaluate",
-            Map.of("expression", "document.getElementById('files-pick')")).get("result");
         long started = System.nanoTime();
-        browser.call("DOM.setFileInputFiles", Map.of("objectId", input.get("objectId"), "files", List.of(file.toString())));
+        panel.pick(file);
         long[] peak = {open};
         double[] busy = echoes(browser, 40, () -> peak[0] = Math.max(peak[0], Proc.rssKib(daemon.pid())));
-        browser.awaitTrue("document.querySelector('#files-transfers li').dataset.state === 'done'", WAIT);
+        String ended = panel.awaitTransfers(1);
+        if (!ended.equals("done")) {
+          throw new IllegalStateException("the upload ended " + ended + ": " + panel.lastTransferText());
+        }
         double up = seconds(started);
         long upPeak = peak[0];
         long afterUp = Proc.rssKib(daemon.pid());
 
         // download through Chromium's download manager, timed until the file is whole
-        browser.call("Browser.setDownloadBehavior", Map.of("behavior", "allow", "downloadPath", downloads.toString()));
-        browser.evaluate("document.getElementById('files-refresh').click()");
-        browser.awaitTrue("[...document.querySelectorAll('#files-list tbody tr')].some((r) => r.querySelector('td.name')"
-            + ".textContent === 'payload.bin')", WAIT);
+        browser.downloadInto(downloads);
+        panel.refresh();
+        panel.awaitListing("payload.bin");
         started = System.nanoTime();
-        browser.evaluate("[...document.querySelectorAll('#files-list tbody tr')].find((r) => r.querySelector('td.name')"
-            + ".textContent === 'payload.bin').querySelector('td.act button').click()");
+        panel.download("payload.bin");
         Path got = downloads.resolve("payload.bin");
         long downPeak = afterUp;
         while (!(Files.exists(got) && Files.size(got) == SIZE) && System.nanoTime() - started < WAIT.toNanos()) {
@@ -220,16 +217,5 @@ public final class FilesBench {
       all.addAll(p);
     }
     return all;
-  }
-
-  private static void write(Path file, long size) throws Exception {
-    Random random = new Random(size);
-    byte[] block = new byte[(int) MB];
-    try (OutputStream o = Files.newOutputStream(file)) {
-      for (long left = size; left > 0; left -= block.length) {
-        random.nextBytes(block);
-        o.write(block, 0, (int) Math.min(block.length, left));
-      }
-    }
   }
 }

@@ -3,22 +3,20 @@ package cloud.luoyun.osmanager.webssh;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import static cloud.luoyun.osmanager.TestFiles.random;
+import static cloud.luoyun.osmanager.TestFiles.sha256;
+
 import cloud.luoyun.osmanager.Chromium;
 import cloud.luoyun.osmanager.TestTls;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import java.util.stream.Stream;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
@@ -47,6 +45,7 @@ class FilesPanelInChromiumTest {
 
   private WebTerminal terminal;
   private Chromium browser;
+  private FilesPanel panel;
 
   @BeforeAll
   static void start() throws Exception {
@@ -92,37 +91,8 @@ class FilesPanelInChromiumTest {
     browser.typeLine(sshd.password);
     browser.typeLine("echo READY-$((40+2))");
     browser.awaitText("READY-42", WAIT);
-    browser.evaluate("document.getElementById('files-open').click()");
-  }
-
-  private void awaitListing(String name) throws Exception {
-    browser.awaitTrue("[...document.querySelectorAll('#files-list td.name')].some((c) => c.textContent.endsWith("
-        + js(name) + "))", WAIT);
-  }
-
-  private void pick(Path... files) throws Exception {
-    @SuppressWarnings("unchecked")
-    Map<String, Object> input = (Map<String, Object>) browser.call("Runtime.evaluate",
-        Map.of("expression", "document.getElementById('files-pick')")).get("result");
-    browser.call("DOM.setFileInputFiles", Map.of("objectId", input.get("objectId"),
-        "files", Stream.of(files).map(p -> p.toAbsolutePath().toString()).toList()));
-  }
-
-  /** Waits until {@code n} transfers are listed and none is waiting or running; their states. */
-  private String awaitTransfers(int n) throws Exception {
-    browser.awaitTrue("(() => { const l = [...document.querySelectorAll('#files-transfers li')]; return l.length === "
-        + n + " && l.every((li) => li.dataset.state !== 'waiting' && li.dataset.state !== 'running'); })()", WAIT);
-    return String.valueOf(browser.evaluate(
-        "[...document.querySelectorAll('#files-transfers li')].reverse().map((li) => li.dataset.state).join(' ')"));
-  }
-
-  private String lastTransferText() throws Exception {
-    return String.valueOf(browser.evaluate("document.querySelector('#files-transfers li .info').textContent"));
-  }
-
-  private void answer(String which) throws Exception {
-    browser.awaitTrue("!document.getElementById('files-ask').hidden", WAIT);
-    browser.evaluate("document.querySelector('#files-ask [data-answer=\"" + which + "\"]').click()");
+    panel = new FilesPanel(browser, WAIT);
+    panel.open();
   }
 
   private static String js(String s) {
@@ -132,30 +102,6 @@ class FilesPanelInChromiumTest {
   private static Path write(Path file, String text) throws IOException {
     Files.createDirectories(file.getParent());
     return Files.writeString(file, text);
-  }
-
-  /** A file of {@code size} pseudo-random bytes, written a MiB at a time. */
-  private static Path big(Path file, long size) throws IOException {
-    Random random = new Random(size);
-    byte[] block = new byte[1024 * 1024];
-    try (OutputStream out = Files.newOutputStream(file)) {
-      for (long left = size; left > 0; left -= block.length) {
-        random.nextBytes(block);
-        out.write(block, 0, (int) Math.min(block.length, left));
-      }
-    }
-    return file;
-  }
-
-  private static String sha256(Path file) throws Exception {
-    MessageDigest d = MessageDigest.getInstance("SHA-256");
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] b = new byte[1 << 16];
-      for (int n; (n = in.read(b)) > 0; ) {
-        d.update(b, 0, n);
-      }
-    }
-    return HexFormat.of().formatHex(d.digest());
   }
 
   private static List<String> temporaries() throws IOException {
@@ -170,15 +116,15 @@ class FilesPanelInChromiumTest {
     Path local = dir.resolve("local");
     Path a = write(local.resolve("a.txt"), "first a\n");
     Path b = write(local.resolve("名字 b.txt"), "second b\n");
-    Path large = big(local.resolve("large.bin"), BIG);
+    Path large = random(local.resolve("large.bin"), BIG);
     try {
       openLoggedIn(1280, 800, false, "en-US,en;q=0.9");
-      awaitListing(".bashrc");
+      panel.awaitListing(".bashrc");
       browser.screenshot(SCREENSHOTS.resolve("webssh-files-desktop-en.png"));
 
       // three files by the picker, one of them 200 MB
-      pick(a, b, large);
-      assertThat(awaitTransfers(3)).isEqualTo("done done done");
+      panel.pick(a, b, large);
+      assertThat(panel.awaitTransfers(3)).isEqualTo("done done done");
       for (Path p : List.of(a, b, large)) {
         Path arrived = home.resolve(p.getFileName().toString());
         assertThat(sha256(arrived)).as(arrived.toString()).isEqualTo(sha256(p));
@@ -190,36 +136,36 @@ class FilesPanelInChromiumTest {
       browser.evaluate("(() => { const t = new DataTransfer(); t.items.add(new File(['dropped\\n'], 'dropped.txt'));"
           + " document.getElementById('screen').dispatchEvent(new DragEvent('drop', { dataTransfer: t, bubbles: true,"
           + " cancelable: true })); })()");
-      assertThat(awaitTransfers(4)).isEqualTo("done done done done");
+      assertThat(panel.awaitTransfers(4)).isEqualTo("done done done done");
       assertThat(Files.readString(home.resolve("dropped.txt"))).isEqualTo("dropped\n");
 
       // the same name again: keep both, replace, skip
       Path a2 = write(local.resolve("again").resolve("a.txt"), "second a\n");
-      pick(a2);
-      answer("keep");
-      awaitTransfers(5);
+      panel.pick(a2);
+      panel.answer("keep");
+      panel.awaitTransfers(5);
       assertThat(Files.readString(home.resolve("a (1).txt"))).isEqualTo("second a\n");
       assertThat(Files.readString(home.resolve("a.txt"))).isEqualTo("first a\n");
-      pick(a2);
-      answer("replace");
-      awaitTransfers(6);
+      panel.pick(a2);
+      panel.answer("replace");
+      panel.awaitTransfers(6);
       assertThat(Files.readString(home.resolve("a.txt"))).isEqualTo("second a\n");
       Files.writeString(a2, "third a\n");
-      pick(a2);
-      answer("skip");
-      assertThat(awaitTransfers(7)).endsWith("done");
-      assertThat(lastTransferText()).isEqualTo("skipped");
+      panel.pick(a2);
+      panel.answer("skip");
+      assertThat(panel.awaitTransfers(7)).endsWith("done");
+      assertThat(panel.lastTransferText()).isEqualTo("skipped");
       assertThat(Files.readString(home.resolve("a.txt"))).isEqualTo("second a\n");
 
       // a cancel in the middle of replacing the large file leaves the old one and no partial one
       String before = sha256(home.resolve("large.bin"));
-      Path other = big(local.resolve("again").resolve("large.bin"), BIG - 1);
-      pick(other);
-      answer("replace");
+      Path other = random(local.resolve("again").resolve("large.bin"), BIG - 1);
+      panel.pick(other);
+      panel.answer("replace");
       browser.awaitTrue("(() => { const p = document.querySelector('#files-transfers li progress');"
           + " return p.value > 0 && p.value < 0.9; })()", WAIT);
       browser.evaluate("document.querySelector('#files-transfers li .stop').click()");
-      assertThat(awaitTransfers(8)).endsWith("cancelled");
+      assertThat(panel.awaitTransfers(8)).endsWith("cancelled");
       assertThat(sha256(home.resolve("large.bin"))).isEqualTo(before);
       assertThat(temporaries()).isEmpty();
       Files.delete(other);
@@ -227,14 +173,13 @@ class FilesPanelInChromiumTest {
       // a folder the user cannot write: the sentence, nothing written
       Path locked = Files.createDirectory(home.resolve("locked"),
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x"))); // root's
-      browser.evaluate("document.getElementById('files-refresh').click()");
-      awaitListing("locked/");
-      browser.evaluate("[...document.querySelectorAll('#files-list td.name button')].find((b) =>"
-          + " b.textContent.endsWith('locked/')).click()");
-      browser.awaitTrue("document.querySelector('#files-path [aria-current]').textContent === 'locked/'", WAIT);
-      pick(a);
-      assertThat(awaitTransfers(9)).endsWith("failed");
-      assertThat(lastTransferText()).startsWith("Permission denied: ").endsWith("/locked/a.txt");
+      panel.refresh();
+      panel.awaitListing("locked/");
+      panel.enter("locked/");
+      panel.awaitFolder(locked.toString());
+      panel.pick(a);
+      assertThat(panel.awaitTransfers(9)).endsWith("failed");
+      assertThat(panel.lastTransferText()).startsWith("Permission denied: ").endsWith("/locked/a.txt");
       try (Stream<Path> inside = Files.list(locked)) {
         assertThat(inside.toList()).isEmpty();
       }
@@ -243,23 +188,17 @@ class FilesPanelInChromiumTest {
       // a link to a folder opens it; a link to a file downloads (below)
       Files.createSymbolicLink(home.resolve("to-large"), home.resolve("large.bin"));
       Files.createSymbolicLink(home.resolve("to-locked"), locked);
-      navigateHome();
-      awaitListing("to-locked/");
-      browser.evaluate("[...document.querySelectorAll('#files-list td.name button')].find((b) =>"
-          + " b.textContent.endsWith('to-locked/')).click()");
-      browser.awaitTrue("document.querySelector('#files-path [aria-current]').textContent === 'to-locked/'", WAIT);
+      panel.goUpTo(home);
+      panel.awaitListing("to-locked/");
+      panel.enter("to-locked/");
+      panel.awaitFolder(home.resolve("to-locked").toString());
 
       // a download through the browser's own download manager
       Path downloads = Files.createDirectories(dir.resolve("downloads"));
-      browser.call("Browser.setDownloadBehavior", Map.of("behavior", "allow", "downloadPath", downloads.toString()));
-      navigateHome();
-      browser.evaluate("[...document.querySelectorAll('#files-list tbody tr')].find((r) =>"
-          + " r.querySelector('td.name').textContent === '↪ to-large').querySelector('td.act button').click()");
-      Path got = downloads.resolve("to-large");
-      long deadline = System.nanoTime() + WAIT.toNanos();
-      while (!(Files.exists(got) && Files.size(got) == BIG) && System.nanoTime() < deadline) {
-        Thread.sleep(200);
-      }
+      browser.downloadInto(downloads);
+      panel.goUpTo(home);
+      panel.download("↪ to-large");
+      Path got = browser.awaitDownload(downloads, "to-large", BIG, WAIT);
       assertThat(sha256(got)).isEqualTo(sha256(large));
       Files.delete(got);
     } finally {
@@ -267,20 +206,12 @@ class FilesPanelInChromiumTest {
     }
   }
 
-  /** To the home folder, by its crumb in the path bar. */
-  private void navigateHome() throws Exception {
-    String last = home.getFileName().toString() + "/";
-    browser.evaluate("[...document.querySelectorAll('#files-path button')].find((b) => b.textContent === " + js(last)
-        + ").click()");
-    browser.awaitTrue("document.querySelector('#files-path [aria-current]').textContent === " + js(last), WAIT);
-  }
-
   @Test
   void aTicketGoesOnceToItsOwnAddressAndNeverToAnotherSite() throws Exception {
     startTerminal(FilesMode.ON);
     write(home.resolve("ticketed.txt"), "ticketed\n");
     openLoggedIn(1280, 800, false, "en");
-    awaitListing("ticketed.txt");
+    panel.awaitListing("ticketed.txt");
     String base = "https://127.0.0.1:" + terminal.port();
     // a ticket as the page gets it, over its own files socket
     String askTicket = "new Promise((resolve) => { const ws = new WebSocket('wss://' + location.host + '/files');"
@@ -368,7 +299,7 @@ class FilesPanelInChromiumTest {
     startTerminal(FilesMode.DOWNLOAD);
     write(home.resolve("readme.txt"), "read me\n");
     openLoggedIn(390, 844, true, "zh-CN,zh;q=0.9");
-    awaitListing("readme.txt");
+    panel.awaitListing("readme.txt");
     browser.awaitText("此实例已关闭上传。", WAIT);
     assertThat(browser.evaluate("getComputedStyle(document.getElementById('files-pick-label')).display"))
         .as("no upload button").isEqualTo("none");
