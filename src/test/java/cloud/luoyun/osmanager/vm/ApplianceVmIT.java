@@ -10,9 +10,10 @@ import cloud.luoyun.osmanager.controller.ControllerEvent;
 import cloud.luoyun.osmanager.controller.ControllerEvent.Kind;
 import cloud.luoyun.osmanager.controller.DevController;
 import cloud.luoyun.osmanager.controller.Instances;
+import cloud.luoyun.osmanager.http.TlsIdentity;
 import cloud.luoyun.osmanager.util.Processes;
 import cloud.luoyun.osmanager.vm.Vm.Medium;
-import cloud.luoyun.osmanager.http.TlsIdentity;
+import cloud.luoyun.osmanager.webssh.FilesPanel;
 import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -49,14 +50,16 @@ import org.junit.jupiter.api.io.TempDir;
  * booted under QEMU with a config floppy written by the project's jar, talking to the
  * development controller on this machine's loopback. Checked from outside, as the cloud and the
  * instance's owner see it: registration and status reports at the controller, the pages and the
- * web terminal (over HTTPS, its own certificate accepted) through the NIC, SSH with root's key
+ * web terminal (over HTTPS, its own certificate accepted) through the NIC and its Files panel (a
+ * file with a name that is not ASCII uploaded by the picker is on the instance's disk, whole and
+ * root's, and downloads back the same), SSH with root's key
  * (and root's password refused from the network); and inside, over SSH: addresses, routes, name
  * servers, new host keys, the config script, no failed units, no errors in the osmanager units'
  * journal. Then a reboot changes nothing, and a boot as a new instance (a clone of the image)
  * gets new host keys and a new terminal certificate and still works. Then the same disk boots as
  * another cloud boots it: no floppy, a NoCloud seed made by {@code cloud-localds} on the CD-ROM
- * drive (host name, address, root's key, root's password in the browser terminal, the public page,
- * status healthy without a controller); with a new instance id it gets new host keys and a new
+ * drive (host name, address, root's key, root's password in the browser terminal and a file through
+ * its Files panel, the public page, status healthy without a controller); with a new instance id it gets new host keys and a new
  * certificate; booted again with the same seed nothing changes, and last the package is removed
  * and purged. Figures are printed, never asserted. Every check of a boot is reported, not only the first
  * failure; a failed boot prints the console, the guest's failed units and the osmanager journal.
@@ -71,6 +74,11 @@ class ApplianceVmIT {
   private static final Duration BOOT = Duration.ofMinutes(5);
   /** One thing in a booted guest (a status report, a login in the browser). */
   private static final Duration WAIT = Duration.ofSeconds(90);
+  /** One file through the Files panel, either way (a few MiB; the guest's JVM under TCG is slow). */
+  private static final Duration TRANSFER = Duration.ofMinutes(3);
+  /** What root uploads through the page: random bytes under a name that is not ASCII, in root's home. */
+  private static final String UPLOAD_NAME = "日志-ü.bin";
+  private static final long UPLOAD_SIZE = 3L * 1024 * 1024;
   /** Reboot or power-off until QEMU exits; then it is killed. */
   private static final Duration SHUTDOWN = Duration.ofMinutes(2);
   private static final String DOWN_FLAG = "/run/app-down";
@@ -124,7 +132,8 @@ class ApplianceVmIT {
           theFirstReportIs2000(b);
           thePagesAreServed(b);
           rootLogsInWithTheKeyButNotWithThePasswordFromTheNetwork(b);
-          theWebTerminalLogsInAsRootOverHttps(b, "CN=LuoYun instance " + first.tag);
+          theWebTerminalLogsInAsRootOverHttps(b, "CN=LuoYun instance " + first.tag,
+              browser -> rootMovesAFileThroughTheFilesPanel(b, browser));
           theNicHasTheConfiguredAddressRouteAndNameServers(b);
           softly.assertThat(b.hostKeys()).as("host keys of the instance vs. the image's own")
               .doesNotContainAnyElementsOf(image.builtHostKeys).contains(b.shell.hostKey);
@@ -183,7 +192,8 @@ class ApplianceVmIT {
         boot("nocloud", other, Medium.cdrom(seed), "systemctl poweroff", b -> {
           theInstanceRunsOnTheSeedWithoutAController(b);
           rootLogsInWithTheKeyButNotWithThePasswordFromTheNetwork(b);
-          theWebTerminalLogsInAsRootOverHttps(b, "CN=osmanager web terminal");
+          theWebTerminalLogsInAsRootOverHttps(b, "CN=osmanager web terminal",
+              browser -> rootMovesAFileThroughTheFilesPanel(b, browser));
           theNicHasTheConfiguredAddressRouteAndNameServers(b);
           softly.assertThat(b.hostKeys()).as("host keys from the first NoCloud seed vs. the LuoYun clone's and the image's")
               .doesNotContainAnyElementsOf(cloneKeys).doesNotContainAnyElementsOf(image.builtHostKeys)
@@ -262,14 +272,24 @@ class ApplianceVmIT {
         .as("root's password over SSH from the network").isFalse();
   }
 
+  /** What is done in the web terminal's page once root is logged in, before the browser closes. */
+  interface LoggedIn {
+    void run(Chromium browser) throws Exception;
+  }
+
+  private void theWebTerminalLogsInAsRootOverHttps(Boot b, String subject) throws Exception {
+    theWebTerminalLogsInAsRootOverHttps(b, subject, browser -> { });
+  }
+
   /**
    * In a browser, as the owner does: the cloud's http:// link, sent on to HTTPS, the instance's
    * own certificate accepted (the one in its state/, made for its TAG: what the owner's page shows
-   * the fingerprint of), then root and the config's password at the terminal's prompts. Fails fast
-   * on the two refusals the terminal shows: a refused host key ends the login with a message; a
-   * refused password is asked for again.
+   * the fingerprint of), then root and the config's password at the terminal's prompts; then
+   * {@code then}, in the same page, if root got a shell. Fails fast on the two refusals the
+   * terminal shows: a refused host key ends the login with a message; a refused password is asked
+   * for again.
    */
-  private void theWebTerminalLogsInAsRootOverHttps(Boot b, String subject) throws Exception {
+  private void theWebTerminalLogsInAsRootOverHttps(Boot b, String subject, LoggedIn then) throws Exception {
     X509Certificate served = TestTls.servedCertificate("127.0.0.1", b.vm.ports.webssh());
     softly.assertThat(TlsIdentity.fingerprint(served)).as("the certificate the terminal serves vs. its state/ file")
         .isEqualTo(b.terminalFingerprint());
@@ -290,7 +310,73 @@ class ApplianceVmIT {
       }
       softly.assertThat(screen).as("the web terminal after logging in as root with the config's password")
           .contains("WEB-42-root");
+      if (screen.contains("WEB-42-root")) {
+        then.run(browser);
+      }
     }
+  }
+
+  /**
+   * Root's Files panel, in the page root logged in to: it opens at /root; a file the test made
+   * (random bytes under a name that is not ASCII) uploaded by the picker is then on the instance's
+   * disk, whole (its SHA-256), root's, with no temporary file beside it; downloaded back through
+   * the browser's own download it is the same again. A failed step is reported (with a screenshot
+   * in target/appliance-vm/) and the boot's other checks go on. The file is removed from the
+   * instance after, so that later boots of the disk start without it.
+   */
+  private void rootMovesAFileThroughTheFilesPanel(Boot b, Chromium browser) {
+    softly.check(() -> {
+      Path local = TestFiles.random(Files.createDirectories(dir.resolve("upload-" + b.vm.name)).resolve(UPLOAD_NAME),
+          UPLOAD_SIZE);
+      String sum = TestFiles.sha256(local);
+      String remote = "'/root/" + UPLOAD_NAME + "'";
+      FilesPanel panel = new FilesPanel(browser, WAIT);
+      try {
+        panel.open();
+        panel.awaitFolder("/root");
+        long start = System.nanoTime();
+        panel.pick(local);
+        String state = panel.awaitTransfers(1, TRANSFER);
+        Duration up = Duration.ofNanos(System.nanoTime() - start);
+        String said = panel.lastTransferText();
+        if (!state.equals("done")) {
+          throw new AssertionError("the upload of " + UPLOAD_NAME + " through the Files panel ended " + state + ": " + said);
+        }
+        figure(b.vm.name, "upload by the Files panel's picker (pick to done)", transfer(UPLOAD_SIZE, up)
+            + "; the panel said: " + said);
+        GuestShell.Result arrived = b.shell.run("stat -c '%U:%G %s' -- " + remote + " && sha256sum < " + remote, WAIT);
+        softly.assertThat(arrived.out()).as("owner, size and SHA-256 of " + remote + " on the instance after the upload "
+            + arrived.err()).isEqualTo("root:root " + UPLOAD_SIZE + "\n" + sum + "  -\n");
+        softly.assertThat(b.shell.run("find /root -maxdepth 1 -name '*.osm-upload-*'", WAIT).out())
+            .as("upload temporaries left in /root").isEmpty();
+
+        Path downloads = Files.createDirectories(dir.resolve("downloads-" + b.vm.name));
+        browser.downloadInto(downloads);
+        panel.awaitListing(UPLOAD_NAME);
+        start = System.nanoTime();
+        panel.download(UPLOAD_NAME);
+        Path got = browser.awaitDownload(downloads, UPLOAD_NAME, UPLOAD_SIZE, TRANSFER);
+        figure(b.vm.name, "download by the Files panel (click to saved)",
+            transfer(UPLOAD_SIZE, Duration.ofNanos(System.nanoTime() - start)));
+        softly.assertThat(TestFiles.sha256(got)).as("SHA-256 of " + UPLOAD_NAME + " downloaded back through the page")
+            .isEqualTo(sum);
+      } catch (Throwable t) {
+        try {
+          browser.screenshot(keptLogs.resolve(b.vm.name + "-files-panel.png"));
+        } catch (Exception e) {
+          t.addSuppressed(e);
+        }
+        throw t;
+      } finally {
+        b.shell.run("rm -f -- " + remote, WAIT);
+      }
+    });
+  }
+
+  private static String transfer(long bytes, Duration took) {
+    double mib = bytes / (1024.0 * 1024);
+    return String.format("%.1f MiB in %.1f s (%.2f MiB/s)", mib, took.toMillis() / 1000.0,
+        mib / Math.max(took.toMillis() / 1000.0, 0.001));
   }
 
   /**
