@@ -27,7 +27,8 @@ import java.util.Map;
  * </pre>
  *
  * Flow control: the page keeps at most {@link #WINDOW} bytes sent and not yet reported written;
- * the server reads the next message only when the last is done, so TCP holds back the rest.
+ * the server handles messages in order and reads at most two ahead of the one it is handling, so
+ * TCP holds back the rest.
  * Every field is checked here (type, length) before the session sees it.
  */
 final class FilesProtocol {

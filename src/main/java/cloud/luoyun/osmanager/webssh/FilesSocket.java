@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
+import java.util.ArrayDeque;
 import java.util.HexFormat;
 import java.util.Optional;
 import org.eclipse.jetty.websocket.api.Callback;
@@ -26,9 +27,9 @@ import org.slf4j.LoggerFactory;
  * from the address that opened that session, while it has a shell. Everything goes through that
  * login's SFTP channel ({@link TerminalSession#files()}), so it runs as the logged-in user.
  *
- * <p>One message at a time: each is handled on the pool (SFTP calls block) and the next is read
- * only when it is done, so an upload's chunks reach the disk in order and the socket holds at most
- * one chunk in memory. An upload is written under a temporary name in the target folder and
+ * <p>One message at a time, in order: each is handled on the pool (SFTP calls block), and the
+ * socket reads ahead at most two messages meanwhile, so an upload's chunks reach the disk in order
+ * and the socket holds at most three chunks in memory. An upload is written under a temporary name in the target folder and
  * renamed into place when complete; a cancel, a failure or a closed socket removes the temporary
  * file. One info line per finished, failed or cancelled transfer (never contents).
  *
@@ -44,6 +45,10 @@ public final class FilesSocket implements Session.Listener {
   private final InetAddress client;
   private volatile Session ws;
   private volatile TerminalLanguage language = TerminalLanguage.EN;
+  /** Messages read and not yet handled: at most 2 chunks (512 KiB) besides the one being handled. */
+  private static final int READ_AHEAD = 2;
+  private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
+  private boolean handling; // guarded by waiting: a pool thread is at handleWaiting
   // guarded by this: touched by one message's handler at a time, and by the close
   private TerminalSession terminal;
   private RemoteFiles files;
@@ -90,25 +95,54 @@ public final class FilesSocket implements Session.Listener {
 
   @Override
   public void onWebSocketText(String text) {
-    registry.executor().execute(() -> {
-      try {
-        request(text);
-      } finally {
-        demand();
-      }
-    });
+    queue(() -> request(text));
   }
 
   @Override
   public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
-    registry.executor().execute(() -> {
-      try {
-        chunk(payload);
-      } finally {
-        callback.succeed();
-        demand();
+    byte[] bytes = new byte[payload.remaining()]; // Jetty's buffer goes back to its pool now
+    payload.get(bytes);
+    callback.succeed();
+    queue(() -> chunk(bytes));
+  }
+
+  /**
+   * Handles messages in the order they came, one at a time on the pool, and reads the next while
+   * up to {@link #READ_AHEAD} wait: the TLS and WebSocket work of the next chunk runs beside the
+   * SSH work of this one (two cores instead of one), and a slow disk still stops the reading.
+   */
+  private void queue(Runnable message) {
+    boolean more;
+    synchronized (waiting) {
+      waiting.add(message);
+      more = waiting.size() < READ_AHEAD;
+      if (!handling) {
+        handling = true;
+        registry.executor().execute(this::handleWaiting);
       }
-    });
+    }
+    if (more) {
+      demand();
+    }
+  }
+
+  private void handleWaiting() {
+    for (;;) {
+      Runnable next;
+      boolean wasFull;
+      synchronized (waiting) {
+        wasFull = waiting.size() == READ_AHEAD;
+        next = waiting.poll();
+        if (next == null) {
+          handling = false;
+          return;
+        }
+      }
+      if (wasFull) {
+        demand(); // the reader stopped at a full queue: one has left it
+      }
+      next.run();
+    }
   }
 
   @Override
@@ -273,7 +307,7 @@ public final class FilesSocket implements Session.Listener {
     return b;
   }
 
-  private synchronized void chunk(ByteBuffer payload) {
+  private synchronized void chunk(byte[] payload) {
     if (closed) {
       return;
     }
@@ -281,20 +315,13 @@ public final class FilesSocket implements Session.Listener {
     if (t == null) {
       return; // bytes of a cancelled or failed upload still under way: dropped
     }
-    int length = payload.remaining();
+    int length = payload.length;
     if (t.sent + length > t.size) {
       fail(t, Message.of(Phrase.UPLOAD_TOO_LONG), "more bytes than its size");
       return;
     }
     try {
-      long confirmed;
-      if (payload.hasArray()) {
-        confirmed = t.out.write(t.sent, payload.array(), payload.arrayOffset() + payload.position(), length);
-      } else {
-        byte[] copy = new byte[length];
-        payload.get(copy);
-        confirmed = t.out.write(t.sent, copy, 0, length);
-      }
+      long confirmed = t.out.write(t.sent, payload, 0, length);
       t.sent += length;
       if (t.sent == t.size) {
         confirmed = t.out.flush();

@@ -169,6 +169,11 @@ class FilesPanelInChromiumTest {
       assertThat(sha256(home.resolve("large.bin"))).isEqualTo(before);
       assertThat(temporaries()).isEmpty();
       Files.delete(other);
+      // the next upload gets its own bytes only, none of the cancelled one's still under way
+      Path next = write(local.resolve("after-cancel.txt"), "after the cancel\n");
+      panel.pick(next);
+      assertThat(panel.awaitTransfers(9)).endsWith("done");
+      assertThat(Files.readString(home.resolve("after-cancel.txt"))).isEqualTo("after the cancel\n");
 
       // a folder the user cannot write: the sentence, nothing written
       Path locked = Files.createDirectory(home.resolve("locked"),
@@ -178,7 +183,7 @@ class FilesPanelInChromiumTest {
       panel.enter("locked/");
       panel.awaitFolder(locked.toString());
       panel.pick(a);
-      assertThat(panel.awaitTransfers(9)).endsWith("failed");
+      assertThat(panel.awaitTransfers(10)).endsWith("failed");
       assertThat(panel.lastTransferText()).startsWith("Permission denied: ").endsWith("/locked/a.txt");
       try (Stream<Path> inside = Files.list(locked)) {
         assertThat(inside.toList()).isEmpty();

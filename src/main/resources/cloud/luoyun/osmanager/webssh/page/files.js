@@ -359,11 +359,16 @@ export function startFiles({ token, focusTerminal }) {
     let written = 0;
     let sent = 0;
     let windowOpen = null;
+    let shown = 0;
     const progress = (n) => {
       written = n;
-      bar.value = file.size ? written / file.size : 1;
-      const seconds = (performance.now() - started) / 1000;
-      info.textContent = bytes(written) + ' / ' + bytes(file.size) + ' · ' + bytes(written / Math.max(seconds, 0.001)) + '/s';
+      const now = performance.now();
+      if (now - shown >= 250 || written === file.size) { // a few times a second: each is a layout and a paint
+        shown = now;
+        bar.value = file.size ? written / file.size : 1;
+        info.textContent = bytes(written) + ' / ' + bytes(file.size) + ' · '
+          + bytes(written / Math.max((now - started) / 1000, 0.001)) + '/s';
+      }
       if (windowOpen && sent - written < WINDOW) {
         windowOpen();
         windowOpen = null;
