@@ -198,6 +198,11 @@ public final class Chromium implements AutoCloseable {
     call("Emulation.setUserAgentOverride", Map.of("userAgent", agent, "acceptLanguage", value));
   }
 
+  /** The browser's first process (its others are descendants): for the benchmarks' CPU figures. */
+  public ProcessHandle process() {
+    return process.toHandle();
+  }
+
   public void navigate(String url) throws Exception {
     call("Page.navigate", Map.of("url", url));
   }

@@ -41,7 +41,7 @@ public final class Proc {
   }
 
   /** The sum of RSS over processes, in KiB (a server of several processes). */
-  static long rssKib(List<Long> pids) {
+  public static long rssKib(List<Long> pids) {
     return pids.stream().mapToLong(Proc::rssKib).sum();
   }
 
@@ -54,7 +54,7 @@ public final class Proc {
   }
 
   /** The process and all its descendants, by pid. */
-  static List<Long> tree(ProcessHandle root) {
+  public static List<Long> tree(ProcessHandle root) {
     List<Long> pids = new ArrayList<>(List.of(root.pid()));
     root.descendants().forEach(h -> pids.add(h.pid()));
     return pids;
@@ -71,6 +71,14 @@ public final class Proc {
       return 0; // gone
     }
     return 0;
+  }
+
+  /**
+   * CPU seconds of a process and its descendants so far, with what its ended children used (those
+   * it has waited for: an sshd's finished sessions).
+   */
+  public static double cpuSeconds(ProcessHandle root) {
+    return (tree(root).stream().mapToLong(Proc::cpuTicks).sum() + childCpuTicks(root.pid())) / (double) TICKS_PER_SECOND;
   }
 
   /** CPU time of the process itself (all its threads, living and ended), in ticks. */

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,6 +32,8 @@ public final class FilesBench {
   private static final long MB = 1024 * 1024;
   private static final long SIZE = Long.getLong("bench.mb", 200) * MB;
   private static final Duration WAIT = Duration.ofMinutes(5);
+  /** A transfer's wait: 5 minutes, plus a minute for each 500 MB past the first (a 2 GB run). */
+  private static final Duration TRANSFER_WAIT = WAIT.plusMinutes(Long.getLong("bench.mb", 200) / 500);
   private static final String ECHO_HOOK = "(() => { window.__echo = []; let sentAt = 0; const send = WebSocket.prototype.send;"
       + " WebSocket.prototype.send = function (data) {"
       + "   if (data instanceof Uint8Array && data[0] === 0 && data.length === 2 && data[1] === 0x61) {"
@@ -90,15 +93,35 @@ public final class FilesBench {
         double[] quiet = echoes(browser, 40, null);
 
         // upload by the picker, timed from the pick to "done"; echo and RSS meanwhile
+        double[] cpu0 = cpu(daemon.toHandle(), browser.process(), sshd.process());
         long started = System.nanoTime();
         panel.pick(file);
         long[] peak = {open};
-        double[] busy = echoes(browser, 40, () -> peak[0] = Math.max(peak[0], Proc.rssKib(daemon.pid())));
-        String ended = panel.awaitTransfers(1);
-        if (!ended.equals("done")) {
-          throw new IllegalStateException("the upload ended " + ended + ": " + panel.lastTransferText());
+        long pageBefore = Proc.rssKib(Proc.tree(browser.process()));
+        long[] pagePeak = {pageBefore};
+        Runnable sample = () -> {
+          peak[0] = Math.max(peak[0], Proc.rssKib(daemon.pid()));
+          pagePeak[0] = Math.max(pagePeak[0], Proc.rssKib(Proc.tree(browser.process())));
+        };
+        double[] busy = echoes(browser, 40, sample);
+        String state; // memory sampled all the way, not just while the keys are typed
+        while ((state = String.valueOf(browser.evaluate("document.querySelector('#files-transfers li').dataset.state")))
+            .equals("waiting") || state.equals("running")) {
+          if (System.nanoTime() - started > TRANSFER_WAIT.toNanos()) {
+            throw new IllegalStateException("the upload did not finish in " + TRANSFER_WAIT);
+          }
+          sample.run();
+          Thread.sleep(200);
+        }
+        if (!state.equals("done")) {
+          throw new IllegalStateException("the upload ended " + state + ": " + panel.lastTransferText());
         }
         double up = seconds(started);
+        long pageAfter = Proc.rssKib(Proc.tree(browser.process()));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> heap = browser.call("Runtime.getHeapUsage", Map.of());
+        double jsHeapMib = ((Number) heap.get("usedSize")).doubleValue() / (1 << 20);
+        double[] cpuUp = minus(cpu(daemon.toHandle(), browser.process(), sshd.process()), cpu0);
         long upPeak = peak[0];
         long afterUp = Proc.rssKib(daemon.pid());
 
@@ -106,15 +129,17 @@ public final class FilesBench {
         browser.downloadInto(downloads);
         panel.refresh();
         panel.awaitListing("payload.bin");
+        cpu0 = cpu(daemon.toHandle(), browser.process(), sshd.process());
         started = System.nanoTime();
         panel.download("payload.bin");
         Path got = downloads.resolve("payload.bin");
         long downPeak = afterUp;
-        while (!(Files.exists(got) && Files.size(got) == SIZE) && System.nanoTime() - started < WAIT.toNanos()) {
+        while (!(Files.exists(got) && Files.size(got) == SIZE) && System.nanoTime() - started < TRANSFER_WAIT.toNanos()) {
           downPeak = Math.max(downPeak, Proc.rssKib(daemon.pid()));
           Thread.sleep(100);
         }
         double down = seconds(started);
+        double[] cpuDown = minus(cpu(daemon.toHandle(), browser.process(), sshd.process()), cpu0);
         Thread.sleep(3000);
         long after = Proc.rssKib(daemon.pid());
 
@@ -157,6 +182,12 @@ public final class FilesBench {
         System.out.printf(Locale.ROOT, "| files: keystroke echo during an upload, median (p90) ms | %.1f (%.1f) | |"
             + " quiet: %.1f (%.1f) | | <= 50 / <= 10 | %s |%n", busy[0], busy[1], quiet[0], quiet[1],
             holds(busy[0] <= 50, busy[0] <= 10));
+        System.out.printf(Locale.ROOT, "| files: the browser's RSS (all its processes) while %d MB go up, MiB |"
+            + " %.1f before, %.1f peak, %.1f after; the page's JS heap after: %.1f | | | | flat | |%n", SIZE / MB,
+            pageBefore / 1024.0, pagePeak[0] / 1024.0, pageAfter / 1024.0, jsHeapMib);
+        System.out.printf(Locale.ROOT, "| files: CPU seconds per 100 MB through the page, daemon / browser / sshd |"
+            + " up %.2f / %.2f / %.2f, down %.2f / %.2f / %.2f | | | | | |%n", per100(cpuUp[0], mb), per100(cpuUp[1], mb),
+            per100(cpuUp[2], mb), per100(cpuDown[0], mb), per100(cpuDown[1], mb), per100(cpuDown[2], mb));
         System.out.printf(Locale.ROOT, "# files: load average %s%n", Files.readString(Path.of("/proc/loadavg")).trim());
       } finally {
         List<ProcessHandle> children = daemon.descendants().toList();
@@ -204,6 +235,21 @@ public final class FilesBench {
     long started = System.nanoTime();
     SshServerFixture.run(argv, stdin);
     return seconds(started);
+  }
+
+  /** CPU seconds so far of the daemon, the browser's processes and the sshd with its sessions. */
+  private static double[] cpu(ProcessHandle... roots) {
+    return Arrays.stream(roots).mapToDouble(Proc::cpuSeconds).toArray();
+  }
+
+  private static double[] minus(double[] a, double[] b) {
+    double[] d = new double[a.length];
+    Arrays.setAll(d, i -> a[i] - b[i]);
+    return d;
+  }
+
+  private static double per100(double cpuSeconds, double mb) {
+    return cpuSeconds * 100 / mb;
   }
 
   private static double seconds(long started) {

@@ -104,6 +104,11 @@ public final class SshServerFixture implements AutoCloseable {
     run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", hostKey().toString()), null);
   }
 
+  /** The listening sshd (its sessions are descendants): for the benchmarks' CPU figures. */
+  public ProcessHandle process() {
+    return sshd.toHandle();
+  }
+
   /** The listening sshd on that port, or null when it did not come up. */
   private Process startSshd(int onPort) throws IOException, InterruptedException {
     List<String> argv = new ArrayList<>(List.of("/usr/sbin/sshd", "-D", "-e", "-f", "/dev/null"));
