@@ -28,10 +28,11 @@ import org.slf4j.LoggerFactory;
  * login's SFTP channel ({@link TerminalSession#files()}), so it runs as the logged-in user.
  *
  * <p>One message at a time, in order: each is handled on the pool (SFTP calls block), and the
- * socket reads ahead at most two messages meanwhile, so an upload's chunks reach the disk in order
- * and the socket holds at most three chunks in memory. An upload is written under a temporary name in the target folder and
- * renamed into place when complete; a cancel, a failure or a closed socket removes the temporary
- * file. One info line per finished, failed or cancelled transfer (never contents).
+ * socket reads ahead at most {@link #READ_AHEAD} messages meanwhile, so an upload's chunks reach the disk in order
+ * and the socket holds no more than those in memory (an upload's: pieces of frames, in Jetty's pooled
+ * network buffers). An
+ * upload is written under a temporary name in the target folder and renamed into place when
+ * complete; a cancel, a failure or a closed socket removes the temporary file. One info line per finished, failed or cancelled transfer (never contents).
  *
  * <p>Public only because Jetty calls a listener through method handles.
  */
@@ -45,8 +46,8 @@ public final class FilesSocket implements Session.Listener {
   private final InetAddress client;
   private volatile Session ws;
   private volatile TerminalLanguage language = TerminalLanguage.EN;
-  /** Messages read and not yet handled: at most 2 chunks (512 KiB) besides the one being handled. */
-  private static final int READ_AHEAD = 2;
+  /** Messages (an upload's: pieces of frames, each within a network buffer) read and not yet handled. */
+  private static final int READ_AHEAD = 8;
   private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
   private boolean handling; // guarded by waiting: a pool thread is at handleWaiting
   // guarded by this: touched by one message's handler at a time, and by the close
@@ -98,12 +99,19 @@ public final class FilesSocket implements Session.Listener {
     queue(() -> request(text));
   }
 
+  /**
+   * An upload's bytes as the frames bring them, never gathered into whole messages: each piece is
+   * a slice of Jetty's pooled network buffer, copied once, into the SFTP request.
+   */
   @Override
-  public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
-    byte[] bytes = new byte[payload.remaining()]; // Jetty's buffer goes back to its pool now
-    payload.get(bytes);
-    callback.succeed();
-    queue(() -> chunk(bytes));
+  public void onWebSocketPartialBinary(ByteBuffer payload, boolean last, Callback callback) {
+    queue(() -> {
+      try {
+        chunk(payload);
+      } finally {
+        callback.succeed(); // Jetty's buffer goes back to its pool
+      }
+    });
   }
 
   /**
@@ -307,7 +315,7 @@ public final class FilesSocket implements Session.Listener {
     return b;
   }
 
-  private synchronized void chunk(byte[] payload) {
+  private synchronized void chunk(ByteBuffer payload) {
     if (closed) {
       return;
     }
@@ -315,13 +323,13 @@ public final class FilesSocket implements Session.Listener {
     if (t == null) {
       return; // bytes of a cancelled or failed upload still under way: dropped
     }
-    int length = payload.length;
+    int length = payload.remaining();
     if (t.sent + length > t.size) {
       fail(t, Message.of(Phrase.UPLOAD_TOO_LONG), "more bytes than its size");
       return;
     }
     try {
-      long confirmed = t.out.write(t.sent, payload, 0, length);
+      long confirmed = t.out.write(t.sent, payload);
       t.sent += length;
       if (t.sent == t.size) {
         confirmed = t.out.flush();

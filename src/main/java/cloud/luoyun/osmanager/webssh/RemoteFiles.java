@@ -2,6 +2,7 @@ package cloud.luoyun.osmanager.webssh;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.io.InputStream;
 import java.util.List;
 
@@ -61,11 +62,13 @@ interface RemoteFiles extends Closeable {
    */
   interface Upload extends Closeable {
     /**
-     * Sends {@code length} bytes to be written at {@code offset}.
+     * Passes the remaining bytes of {@code bytes} on to be written at {@code offset}: whole pieces
+     * are sent at once, the rest when more bytes come or at {@link #flush}. They are copied before
+     * it returns, so the caller may reuse the buffer.
      *
      * @return the bytes the server has confirmed written so far (from the file's start)
      */
-    long write(long offset, byte[] bytes, int from, int length) throws IOException;
+    long write(long offset, ByteBuffer bytes) throws IOException;
 
     /** Waits until the server has answered every write; returns the bytes confirmed written. */
     long flush() throws IOException;

@@ -56,7 +56,7 @@ public final class FilesBench {
       Path home = Path.of(SshServerFixture.run(List.of("getent", "passwd", sshd.user), null).split(":")[5]);
       int port = SshServerFixture.freePort();
       List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-      argv.addAll(Arrays.asList("-XX:+UseSerialGC", "-Xmx32m", "-Xss256k", "-XX:TieredStopAtLevel=1"));
+      argv.addAll(installedJavaFlags());
       argv.addAll(List.of("-jar", jar.toString(), "webssh", "--home", work.resolve("home").toString(), "--bind",
           "127.0.0.1", "--port", Integer.toString(port), "--ssh-port", Integer.toString(sshd.port), "--ssh-host-keys",
           sshd.dir.toString()));
@@ -189,6 +189,7 @@ public final class FilesBench {
             + " up %.2f / %.2f / %.2f, down %.2f / %.2f / %.2f | | | | | |%n", per100(cpuUp[0], mb), per100(cpuUp[1], mb),
             per100(cpuUp[2], mb), per100(cpuDown[0], mb), per100(cpuDown[1], mb), per100(cpuDown[2], mb));
         System.out.printf(Locale.ROOT, "# files: load average %s%n", Files.readString(Path.of("/proc/loadavg")).trim());
+        System.out.printf(Locale.ROOT, "# files: the daemon ran with the installed flags: %s%n", String.join(" ", installedJavaFlags()));
       } finally {
         List<ProcessHandle> children = daemon.descendants().toList();
         daemon.destroy();
@@ -235,6 +236,19 @@ public final class FilesBench {
     long started = System.nanoTime();
     SshServerFixture.run(argv, stdin);
     return seconds(started);
+  }
+
+  /**
+   * The JVM flags the installed daemon runs with, read from the launcher the .deb and the tarball
+   * install (install/osmanager.sh): its memory under a transfer is what an instance sees.
+   */
+  static List<String> installedJavaFlags() throws java.io.IOException {
+    try (var in = FilesBench.class.getResourceAsStream("/cloud/luoyun/osmanager/install/osmanager.sh")) {
+      String script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      int start = script.indexOf("exec \"$java\"");
+      String exec = script.substring(start, script.indexOf("\"$@\"", start)).replace("\\\n", " ");
+      return Arrays.stream(exec.split("\\s+")).filter(w -> w.startsWith("-")).toList();
+    }
   }
 
   /** CPU seconds so far of the daemon, the browser's processes and the sshd with its sessions. */
