@@ -360,7 +360,7 @@ public final class FilesSocket implements Session.Listener {
     try {
       files.remove(t.temp);
     } catch (IOException e) {
-      LOG.warn("could not remove the temporary file of a stopped upload, {}: {}", TerminalSession.printable(t.temp),
+      LOG.warn("could not remove the temporary file of a stopped upload, {}: {}", ShellStream.printable(t.temp),
           e.getMessage());
     }
   }

@@ -34,27 +34,21 @@ class SessionFilesTest {
 
   /** A shell whose openFiles() makes a new channel each time, after {@code gate} opens. */
   private ShellConnector.ShellLink shell(CountDownLatch gate) {
-    return new ShellConnector.ShellLink() {
-      @Override public void requestOutput() { }
-      @Override public void write(byte[] bytes, Runnable done) { done.run(); }
-      @Override public void resize(int cols, int rows) { }
-      @Override public void close() { }
-
-      @Override
-      public RemoteFiles openFiles() {
-        entered.countDown();
-        try {
-          gate.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        Channel c = new Channel();
-        synchronized (opened) {
-          opened.add(c);
-        }
-        return c;
+    FakeShellConnector.Shell shell = new FakeShellConnector.Shell(null);
+    shell.files = () -> {
+      entered.countDown();
+      try {
+        gate.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
+      Channel c = new Channel();
+      synchronized (opened) {
+        opened.add(c);
+      }
+      return c;
     };
+    return shell;
   }
 
   @Test
