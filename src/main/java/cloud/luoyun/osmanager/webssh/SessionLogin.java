@@ -207,6 +207,7 @@ final class SessionLogin implements ShellConnector.Prompter, LineEditor.Listener
     if (typedAhead.length > 0) {
       opened.write(typedAhead, () -> { });
     }
+    screen.requestOutputIfReady();
   }
 
   private void refused(Throwable error) {

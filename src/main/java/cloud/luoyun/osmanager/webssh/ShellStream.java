@@ -57,7 +57,7 @@ final class ShellStream implements ShellConnector.ShellListener {
    * @param lock the session's lock
    * @param replayBytes how much output a reattaching page is sent again
    * @param clock monotonic nanoseconds
-   * @param ended told, under the lock, when the shell ended by itself (after the page was told
+   * @param ended told, under the lock, when the shell ended by itself (then the page is told
    *     why), with the reason
    */
   ShellStream(Object lock, int replayBytes, LongSupplier clock, SessionRegistry.Scheduler scheduler,
@@ -130,11 +130,13 @@ final class ShellStream implements ShellConnector.ShellListener {
 
   // ---- the shell
 
-  /** A login gave a shell: its output is read from now on (when the page keeps up). */
+  /**
+   * A login gave a shell: its output is the page's from now on, read from the first
+   * {@link #requestOutputIfReady} (when the login is done).
+   */
   void shellOpened(ShellLink opened) {
     shell = opened;
     outputRequested = false;
-    requestOutputIfReady();
   }
 
   /** The session closes: the shell's output is no longer read; returns the shell to close, or null. */
@@ -181,8 +183,8 @@ final class ShellStream implements ShellConnector.ShellListener {
         return;
       }
       shell = null;
+      ended.accept(reason); // first: its slot is free once the page reads this
       emit("\r\n" + Message.of(Phrase.ENDED_PRESS_ENTER, reason).in(language) + "\r\n");
-      ended.accept(reason);
     }
   }
 
@@ -205,8 +207,8 @@ final class ShellStream implements ShellConnector.ShellListener {
   }
 
   /**
-   * Reads the next output chunk when a page is attached and keeping up (flow control). The
-   * session calls it once a page that attached has been sent what it must see first.
+   * Reads the next output chunk when a page is attached and keeping up (flow control). Called
+   * once a page that attached has been sent what it must see first, and once a login is done.
    */
   void requestOutputIfReady() {
     if (shell != null && page != null && !outputRequested && unacked < TerminalProtocol.WINDOW) {

@@ -210,7 +210,7 @@ final class TerminalSession {
     return true;
   }
 
-  /** The shell ended by itself (under the lock; the page was told): its slot and files go. */
+  /** The shell ended by itself (under the lock; the page is told next): its slot and files go. */
   private void shellEnded(Message reason) {
     files.ended();
     loginSince = registry.now();

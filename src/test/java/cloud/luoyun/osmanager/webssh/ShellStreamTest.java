@@ -59,9 +59,11 @@ class ShellStreamTest {
     return page;
   }
 
+  /** A shell opens, as after a login. */
   private void open() {
     synchronized (lock) {
       stream.shellOpened(shell);
+      stream.requestOutputIfReady();
     }
   }
 
