@@ -19,10 +19,15 @@ class ShellStreamTest {
   private final List<Runnable> scheduled = new ArrayList<>();
   private final List<Long> delays = new ArrayList<>();
   private final List<Message> endings = new ArrayList<>();
+  private final List<Integer> sentBeforeTheEnd = new ArrayList<>();
+  private Page attached;
   private final ShellStream stream = new ShellStream(lock, 4096, () -> now, (task, delay) -> {
     scheduled.add(task);
     delays.add(delay);
-  }, endings::add);
+  }, reason -> {
+    endings.add(reason);
+    sentBeforeTheEnd.add(attached.sent.size());
+  });
   private final FakeShellConnector.Shell shell = new FakeShellConnector.Shell(stream);
 
   /** A page's socket: the messages it was sent, as type and payload. */
@@ -56,6 +61,7 @@ class ShellStreamTest {
       stream.attach(page::send, language, null);
       stream.requestOutputIfReady();
     }
+    attached = page;
     return page;
   }
 
@@ -183,6 +189,8 @@ class ShellStreamTest {
     shell.ends(Message.of(Phrase.SHELL_EXITED, 0));
     assertThat(page.messages()).containsExactly("OUTPUT:\r\n[shell 已退出，状态码 0] 按回车键重新登录。\r\n");
     assertThat(endings).containsExactly(Message.of(Phrase.SHELL_EXITED, 0));
+    assertThat(sentBeforeTheEnd).as("the session frees the slot before the page can read of the end")
+        .containsExactly(0);
     assertThat(stream.shell()).isNull();
 
     shell.ends(Message.of(Phrase.CONNECTION_CLOSED)); // the connection closing after the exit
