@@ -271,7 +271,7 @@ final class TerminalSession {
       }
       closed = true;
       shell = stream.takeShell();
-      files.ended();
+      files.close();
       page = socket;
       socket = null;
       stream.detach();

@@ -100,4 +100,27 @@ class SessionFilesTest {
     assertThat(opened).hasSize(1);
     assertThat(opened.get(0).closed).isTrue();
   }
+
+  @Test
+  void aWatcherIsToldOfEachLoginItsEndAndTheCloseOnThePool() {
+    List<Runnable> pool = new ArrayList<>();
+    SessionFiles watched = new SessionFiles(pool::add);
+    int[] told = new int[1];
+    Runnable watcher = () -> told[0]++;
+    watched.watch(watcher);
+
+    watched.loggedIn(shell(new CountDownLatch(0)), "alice");
+    assertThat(told[0]).as("not on the caller's thread, which holds the session's lock").isZero();
+    assertThat(pool).hasSize(1);
+    watched.ended();
+    assertThat(watched.isClosed()).isFalse();
+    watched.close();
+    assertThat(watched.isClosed()).isTrue();
+    pool.forEach(Runnable::run);
+    assertThat(told[0]).isEqualTo(3);
+
+    watched.unwatch(watcher);
+    watched.loggedIn(shell(new CountDownLatch(0)), "bob");
+    assertThat(pool).hasSize(3);
+  }
 }
