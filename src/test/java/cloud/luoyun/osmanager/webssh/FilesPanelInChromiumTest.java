@@ -409,11 +409,14 @@ class FilesPanelInChromiumTest {
 
   @Test
   void thePanelFollowsTheLoginWhenTheShellEndsAndAnotherUserLogsIn() throws Exception {
-    try (SshServerFixture second = new SshServerFixture(Path.of("target", "webssh-files-sshd-2").toAbsolutePath())) {
+    // Both users log in through the second fixture's sshd: closing it ends their shells, so that
+    // it can remove its user (a user with processes left cannot be removed).
+    try (SshServerFixture second = new SshServerFixture(Path.of("target", "webssh-files-sshd-2").toAbsolutePath(),
+        List.of("Subsystem=sftp /usr/lib/openssh/sftp-server"))) {
       Path secondHome = Path.of(SshServerFixture.run(List.of("getent", "passwd", second.user), null).split(":")[5]);
       SshServerFixture.run(List.of("install", "-o", second.user, "-m", "644", "/dev/null",
           secondHome.resolve("second-user.txt").toString()), null);
-      startTerminal(FilesMode.ON);
+      startTerminal(FilesMode.ON, second);
       write(home.resolve("first-user.txt"), "first\n");
       Files.createDirectories(home.resolve("deeper"));
       openLoggedIn(1280, 800, false, "en");
