@@ -22,6 +22,6 @@ final class FilesAudit {
   }
 
   private static String oneLine(String text) {
-    return TerminalSession.printable(String.valueOf(text)).replace("\r\n", " ");
+    return ShellStream.printable(String.valueOf(text)).replace("\r\n", " ");
   }
 }

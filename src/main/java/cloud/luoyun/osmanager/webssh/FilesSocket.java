@@ -27,12 +27,18 @@ import org.slf4j.LoggerFactory;
  * from the address that opened that session, while it has a shell. Everything goes through that
  * login's SFTP channel ({@link TerminalSession#files()}), so it runs as the logged-in user.
  *
+ * <p>It follows the session's logins for as long as the session lasts: before a login, and
+ * when the shell ends, the page is told that a login is needed ({@code login}); when one succeeds
+ * it is sent {@code ready} with that login's home, without asking. An upload under way when the
+ * login ends fails. The socket closes with the session.
+ *
  * <p>One message at a time, in order: each is handled on the pool (SFTP calls block), and the
- * socket reads ahead at most {@link #READ_AHEAD} messages meanwhile, so an upload's chunks reach the disk in order
- * and the socket holds no more than those in memory (an upload's: pieces of frames, in Jetty's pooled
- * network buffers). An
- * upload is written under a temporary name in the target folder and renamed into place when
- * complete; a cancel, a failure or a closed socket removes the temporary file. One info line per finished, failed or cancelled transfer (never contents).
+ * socket reads ahead at most {@link #READ_AHEAD} messages meanwhile, so an upload's bytes reach
+ * the disk in order and the socket holds no more than those in memory (an upload's: pieces of
+ * frames, in Jetty's pooled network buffers). An upload is written under a temporary name in the
+ * target folder and renamed into place when complete; a cancel, a failure or a closed socket
+ * removes the temporary file. One info line per finished, failed or cancelled transfer (never
+ * contents).
  *
  * <p>Public only because Jetty calls a listener through method handles.
  */
@@ -44,6 +50,7 @@ public final class FilesSocket implements Session.Listener {
   private final DownloadTickets tickets;
   private final FilesMode mode;
   private final InetAddress client;
+  private final Runnable loginChanged = this::followLogin;
   private volatile Session ws;
   private volatile TerminalLanguage language = TerminalLanguage.EN;
   /** Messages (an upload's: pieces of frames, each within a network buffer) read and not yet handled. */
@@ -51,9 +58,10 @@ public final class FilesSocket implements Session.Listener {
   private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
   private boolean handling; // guarded by waiting: a pool thread is at handleWaiting
   // guarded by this: touched by one message's handler at a time, and by the close
-  private TerminalSession terminal;
-  private RemoteFiles files;
+  private TerminalSession terminal; // the session HELLO named, followed from then on
+  private RemoteFiles files; // the current login's channel, or null while there is none
   private String user;
+  private boolean served; // a login's files were shown: its end is said as such
   private Transfer upload;
   private boolean closed;
 
@@ -188,12 +196,16 @@ public final class FilesSocket implements Session.Listener {
       hello(hello);
       return;
     }
-    if (files == null) {
+    if (terminal == null) {
       close(StatusCode.POLICY_VIOLATION, "hello first");
       return;
     }
-    if (!terminal.files().isCurrent(files)) {
-      deny(Message.of(Phrase.FILE_CONNECTION));
+    if (!terminal.files().isCurrent(files)) { // no login (yet, or any more): the page is told so apart
+      if (r instanceof Cancel) {
+        send(FilesProtocol.message("cancelled"));
+      } else {
+        error(r instanceof Upload ? "upload" : r instanceof TicketRequest ? "ticket" : "list", needLogin());
+      }
       return;
     }
     if (r instanceof ListDir l) {
@@ -208,7 +220,7 @@ public final class FilesSocket implements Session.Listener {
   }
 
   private void hello(Hello hello) {
-    if (files != null) {
+    if (terminal != null) {
       close(StatusCode.POLICY_VIOLATION, "hello twice");
       return;
     }
@@ -221,21 +233,64 @@ public final class FilesSocket implements Session.Listener {
       deny(Message.of(Phrase.FILES_NEED_LOGIN));
       return;
     }
+    terminal = t;
+    t.files().watch(loginChanged); // first: a login that starts from now on is not missed
+    followLogin();
+  }
+
+  /**
+   * Brings the page to the session's current login: {@code ready} with its home when one began
+   * (the SFTP channel opens now), {@code login} when there is none (the one shown ended: an
+   * upload under way fails), {@code denied} and the socket closes when the session closed. Runs
+   * after HELLO and on the pool whenever the session's login changes; does nothing when the page
+   * is up to date.
+   */
+  private synchronized void followLogin() {
+    if (closed || terminal == null) {
+      return;
+    }
+    SessionFiles part = terminal.files();
+    if (files != null && part.isCurrent(files)) {
+      return;
+    }
+    if (files != null) {
+      loginEnded();
+    }
+    if (part.isClosed()) {
+      deny(needLogin());
+      return;
+    }
     try {
-      RemoteFiles f = t.files().open();
-      String who = t.files().user();
+      RemoteFiles f = part.open();
+      String who = part.user();
       if (f == null || who == null) {
-        deny(Message.of(Phrase.FILES_NEED_LOGIN));
+        send(FilesProtocol.message("login", "text", needLogin().in(language)));
         return;
       }
-      terminal = t;
       files = f;
       user = who;
+      served = true;
       send(FilesProtocol.message("ready", "home", f.home(), "user", who, "upload", mode.uploads(),
           "download", mode.downloads()));
     } catch (IOException e) {
+      files = null;
+      user = null;
       deny(sentence(e, ""));
     }
+  }
+
+  /** The login whose files were shown ended: an upload under way fails, its channel is forgotten. */
+  private void loginEnded() {
+    Transfer t = upload;
+    if (t != null) {
+      fail(t, Message.of(Phrase.FILE_CONNECTION), "the login ended");
+    }
+    files = null;
+    user = null;
+  }
+
+  private Message needLogin() {
+    return Message.of(served ? Phrase.FILES_LOGIN_ENDED : Phrase.FILES_NEED_LOGIN);
   }
 
   private void list(String path) {
@@ -395,7 +450,7 @@ public final class FilesSocket implements Session.Listener {
     try {
       files.remove(t.temp);
     } catch (IOException e) {
-      LOG.warn("could not remove the temporary file of a stopped upload, {}: {}", TerminalSession.printable(t.temp),
+      LOG.warn("could not remove the temporary file of a stopped upload, {}: {}", ShellStream.printable(t.temp),
           e.getMessage());
     }
   }
@@ -434,6 +489,9 @@ public final class FilesSocket implements Session.Listener {
       return;
     }
     closed = true;
+    if (terminal != null) {
+      terminal.files().unwatch(loginChanged);
+    }
     Transfer t = upload;
     if (t != null) {
       upload = null;
@@ -451,6 +509,7 @@ public final class FilesSocket implements Session.Listener {
       case EXISTS -> Message.of(Phrase.FILE_EXISTS, path);
       case NO_SPACE -> Message.of(Phrase.FILE_NO_SPACE, path);
       case CONNECTION -> Message.of(Phrase.FILE_CONNECTION);
+      case NO_MORE_SESSIONS -> Message.of(Phrase.FILES_NO_MORE_SESSIONS);
       case OTHER -> Message.of(Phrase.FILE_FAILED, path, String.valueOf(e.getMessage()));
     };
   }

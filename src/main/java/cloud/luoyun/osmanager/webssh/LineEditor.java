@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
  * backspace, Ctrl-U, Ctrl-C. Input typed before a prompt is shown is kept (bounded) and read by
  * the next prompt with that prompt's echo mode, so a password typed ahead is never echoed.
  *
- * <p>Not thread-safe: the owning {@link TerminalSession} calls it under its lock. Lines are never
+ * <p>Not thread-safe: the owning {@link SessionLogin} calls it under the session's lock. Lines are never
  * logged: they hold passwords.
  */
 final class LineEditor {

@@ -10,6 +10,7 @@ import java.util.EnumSet;
 import java.util.List;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshException;
+import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.apache.sshd.sftp.client.RawSftpClient;
@@ -42,8 +43,24 @@ final class MinaRemoteFiles implements RemoteFiles {
     try {
       return new MinaRemoteFiles(SftpClientFactory.instance().createSftpClient(session));
     } catch (IOException | RuntimeException e) {
-      throw classified(e);
+      throw refusedChannel(e) ? new FileException(Problem.NO_MORE_SESSIONS, String.valueOf(e.getMessage()), e)
+          : classified(e);
     }
+  }
+
+  /**
+   * Whether the server refused to open the channel at all, on a login it keeps: what OpenSSH does
+   * when the login has {@code MaxSessions} session channels already (it answers "open failed",
+   * reason "connect failed", and logs "no more sessions"; other servers say "administratively
+   * prohibited"). A server without SFTP opens the channel and refuses the subsystem instead.
+   */
+  private static boolean refusedChannel(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SshChannelOpenException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override

@@ -17,6 +17,11 @@ enum Phrase {
   UPLOADS_OFF("Uploads are turned off on this instance.", "此实例已关闭上传。"),
   DOWNLOADS_OFF("Downloads are turned off on this instance.", "此实例已关闭下载。"),
   FILES_NEED_LOGIN("Log in at the terminal first.", "请先在终端登录。"),
+  FILES_LOGIN_ENDED("The login ended: log in at the terminal again to see the files.",
+      "登录已结束：请在终端重新登录以查看文件。"),
+  FILES_NO_MORE_SESSIONS("The SSH server allows no more sessions for this login (MaxSessions in its sshd_config), so "
+      + "the files cannot be shown beside the terminal.",
+      "SSH 服务器不允许这个登录再开会话（其 sshd_config 中的 MaxSessions），所以无法在终端旁显示文件。"),
   FILE_PERMISSION("Permission denied: %s", "权限不足：%s"),
   FILE_NOT_FOUND("No such file or folder (it may have been moved or deleted): %s", "文件或文件夹不存在（可能已被移动或删除）：%s"),
   FILE_EXISTS("Something named %s appeared in the folder meanwhile.", "文件夹中同时出现了名为 %s 的项目。"),

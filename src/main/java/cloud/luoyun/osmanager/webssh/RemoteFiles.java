@@ -74,8 +74,12 @@ interface RemoteFiles extends Closeable {
     long flush() throws IOException;
   }
 
-  /** Why a file operation failed, classified once for the sentence the panel shows. */
-  enum Problem { PERMISSION, NOT_FOUND, EXISTS, NO_SPACE, CONNECTION, OTHER }
+  /**
+   * Why a file operation failed, classified once for the sentence the panel shows.
+   * {@code NO_MORE_SESSIONS}: the SSH server refused the SFTP channel itself, as OpenSSH does when
+   * the login has {@code MaxSessions} channels open already (the shell counts).
+   */
+  enum Problem { PERMISSION, NOT_FOUND, EXISTS, NO_SPACE, CONNECTION, NO_MORE_SESSIONS, OTHER }
 
   /** A failed file operation; {@link #problem()} says which sentence fits, the message what the server said. */
   final class FileException extends IOException {

@@ -7,7 +7,7 @@ package cloud.luoyun.osmanager.webssh;
  * 256 KiB a shell's screen may need: sessions without a shell do not count against the session
  * limit, and there may be dozens.
  *
- * <p>Not thread-safe: the owning {@link TerminalSession} calls it under its lock.
+ * <p>Not thread-safe: the owning {@link ShellStream} calls it under the session's lock.
  */
 final class ReplayBuffer {
   static final int INITIAL = 4096;

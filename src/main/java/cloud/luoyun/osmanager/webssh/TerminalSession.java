@@ -1,15 +1,8 @@
 package cloud.luoyun.osmanager.webssh;
 
-import cloud.luoyun.osmanager.util.Errors;
-import cloud.luoyun.osmanager.webssh.ShellConnector.LoginException;
 import cloud.luoyun.osmanager.webssh.ShellConnector.ShellLink;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,58 +18,53 @@ import org.slf4j.LoggerFactory;
  *   any state --idle timeout, grace over, server closing--> CLOSED  <-------------+ (idle)
  * </pre>
  *
+ * <p>A session is composed of three parts, and this class only wires them to the page's socket,
+ * the registry and the clock (attach, detach, sweeps, close):
+ * <ul>
+ * <li>{@link SessionLogin}: the {@code login:} prompt and the SSH server's prompts, until a shell
+ *     opens (LOGIN, AUTHENTICATING);
+ * <li>{@link ShellStream}: what the page is sent, the shell's output (coalesced, flow-controlled
+ *     by the page's ACKs, replayed on reattach) and the terminal's own words;
+ * <li>{@link SessionFiles}: the Files panel's SFTP channel on the login's SSH connection.
+ * </ul>
+ * The state above is theirs: SHELL while the stream has a shell, LOGIN and AUTHENTICATING the
+ * login's phases, ENDED neither of them, CLOSED once closed.
+ *
  * <p>Only a session with a shell holds one of the registry's {@code maxSessions} slots (taken when
  * the login succeeds, given back when the shell ends), and only such a session waits for its page
  * when the socket drops: one without a shell ends with its page, and ends anyway when no login
  * has succeeded within {@link WebTerminalSettings#loginTimeout()} of its login prompt.
  *
- * <p>Thread-safety: all state is guarded by {@code this}. Called from Jetty threads (input,
- * socket events), SSH threads (output, prompts, shell end) and the sweeper. Never blocks while
- * holding the lock except for non-blocking sends; prompts wait outside it. Typed input and
- * answers to prompts are never logged.
+ * <p>Thread-safety: all state, the parts' too, is guarded by {@code this}. Called from Jetty
+ * threads (input, socket events), SSH threads (output, prompts, shell end) and the sweeper. Never
+ * blocks while holding the lock except for non-blocking sends; prompts wait outside it. Typed
+ * input and answers to prompts are never logged.
  */
-final class TerminalSession implements ShellConnector.Prompter, ShellConnector.ShellListener, LineEditor.Listener {
+final class TerminalSession {
   private static final Logger LOG = LoggerFactory.getLogger(TerminalSession.class);
-  private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}");
-  private static final long COALESCE_NANOS = 1_000_000; // 1 ms
-  private static final int MAX_BATCH = 32 * 1024;
 
   enum State { LOGIN, AUTHENTICATING, SHELL, ENDED, CLOSED }
 
   private final String token;
   private final InetAddress client;
   private final SessionRegistry registry;
-  private final ReplayBuffer replay;
-  private final LineEditor editor;
+  private final ShellStream stream;
+  private final SessionLogin login;
+  private final SessionFiles files; // the Files panel's part: the SFTP channel of the login
 
-  private State state = State.LOGIN;
+  private boolean closed;
   private TerminalSocket socket; // null while detached
-  // what the page attached last asks for: the terminal's language, and its Accept-Language for LANG
-  private TerminalLanguage language = TerminalLanguage.EN;
-  private String acceptLanguage;
   private long detachedAt;
   private long lastInput;
   private long loginSince; // when the login prompt appeared: the session's start, or Enter after a shell
-  private int cols = 80;
-  private int rows = 24;
-  private long unacked; // output bytes sent (or batched) on the current socket and not yet ACKed
-  // Shell output coalescing: a burst (bulk output) is sent as fewer, larger messages; output
-  // after a quiet moment (a keystroke's echo) goes at once.
-  private final java.io.ByteArrayOutputStream batch = new java.io.ByteArrayOutputStream();
-  private boolean flushScheduled;
-  private long lastFlush;
-  private boolean outputRequested;
-  private ShellLink link;
-  private final SessionFiles files; // the Files panel's part: the SFTP channel of the login
-  private String answer; // the line for the pending prompt
-  private boolean promptCancelled;
 
   TerminalSession(String token, InetAddress client, SessionRegistry registry) {
     this.token = token;
     this.client = client;
     this.registry = registry;
-    this.replay = new ReplayBuffer(registry.settings().replayBytes());
-    this.editor = new LineEditor(this, this::emit);
+    this.stream = new ShellStream(this, registry.settings().replayBytes(), registry::now, registry::schedule,
+        this::shellEnded);
+    this.login = new SessionLogin(this, shortToken(), client, registry, stream, this::shellOpened);
     this.files = new SessionFiles(registry.executor());
     this.lastInput = registry.now();
     this.detachedAt = lastInput;
@@ -93,7 +81,17 @@ final class TerminalSession implements ShellConnector.Prompter, ShellConnector.S
   }
 
   synchronized State state() {
-    return state;
+    if (closed) {
+      return State.CLOSED;
+    }
+    if (stream.shell() != null) {
+      return State.SHELL;
+    }
+    return switch (login.phase()) {
+      case USER -> State.LOGIN;
+      case AUTHENTICATING -> State.AUTHENTICATING;
+      case OFF -> State.ENDED;
+    };
   }
 
   /**
@@ -106,36 +104,28 @@ final class TerminalSession implements ShellConnector.Prompter, ShellConnector.S
     ShellLink resizeLink;
     TerminalSocket replaced;
     synchronized (this) {
-      if (state == State.CLOSED) {
+      if (closed) {
         newSocket.close(TerminalProtocol.CLOSE_ENDED, Message.of(Phrase.SESSION_ENDED));
         return;
       }
       replaced = socket;
       socket = newSocket;
-      language = newSocket.language();
-      acceptLanguage = newSocket.acceptLanguage();
-      unacked = 0;
-      batch.reset(); // already in the replay buffer, which a reattach sends
+      stream.attach(newSocket::send, newSocket.language(), newSocket.acceptLanguage());
       lastInput = registry.now();
       newSocket.send(TerminalProtocol.session(token));
       if (fresh) {
         if (before != null) {
-          sayLine(before);
+          stream.sayLine(before);
         }
-        cols = newCols;
-        rows = newRows;
-        say(Phrase.LOGIN_PROMPT);
-        editor.activate(true);
+        stream.resize(newCols, newRows);
+        login.start();
         resizeLink = null;
       } else {
-        byte[] screen = replay.snapshot();
-        newSocket.send(TerminalProtocol.replay(screen));
-        unacked += screen.length;
-        resizeLink = link;
-        cols = newCols;
-        rows = newRows;
+        stream.replay();
+        resizeLink = stream.shell();
+        stream.resize(newCols, newRows);
       }
-      requestOutputIfReady();
+      stream.requestOutputIfReady();
     }
     if (replaced != null) {
       replaced.close(TerminalProtocol.CLOSE_REPLACED, Message.of(Phrase.OPENED_ELSEWHERE));
@@ -151,14 +141,15 @@ final class TerminalSession implements ShellConnector.Prompter, ShellConnector.S
    * The page's socket closed. A session with a shell waits for it (grace period); one without
    * ends now: it has nothing worth coming back to, and must not hold anything for a page that went.
    */
-  void detach(TerminalSocket closed) {
+  void detach(TerminalSocket gone) {
     synchronized (this) {
-      if (socket != closed) {
+      if (socket != gone) {
         return;
       }
       socket = null;
+      stream.detach();
       detachedAt = registry.now();
-      if (state == State.SHELL) {
+      if (stream.shell() != null) {
         return;
       }
     }
@@ -170,16 +161,14 @@ final class TerminalSession implements ShellConnector.Prompter, ShellConnector.S
     ShellLink target = null;
     synchronized (this) {
       lastInput = registry.now();
-      switch (state) {
-        case LOGIN, AUTHENTICATING -> editor.feed(bytes);
-        case SHELL -> target = link;
+      switch (state()) {
+        case LOGIN, AUTHENTICATING -> login.input(bytes);
+        case SHELL -> target = stream.shell();
         case ENDED -> {
           for (byte b : bytes) {
             if (b == '\r' || b == '\n') {
-              state = State.LOGIN;
               loginSince = lastInput;
-              say(Phrase.LOGIN_PROMPT);
-              editor.activate(true);
+              login.start();
               break;
             }
           }
@@ -197,12 +186,10 @@ final class TerminalSession implements ShellConnector.Prompter, ShellConnector.S
   void resize(int newCols, int newRows) {
     ShellLink target;
     synchronized (this) {
-      if (newCols == cols && newRows == rows) {
+      if (!stream.resize(newCols, newRows)) {
         return;
       }
-      cols = newCols;
-      rows = newRows;
-      target = state == State.SHELL ? link : null;
+      target = stream.shell();
     }
     if (target != null) {
       target.resize(newCols, newRows);
@@ -210,260 +197,37 @@ final class TerminalSession implements ShellConnector.Prompter, ShellConnector.S
   }
 
   synchronized void ack(long count) {
-    unacked = Math.max(0, unacked - count);
-    requestOutputIfReady();
+    stream.ack(count);
   }
 
-  // ---- login
-
-  @Override
-  public void onLine(String line) {
-    // called by the editor under our lock
-    if (state == State.AUTHENTICATING) {
-      answer = line;
-      notifyAll();
-      return;
+  /** The login gave a shell (under the lock): it takes a slot, and its output and files are the session's. */
+  private boolean shellOpened(String user, ShellLink shell) {
+    if (!registry.admitShell(this)) {
+      return false;
     }
-    if (state != State.LOGIN) {
-      return;
-    }
-    String user = line.trim();
-    if (user.isEmpty()) {
-      say(Phrase.LOGIN_PROMPT);
-      editor.activate(true);
-      return;
-    }
-    if (!USER_NAME.matcher(user).matches()) {
-      sayLine(Message.of(Phrase.INVALID_USER_NAME));
-      say(Phrase.LOGIN_PROMPT);
-      editor.activate(true);
-      return;
-    }
-    if (registry.shellsFull()) { // no use asking for a password: no shell could open
-      sayLine(Message.of(Phrase.TOO_MANY_SESSIONS, registry.settings().maxSessions()));
-      say(Phrase.LOGIN_PROMPT);
-      editor.activate(true);
-      return;
-    }
-    LoginLimiter.Wait wait = registry.limiter().waitBeforeLogin(client);
-    if (!wait.isZero()) {
-      long seconds = Math.max(1, wait.duration().toSeconds());
-      sayLine(Message.of(wait.overall() ? Phrase.TOO_MANY_FAILURES_OVERALL_WAIT : Phrase.TOO_MANY_FAILURES_WAIT,
-          seconds));
-      say(Phrase.LOGIN_PROMPT);
-      editor.activate(true);
-      return;
-    }
-    state = State.AUTHENTICATING;
-    answer = null;
-    promptCancelled = false;
-    int c = cols;
-    int r = rows;
-    String accepted = acceptLanguage;
-    // Off the caller's thread: the first login loads and starts the SSH client (and may ask the
-    // host for its locales).
-    registry.executor().execute(() -> startLogin(user, c, r, accepted));
+    files.loggedIn(shell, user);
+    stream.shellOpened(shell);
+    return true;
   }
 
-  private void startLogin(String user, int c, int r, String accepted) {
-    try {
-      String lang = registry.shellLang(accepted);
-      registry.connector().open(user, this, c, r, lang, this)
-          .whenComplete((opened, error) -> opened(user, opened, error));
-    } catch (RuntimeException | LinkageError e) {
-      LOG.warn("cannot start the SSH client", e);
-      opened(user, null, new LoginException(Message.of(Phrase.CLIENT_CANNOT_START, Errors.rootReason(e)),
-          false, e));
-    }
-  }
-
-  @Override
-  public void onCancel() {
-    if (state == State.AUTHENTICATING) {
-      promptCancelled = true;
-      notifyAll();
-    } else if (state == State.LOGIN) {
-      say(Phrase.LOGIN_PROMPT);
-      editor.activate(true);
-    }
-  }
-
-  private synchronized void opened(String user, ShellLink opened, Throwable error) {
-    if (state != State.AUTHENTICATING) {
-      if (opened != null) {
-        opened.close();
-      }
-      return;
-    }
-    if (opened != null && !registry.admitShell(this)) { // others logged in meanwhile
-      opened.close();
-      LOG.info("terminal session {}: {} logged in from {}, but {} shells are open already", shortToken(), user,
-          client.getHostAddress(), registry.settings().maxSessions());
-      editor.reset();
-      loginFailed(Message.of(Phrase.TOO_MANY_SESSIONS, registry.settings().maxSessions()));
-      return;
-    }
-    if (opened != null) {
-      link = opened;
-      files.loggedIn(opened, user);
-      state = State.SHELL;
-      outputRequested = false;
-      LOG.info("terminal session {}: {} logged in from {}", shortToken(), user, client.getHostAddress());
-      registry.limiter().recordSuccess(client);
-      byte[] typedAhead = editor.takePending(); // typed after the password: for the shell
-      editor.reset();
-      if (typedAhead.length > 0) {
-        opened.write(typedAhead, () -> { });
-      }
-      requestOutputIfReady();
-      return;
-    }
-    editor.reset();
-    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    Message message = cause instanceof LoginException e ? e.text()
-        : Message.of(Phrase.LOGIN_FAILED, Errors.rootReason(cause));
-    boolean authFailure = cause instanceof LoginException e && e.isAuthFailure();
-    LOG.info("terminal session {}: login from {} failed: {}", shortToken(), client.getHostAddress(),
-        authFailure ? "refused" : message);
-    if (authFailure) {
-      registry.limiter().recordFailure(client);
-    }
-    loginFailed(message);
-  }
-
-  private void loginFailed(Message message) {
-    state = State.LOGIN;
-    emit("\r\n" + printable(message.in(language)) + "\r\n\r\n");
-    say(Phrase.LOGIN_PROMPT);
-    editor.activate(true);
-  }
-
-  @Override
-  public synchronized void show(String text) {
-    if (state == State.AUTHENTICATING) {
-      emit(printable(text));
-    }
-  }
-
-  @Override
-  public synchronized void ask(String prompt, boolean echo) {
-    if (state != State.AUTHENTICATING) {
-      return;
-    }
-    answer = null;
-    emit(printable(prompt));
-    editor.activate(echo);
-  }
-
-  @Override
-  public synchronized void ask(Message prompt, boolean echo) {
-    ask(prompt.in(language), echo);
-  }
-
-  @Override
-  public synchronized String awaitAnswer(long timeout, TimeUnit unit) throws InterruptedException {
-    long deadline = System.nanoTime() + unit.toNanos(timeout);
-    while (answer == null && !promptCancelled && state == State.AUTHENTICATING) {
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        return null;
-      }
-      TimeUnit.NANOSECONDS.timedWait(this, left);
-    }
-    if (answer == null) {
-      throw new CancellationException("login given up");
-    }
-    String line = answer;
-    answer = null;
-    return line;
-  }
-
-  @Override
-  public boolean attemptFailed() {
-    boolean allowed = registry.limiter().recordFailure(client);
-    synchronized (this) {
-      sayLine(Message.of(Phrase.TRY_AGAIN));
-    }
-    return allowed;
-  }
-
-  // ---- shell
-
-  @Override
-  public synchronized void output(byte[] bytes, int offset, int length) {
-    outputRequested = false;
-    if (state != State.SHELL) {
-      return;
-    }
-    replay.append(bytes, offset, length);
-    if (socket != null) {
-      batch.write(bytes, offset, length);
-      unacked += length;
-      long now = registry.now();
-      if (batch.size() >= MAX_BATCH || (!flushScheduled && now - lastFlush >= COALESCE_NANOS)) {
-        flush();
-      } else if (!flushScheduled) {
-        flushScheduled = true;
-        registry.schedule(this::flushLater, COALESCE_NANOS);
-      }
-    }
-    requestOutputIfReady();
-  }
-
-  private synchronized void flushLater() {
-    flushScheduled = false;
-    flush();
-  }
-
-  /** Sends the batched shell output. */
-  private void flush() {
-    if (batch.size() == 0) {
-      return;
-    }
-    if (socket != null) {
-      byte[] bytes = batch.toByteArray();
-      socket.send(TerminalProtocol.output(bytes, 0, bytes.length));
-    }
-    batch.reset();
-    lastFlush = registry.now();
-  }
-
-  @Override
-  public synchronized void ended(Message reason) {
-    if (state != State.SHELL) {
-      return;
-    }
-    link = null;
+  /** The shell ended by itself (under the lock; the page is told next): its slot and files go. */
+  private void shellEnded(Message reason) {
     files.ended();
-    state = State.ENDED;
     loginSince = registry.now();
     registry.releaseShell(this);
     LOG.info("terminal session {}: {}", shortToken(), reason);
-    emit("\r\n" + Message.of(Phrase.ENDED_PRESS_ENTER, reason).in(language) + "\r\n");
   }
-
-  /** Reads the next output chunk when a page is attached and keeping up (flow control). */
-  private void requestOutputIfReady() {
-    if (state == State.SHELL && socket != null && !outputRequested && unacked < TerminalProtocol.WINDOW) {
-      outputRequested = true;
-      link.requestOutput();
-    }
-  }
-
-  // ---- files
 
   /** The files part of this session (the Files panel's SFTP channel of the current login). */
   SessionFiles files() {
     return files;
   }
 
-  // ---- time
-
   /** Called every second by the sweeper: grace period, idle timeout, socket liveness. */
   void sweep(long now) {
     TerminalSocket live;
     synchronized (this) {
-      if (state == State.CLOSED) {
+      if (closed) {
         return;
       }
       WebTerminalSettings settings = registry.settings();
@@ -471,7 +235,7 @@ final class TerminalSession implements ShellConnector.Prompter, ShellConnector.S
         close("no page came back within " + settings.gracePeriod().toSeconds() + " s", null);
         return;
       }
-      if (state != State.SHELL && now - loginSince > settings.loginTimeout().toNanos()) {
+      if (stream.shell() == null && now - loginSince > settings.loginTimeout().toNanos()) {
         close("no login within " + settings.loginTimeout().toSeconds() + " s",
             Message.of(Phrase.LOGIN_TIMEOUT, span(settings.loginTimeout())));
         return;
@@ -502,17 +266,16 @@ final class TerminalSession implements ShellConnector.Prompter, ShellConnector.S
     ShellLink shell;
     TerminalSocket page;
     synchronized (this) {
-      if (state == State.CLOSED) {
+      if (closed) {
         return;
       }
-      state = State.CLOSED;
-      shell = link;
-      link = null;
-      files.ended();
+      closed = true;
+      shell = stream.takeShell();
+      files.close();
       page = socket;
       socket = null;
-      editor.reset();
-      notifyAll(); // a waiting prompt gives up
+      stream.detach();
+      login.stop(); // a waiting prompt gives up
     }
     LOG.info("terminal session {} closed: {}", shortToken(), why);
     registry.remove(this);
@@ -522,53 +285,6 @@ final class TerminalSession implements ShellConnector.Prompter, ShellConnector.S
     if (page != null) {
       page.close(TerminalProtocol.CLOSE_ENDED, message == null ? Message.of(Phrase.SESSION_CLOSED) : message);
     }
-  }
-
-  // ---- output
-
-  /** Says one of the terminal's own phrases, in the page's language. */
-  private void say(Phrase phrase) {
-    emit(Message.of(phrase).in(language));
-  }
-
-  /** Says a message of the terminal's own on a line of its own. */
-  private void sayLine(Message message) {
-    emit(message.in(language) + "\r\n");
-  }
-
-  private void emit(String text) {
-    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-    emit(bytes, 0, bytes.length);
-  }
-
-  private void emit(byte[] bytes) {
-    emit(bytes, 0, bytes.length);
-  }
-
-  private void emit(byte[] bytes, int offset, int length) {
-    flush(); // shell output batched before this text goes first
-    replay.append(bytes, offset, length);
-    if (socket != null) {
-      socket.send(TerminalProtocol.output(bytes, offset, length));
-      unacked += length;
-    }
-  }
-
-  /**
-   * Text from the SSH server (banner, prompts) made safe to draw: no escape sequences or other
-   * control characters that could rewrite the screen, line ends as CR LF.
-   */
-  static String printable(String text) {
-    StringBuilder out = new StringBuilder(text.length() + 8);
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c == '\n') {
-        out.append("\r\n");
-      } else if (c == '\t' || (c >= 0x20 && c != 0x7f && !(c >= 0x80 && c < 0xa0))) {
-        out.append(c);
-      }
-    }
-    return out.toString();
   }
 
   private String shortToken() {

@@ -73,30 +73,46 @@ class FilesPanelInChromiumTest {
   }
 
   private void startTerminal(FilesMode mode) throws Exception {
+    startTerminal(mode, sshd);
+  }
+
+  private void startTerminal(FilesMode mode, SshServerFixture server) throws Exception {
     terminal = new WebTerminal(WebTerminalSettings.defaults(dir.resolve("state"))
-        .withBind(Optional.of("127.0.0.1"), 0).withSsh("127.0.0.1", sshd.port).withSshHostKeys(sshd.dir)
+        .withBind(Optional.of("127.0.0.1"), 0).withSsh("127.0.0.1", server.port).withSshHostKeys(server.dir)
         .withFiles(mode));
     terminal.start();
   }
 
   private void openLoggedIn(int width, int height, boolean phone, String language) throws Exception {
+    openPage(width, height, phone, language);
+    logIn(sshd.user, sshd.password, 1);
+    panel.open();
+  }
+
+  /** The terminal's page in a new browser, at its login prompt. */
+  private void openPage(int width, int height, boolean phone, String language) throws Exception {
     browser = new Chromium(Path.of("target", "chromium-profile-" + System.nanoTime()),
         List.of(Chromium.accepting(TestTls.servedCertificate("127.0.0.1", terminal.port()))));
     browser.emulateScreen(width, height, phone);
     browser.acceptLanguage(language);
     browser.navigate("https://127.0.0.1:" + terminal.port() + "/");
     browser.awaitText(language.startsWith("zh") ? "用户名：" : "login:", WAIT);
-    browser.typeLine(sshd.user);
-    browser.awaitText("assword:", WAIT);
-    browser.typeLine(sshd.password);
-    browser.typeLine("echo READY-$((40+2))");
-    browser.awaitText("READY-42", WAIT);
     panel = new FilesPanel(browser, WAIT);
-    panel.open();
+  }
+
+  /** Logs in at the {@code nth} password prompt on the screen, and waits for the shell. */
+  private void logIn(String user, String password, int nth) throws Exception {
+    browser.evaluate("document.querySelector('#terminal textarea').focus()");
+    browser.typeLine(user);
+    browser.awaitText(text -> text.split("assword:", -1).length > nth, "password prompt " + nth, WAIT);
+    browser.typeLine(password);
+    String ready = "READY-" + (40 + nth);
+    browser.typeLine("echo READY-$((40+" + nth + "))");
+    browser.awaitText(ready, WAIT);
   }
 
   private static String js(String s) {
-    return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    return "'" + s.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n") + "'";
   }
 
   private static Path write(Path file, String text) throws IOException {
@@ -312,5 +328,106 @@ class FilesPanelInChromiumTest {
     assertThat(browser.evaluate("(() => { const r = document.getElementById('files').getBoundingClientRect();"
         + " return r.width <= window.innerWidth && r.left >= 0; })()")).isEqualTo(true);
     browser.screenshot(SCREENSHOTS.resolve("webssh-files-phone-zh.png"));
+  }
+  private String note() throws Exception {
+    return String.valueOf(browser.evaluate("document.getElementById('files-note').textContent"));
+  }
+
+  private void awaitNote(String text) throws Exception {
+    browser.awaitTrue("document.getElementById('files-note').textContent === " + js(text), WAIT);
+  }
+
+  private void drop(String name, String content) throws Exception {
+    browser.evaluate("(() => { const t = new DataTransfer(); t.items.add(new File([" + js(content) + "], " + js(name)
+        + ")); document.getElementById('screen').dispatchEvent(new DragEvent('drop', { dataTransfer: t, bubbles: true,"
+        + " cancelable: true })); })()");
+  }
+
+  @Test
+  void thePanelFollowsTheLoginWhenTheShellEndsAndAnotherUserLogsIn() throws Exception {
+    // Both users log in through the second fixture's sshd: closing it ends their shells, so that
+    // it can remove its user (a user with processes left cannot be removed).
+    try (SshServerFixture second = new SshServerFixture(Path.of("target", "webssh-files-sshd-2").toAbsolutePath(),
+        List.of("Subsystem=sftp /usr/lib/openssh/sftp-server"))) {
+      Path secondHome = Path.of(SshServerFixture.run(List.of("getent", "passwd", second.user), null).split(":")[5]);
+      SshServerFixture.run(List.of("install", "-o", second.user, "-m", "644", "/dev/null",
+          secondHome.resolve("second-user.txt").toString()), null);
+      startTerminal(FilesMode.ON, second);
+      write(home.resolve("first-user.txt"), "first\n");
+      Files.createDirectories(home.resolve("deeper"));
+      openLoggedIn(1280, 800, false, "en");
+      panel.awaitListing("deeper/");
+      browser.evaluate("[...document.querySelectorAll('#files-list td.name button')].find((b) =>"
+          + " b.textContent.endsWith('deeper/')).click()");
+      browser.awaitTrue("document.querySelector('#files-path [aria-current]').textContent === 'deeper/'", WAIT);
+
+      browser.evaluate("document.querySelector('#terminal textarea').focus()");
+      browser.typeLine("exit");
+      browser.awaitText("Press Enter to log in again.", WAIT);
+      awaitNote("The login ended: log in at the terminal again to see the files.");
+      assertThat(browser.evaluate("document.getElementById('files-pick').disabled")).as("no upload").isEqualTo(true);
+      assertThat(browser.evaluate("document.querySelectorAll('#files-list tbody tr').length")).as("no stale listing")
+          .isEqualTo(0);
+      browser.screenshot(SCREENSHOTS.resolve("webssh-files-logged-out-en.png"));
+
+      browser.evaluate("document.querySelector('#terminal textarea').focus()");
+      browser.pressEnter();
+      browser.awaitText(text -> text.split("login:", -1).length > 2, "a second login prompt", WAIT);
+      logIn(second.user, second.password, 2);
+      panel.awaitListing("second-user.txt"); // by itself: no Refresh
+      assertThat(browser.evaluate("document.querySelector('#files-path [aria-current]').textContent"))
+          .isEqualTo(secondHome.getFileName() + "/");
+      assertThat(note()).isEmpty();
+      assertThat(browser.evaluate("document.getElementById('files-pick').disabled")).isEqualTo(false);
+    }
+  }
+
+  @Test
+  void filesDroppedBeforeALoginAreRefusedInOneSentenceAndNothingIsUploaded() throws Exception {
+    startTerminal(FilesMode.ON);
+    openPage(1280, 800, false, "en");
+    drop("early.txt", "too early\n");
+    awaitNote("Log in at the terminal first; nothing was uploaded.");
+    assertThat(browser.evaluate("document.querySelectorAll('#files-transfers li').length")).isEqualTo(0);
+    browser.screenshot(SCREENSHOTS.resolve("webssh-files-before-login-en.png"));
+    drop("early.txt", "too early\n"); // with the panel open and the answer known
+    awaitNote("Log in at the terminal first; nothing was uploaded.");
+
+    logIn(sshd.user, sshd.password, 1);
+    panel.awaitListing(".bashrc"); // the panel follows the login
+    assertThat(browser.evaluate("document.querySelectorAll('#files-transfers li').length")).isEqualTo(0);
+    assertThat(home.resolve("early.txt")).doesNotExist();
+    browser.close();
+    browser = null;
+
+    openPage(390, 844, true, "zh-CN,zh;q=0.9");
+    drop("early.txt", "too early\n");
+    awaitNote("请先在终端登录；未上传任何文件。");
+    assertThat(browser.evaluate("document.querySelectorAll('#files-transfers li').length")).isEqualTo(0);
+    browser.screenshot(SCREENSHOTS.resolve("webssh-files-before-login-zh.png"));
+  }
+
+  @Test
+  void anSshdThatAllowsNoMoreSessionsIsNamedAndTheTerminalKeepsWorking() throws Exception {
+    try (SshServerFixture limited = new SshServerFixture(Path.of("target", "webssh-files-sshd-max1").toAbsolutePath(),
+        List.of("Subsystem=sftp /usr/lib/openssh/sftp-server", "MaxSessions=1"))) {
+      startTerminal(FilesMode.ON, limited);
+      openPage(1280, 800, false, "en");
+      logIn(limited.user, limited.password, 1);
+      browser.evaluate("document.getElementById('files-open').click()");
+      awaitNote("The SSH server allows no more sessions for this login (MaxSessions in its sshd_config), so the"
+          + " files cannot be shown beside the terminal.");
+      browser.screenshot(SCREENSHOTS.resolve("webssh-files-max-sessions-en.png"));
+      browser.evaluate("document.querySelector('#terminal textarea').focus()");
+      browser.typeLine("echo STILL-$((6*7))");
+      browser.awaitText("STILL-42", WAIT);
+      browser.close();
+      browser = null;
+
+      openPage(1280, 800, false, "zh-CN,zh;q=0.9");
+      logIn(limited.user, limited.password, 1);
+      browser.evaluate("document.getElementById('files-open').click()");
+      awaitNote("SSH 服务器不允许这个登录再开会话（其 sshd_config 中的 MaxSessions），所以无法在终端旁显示文件。");
+    }
   }
 }

@@ -34,27 +34,21 @@ class SessionFilesTest {
 
   /** A shell whose openFiles() makes a new channel each time, after {@code gate} opens. */
   private ShellConnector.ShellLink shell(CountDownLatch gate) {
-    return new ShellConnector.ShellLink() {
-      @Override public void requestOutput() { }
-      @Override public void write(byte[] bytes, Runnable done) { done.run(); }
-      @Override public void resize(int cols, int rows) { }
-      @Override public void close() { }
-
-      @Override
-      public RemoteFiles openFiles() {
-        entered.countDown();
-        try {
-          gate.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        Channel c = new Channel();
-        synchronized (opened) {
-          opened.add(c);
-        }
-        return c;
+    FakeShellConnector.Shell shell = new FakeShellConnector.Shell(null);
+    shell.files = () -> {
+      entered.countDown();
+      try {
+        gate.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
+      Channel c = new Channel();
+      synchronized (opened) {
+        opened.add(c);
+      }
+      return c;
     };
+    return shell;
   }
 
   @Test
@@ -105,5 +99,28 @@ class SessionFilesTest {
     assertThat(got[0]).isNull();
     assertThat(opened).hasSize(1);
     assertThat(opened.get(0).closed).isTrue();
+  }
+
+  @Test
+  void aWatcherIsToldOfEachLoginItsEndAndTheCloseOnThePool() {
+    List<Runnable> pool = new ArrayList<>();
+    SessionFiles watched = new SessionFiles(pool::add);
+    int[] told = new int[1];
+    Runnable watcher = () -> told[0]++;
+    watched.watch(watcher);
+
+    watched.loggedIn(shell(new CountDownLatch(0)), "alice");
+    assertThat(told[0]).as("not on the caller's thread, which holds the session's lock").isZero();
+    assertThat(pool).hasSize(1);
+    watched.ended();
+    assertThat(watched.isClosed()).isFalse();
+    watched.close();
+    assertThat(watched.isClosed()).isTrue();
+    pool.forEach(Runnable::run);
+    assertThat(told[0]).isEqualTo(3);
+
+    watched.unwatch(watcher);
+    watched.loggedIn(shell(new CountDownLatch(0)), "bob");
+    assertThat(pool).hasSize(3);
   }
 }

@@ -63,7 +63,7 @@ class SmallPartsTest {
 
   @Test
   void textFromTheServerCannotRewriteTheScreen() {
-    assertThat(TerminalSession.printable("Password: \u001b[2J\u009b\u0007ok\nnext"))
+    assertThat(ShellStream.printable("Password: \u001b[2J\u009b\u0007ok\nnext"))
         .isEqualTo("Password: [2Jok\r\nnext");
   }
 

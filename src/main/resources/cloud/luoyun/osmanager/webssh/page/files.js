@@ -3,7 +3,9 @@
 // queue in front of keystrokes. Uploads read the file a chunk at a time (File.slice: never the
 // whole file in memory) and keep at most WINDOW bytes sent and not yet reported written by the
 // server; downloads go through the browser's own download manager with a single-use ticket.
-// Both languages follow <html lang>, as the terminal's words do.
+// Both languages follow <html lang>, as the terminal's words do. The panel follows the terminal's
+// login: the server says when there is none ('login') and when one began ('ready'), and the panel
+// shows that login's home by itself; files dropped while no one is logged in are refused.
 
 const WORDS = {
   en: {
@@ -15,7 +17,7 @@ const WORDS = {
     failed: 'failed', connecting: 'Connecting…', dropHint: 'Drop files on the terminal or here to upload them into this folder.',
     uploadOff: 'Uploads are turned off on this instance.', downloadOff: 'Downloads are turned off on this instance.',
     lost: 'The files connection dropped.', empty: 'This folder is empty.', path: 'Folder path',
-    transfers: 'Transfers', home: 'home',
+    transfers: 'Transfers', home: 'home', loginFirst: 'Log in at the terminal first; nothing was uploaded.',
   },
   zh: {
     files: '文件', close: '关闭', up: '上一级', refresh: '刷新', upload: '上传…', name: '名称', size: '大小',
@@ -26,7 +28,7 @@ const WORDS = {
     failed: '失败', connecting: '正在连接…', dropHint: '把文件拖放到终端或这里，即可上传到这个文件夹。',
     uploadOff: '此实例已关闭上传。', downloadOff: '此实例已关闭下载。',
     lost: '文件连接已中断。', empty: '这个文件夹是空的。', path: '文件夹路径',
-    transfers: '传输', home: '主目录',
+    transfers: '传输', home: '主目录', loginFirst: '请先在终端登录；未上传任何文件。',
   },
 };
 const LANG = document.documentElement.lang.startsWith('zh') ? 'zh' : 'en';
@@ -46,6 +48,9 @@ export function startFiles({ token, focusTerminal }) {
   const pick = $('files-pick');
   let ws = null;
   let ready = null;       // the server's ready message: home, user, upload, download
+  let noLogin = false;    // the server said no one is logged in at the terminal
+  let uploadsOn = true;   // as the last ready said: whether this instance takes uploads at all
+  let held = [];          // files dropped or picked before the server said whether anyone is logged in
   let cwd = null;
   let waiters = [];       // resolvers of the upload's next message
   let queue = [];         // uploads waiting: {file, row}
@@ -97,16 +102,30 @@ export function startFiles({ token, focusTerminal }) {
     ws = socket;
     socket.onopen = () => socket.send(JSON.stringify({ op: 'hello', token: token() || '' }));
     socket.onmessage = (event) => {
-      if (typeof event.data === 'string') received(JSON.parse(event.data));
+      if (ws === socket && typeof event.data === 'string') received(JSON.parse(event.data));
     };
     socket.onclose = () => {
       if (ws !== socket) return;
       ws = null;
       const wasReady = ready;
       ready = null;
+      noLogin = false;
+      held = [];
       if (current) deliver({ t: 'error', op: 'upload', text: T.lost });
       if (wasReady) tell(T.lost, 'error');
     };
+  }
+
+  /** The terminal has a new session (the last one closed): follow that one. */
+  function sessionChanged() {
+    const old = ws;
+    ws = null;
+    ready = null;
+    noLogin = false;
+    cwd = null;
+    if (current) deliver({ t: 'error', op: 'upload', text: T.lost });
+    if (old) old.close();
+    if (!panel.hidden) connect();
   }
 
   function send(message) {
@@ -117,17 +136,28 @@ export function startFiles({ token, focusTerminal }) {
     switch (m.t) {
       case 'ready': {
         ready = m;
+        noLogin = false;
         const off = [];
         if (!m.upload) off.push(T.uploadOff);
         if (!m.download) off.push(T.downloadOff);
         tell(off.join(' '));
-        $('files-pick-label').hidden = !m.upload;
-        $('files-drop-hint').hidden = !m.upload;
+        uploadsOn = m.upload;
+        uploadsPossible(m.upload);
         go(cwd || m.home);
+        const early = held;
+        held = [];
+        enqueue(early);
         pump();
         break;
       }
-      case 'denied': tell(m.text, 'error'); break;
+      case 'login': {     // no one is logged in (yet, or any more): the socket stays and follows the login
+        const dropped = held.length > 0;
+        forget(m.text);
+        noLogin = true;
+        if (dropped) tell(T.loginFirst, 'error');
+        break;
+      }
+      case 'denied': forget(m.text, 'error'); break;   // and the socket closes
       case 'list': showList(m); break;
       case 'ticket': fetchFile(m.url); break;
       case 'error':
@@ -135,6 +165,28 @@ export function startFiles({ token, focusTerminal }) {
         break;
       default: deliver(m);   // exists, go, written, done, skipped, cancelled: the upload's
     }
+  }
+
+  /** The login shown is gone (or there was none): nothing of it stays, nothing more is uploaded. */
+  function forget(text, kind) {
+    ready = null;
+    cwd = null;
+    $('files-path').replaceChildren();
+    list.replaceChildren();
+    $('files-up').disabled = true;
+    uploadsPossible(false, uploadsOn);
+    for (const u of queue) finishRow(u.row, 'failed', text);
+    queue = [];
+    held = [];
+    tell(text, kind);
+  }
+
+  /** The upload controls: usable when {@code possible}, else disabled, or hidden unless {@code shown}. */
+  function uploadsPossible(possible, shown) {
+    $('files-pick-label').hidden = !(possible || shown);
+    $('files-drop-hint').hidden = !(possible || shown);
+    pick.disabled = !possible;
+    $('files-pick-label').setAttribute('aria-disabled', String(!possible));
   }
 
   function go(path) {
@@ -271,6 +323,15 @@ export function startFiles({ token, focusTerminal }) {
 
   function enqueue(files) {
     if (files.length === 0) return;
+    if (noLogin) {
+      tell(T.loginFirst, 'error');
+      return;
+    }
+    if (!ready) {            // the server has not said yet whether someone is logged in
+      held = held.concat(files);
+      connect();
+      return;
+    }
     if (!current && queue.length === 0) forAll = null;   // a new batch asks again
     for (const file of files) queue.push({ file, row: transferRow(file) });
     pump();
@@ -411,6 +472,8 @@ export function startFiles({ token, focusTerminal }) {
       }
     });
   }
+
+  return { sessionChanged };
 }
 
 function bytes(n) {

@@ -95,7 +95,14 @@ function connect() {
     switch (data[0]) {
       case OUTPUT: draw(body); break;
       case REPLAY: term.reset(); draw(body); break;
-      case SESSION: sessionStorage.setItem(TOKEN_KEY, new TextDecoder().decode(body)); break;
+      case SESSION: {
+        const token = new TextDecoder().decode(body);
+        if (token !== sessionStorage.getItem(TOKEN_KEY)) {
+          sessionStorage.setItem(TOKEN_KEY, token);
+          files.sessionChanged();   // a new session: the Files panel follows its logins
+        }
+        break;
+      }
     }
   };
   socket.onclose = (event) => {
@@ -254,5 +261,5 @@ if (window.visualViewport) {
   });
 }
 
+const files = startFiles({ token: () => sessionStorage.getItem(TOKEN_KEY), focusTerminal: () => term.focus() });
 connect();
-startFiles({ token: () => sessionStorage.getItem(TOKEN_KEY), focusTerminal: () => term.focus() });
