@@ -99,9 +99,21 @@ public final class FilesBench {
         long[] peak = {open};
         long pageBefore = Proc.rssKib(Proc.tree(browser.process()));
         long[] pagePeak = {pageBefore};
+        long[][] quarters = new long[4][]; // daemon and browser RSS when a quarter, half... of the bytes were written
         Runnable sample = () -> {
-          peak[0] = Math.max(peak[0], Proc.rssKib(daemon.pid()));
-          pagePeak[0] = Math.max(pagePeak[0], Proc.rssKib(Proc.tree(browser.process())));
+          long daemonRss = Proc.rssKib(daemon.pid());
+          long browserRss = Proc.rssKib(Proc.tree(browser.process()));
+          peak[0] = Math.max(peak[0], daemonRss);
+          pagePeak[0] = Math.max(pagePeak[0], browserRss);
+          try {
+            Object done = browser.evaluate("document.querySelector('#files-transfers li progress').value");
+            int q = (int) Math.floor(((Number) done).doubleValue() * 4) - 1;
+            if (q >= 0 && q < 4 && quarters[q] == null) {
+              quarters[q] = new long[] {daemonRss, browserRss};
+            }
+          } catch (Exception e) {
+            // the row is not there yet
+          }
         };
         double[] busy = echoes(browser, 40, sample);
         String state; // memory sampled all the way, not just while the keys are typed
@@ -124,6 +136,9 @@ public final class FilesBench {
         double[] cpuUp = minus(cpu(daemon.toHandle(), browser.process(), sshd.process()), cpu0);
         long upPeak = peak[0];
         long afterUp = Proc.rssKib(daemon.pid());
+        if (quarters[3] == null) {
+          quarters[3] = new long[] {afterUp, pageAfter}; // "done" came before a sample saw the bar full
+        }
 
         // download through Chromium's download manager, timed until the file is whole
         browser.downloadInto(downloads);
@@ -185,6 +200,9 @@ public final class FilesBench {
         System.out.printf(Locale.ROOT, "| files: the browser's RSS (all its processes) while %d MB go up, MiB |"
             + " %.1f before, %.1f peak, %.1f after; the page's JS heap after: %.1f | | | | flat | |%n", SIZE / MB,
             pageBefore / 1024.0, pagePeak[0] / 1024.0, pageAfter / 1024.0, jsHeapMib);
+        System.out.printf(Locale.ROOT, "| files: RSS daemon / browser at 1/4, 1/2, 3/4 and all of the upload written, MiB |"
+            + " %s | | | | flat | |%n", Arrays.stream(quarters).map(q -> q == null ? "-"
+            : String.format(Locale.ROOT, "%.1f / %.1f", q[0] / 1024.0, q[1] / 1024.0)).collect(java.util.stream.Collectors.joining(", ")));
         System.out.printf(Locale.ROOT, "| files: CPU seconds per 100 MB through the page, daemon / browser / sshd |"
             + " up %.2f / %.2f / %.2f, down %.2f / %.2f / %.2f | | | | | |%n", per100(cpuUp[0], mb), per100(cpuUp[1], mb),
             per100(cpuUp[2], mb), per100(cpuDown[0], mb), per100(cpuDown[1], mb), per100(cpuDown[2], mb));
