@@ -15,9 +15,9 @@ import java.util.Map;
  * <pre>
  * page -> server                                         server -> page
  *   {op:hello, token}    first; the terminal's token      {t:ready, home, user, upload, download}
- *                                                         {t:login, text} no login now: the panel waits
+ *                                                         {t:login, text, upload, download} no login now: the panel waits
  *                                                         {t:denied, text} and the socket closes
- *                        (then, as the session's logins come and go: {t:login, text}, {t:ready, ...})
+ *                        (then, as the session's logins come and go: {t:login, ...}, {t:ready, ...})
  *   {op:list, path}                                       {t:list, path, parent, entries:[{name,kind,size,mtime,target}]}
  *   {op:upload, dir, name, size, answer}                  {t:exists, name} (answer "ask" and the name is taken)
  *        answer: ask | replace | keep | skip              {t:go, name} then the page sends the bytes

@@ -264,7 +264,8 @@ public final class FilesSocket implements Session.Listener {
       RemoteFiles f = part.open();
       String who = part.user();
       if (f == null || who == null) {
-        send(FilesProtocol.message("login", "text", needLogin().in(language)));
+        send(FilesProtocol.message("login", "text", needLogin().in(language), "upload", mode.uploads(),
+            "download", mode.downloads()));
         return;
       }
       files = f;

@@ -319,7 +319,10 @@ class FilesPanelInChromiumTest {
 
     startTerminal(FilesMode.DOWNLOAD);
     write(home.resolve("readme.txt"), "read me\n");
-    openLoggedIn(390, 844, true, "zh-CN,zh;q=0.9");
+    openPage(390, 844, true, "zh-CN,zh;q=0.9"); // the panel open before a login: no upload control either
+    browser.evaluate("document.getElementById('files-open').click()");
+    browser.awaitTrue("document.getElementById('files-pick-label').hidden", WAIT);
+    logIn(sshd.user, sshd.password, 1);
     panel.awaitListing("readme.txt");
     browser.awaitText("此实例已关闭上传。", WAIT);
     assertThat(browser.evaluate("getComputedStyle(document.getElementById('files-pick-label')).display"))

@@ -152,6 +152,7 @@ export function startFiles({ token, focusTerminal }) {
       }
       case 'login': {     // no one is logged in (yet, or any more): the socket stays and follows the login
         const dropped = held.length > 0;
+        uploadsOn = m.upload; // an instance that takes no uploads shows no upload control, before a login too
         forget(m.text);
         noLogin = true;
         if (dropped) tell(T.loginFirst, 'error');
