@@ -28,9 +28,11 @@ need_tools() {
   [ ${#missing[@]} = 0 ] || { echo "missing: ${missing[*]} (see README, Benchmarks)" >&2; exit 2; }
 }
 
-# The jar, the .deb, the tarball and the test classes (the Java parts of the benchmarks).
+# The jar, the .deb, the tarball and the test classes (the Java parts of the benchmarks): built
+# anew when a source is newer than the tarball, so a benchmark never measures an older build.
 build() {
-  if [ ! -f "target/osmanager-$VERSION.tar.gz" ] || [ "$JAR" -nt "target/osmanager-$VERSION.tar.gz" ]; then
+  local tarball="target/osmanager-$VERSION.tar.gz"
+  if [ ! -f "$tarball" ] || [ "$JAR" -nt "$tarball" ] || [ -n "$(find src pom.xml -newer "$tarball" -print -quit)" ]; then
     mvn -B -q -o package -DskipTests
   fi
   mvn -B -q -o test-compile -Dexec.skip=true
