@@ -14,9 +14,9 @@ import java.util.concurrent.TimeUnit;
  * its launcher {@code bin/osmanager}, started as the service manager starts it (no JAVA_HOME, no
  * OSMANAGER_JAVA; OSMANAGER_JAVA_OPTS passes through, for trying a flag).
  */
-final class Installed {
+public final class Installed {
   final String label;
-  final Path home;
+  public final Path home;
 
   Installed(String label, Path tree) {
     this.label = label;
@@ -24,7 +24,7 @@ final class Installed {
   }
 
   /** {@code deb=target/bench/deb tar=target/bench/tar} */
-  static List<Installed> parse(List<String> args) {
+  public static List<Installed> parse(List<String> args) {
     List<Installed> trees = new ArrayList<>();
     for (String a : args) {
       int eq = a.indexOf('=');
@@ -57,7 +57,7 @@ final class Installed {
   }
 
   /** A process of the launcher with these arguments, its output to {@code log}. */
-  ProcessBuilder command(Path log, String... args) {
+  public ProcessBuilder command(Path log, String... args) {
     List<String> argv = new ArrayList<>(List.of(launcher().toString()));
     argv.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -71,7 +71,7 @@ final class Installed {
    * archive: what a hello world gets to be the launcher's floor. Asked of the launcher itself, with
    * echo in place of java.
    */
-  List<String> launcherFlags() throws IOException, InterruptedException {
+  public List<String> launcherFlags() throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(launcher().toString(), "--version").redirectErrorStream(true);
     pb.environment().put("OSMANAGER_JAVA", "echo");
     Process p = pb.start();
@@ -127,7 +127,7 @@ final class Installed {
     }
   }
 
-  static void stop(Process p) throws InterruptedException {
+  public static void stop(Process p) throws InterruptedException {
     p.destroy();
     if (!p.waitFor(10, TimeUnit.SECONDS)) {
       p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
@@ -135,7 +135,7 @@ final class Installed {
   }
 
   /** Whether the process maps this tree's class-data archive (the JVM ignores a stale one silently). */
-  boolean mapsArchive(long pid) throws IOException {
+  public boolean mapsArchive(long pid) throws IOException {
     return Files.readString(Path.of("/proc/" + pid + "/maps")).contains(archive().toString());
   }
 }

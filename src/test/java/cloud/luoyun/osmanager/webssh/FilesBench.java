@@ -3,10 +3,8 @@ package cloud.luoyun.osmanager.webssh;
 import cloud.luoyun.osmanager.Chromium;
 import cloud.luoyun.osmanager.TestFiles;
 import cloud.luoyun.osmanager.TestTls;
+import cloud.luoyun.osmanager.bench.Installed;
 import cloud.luoyun.osmanager.bench.Proc;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,11 +20,12 @@ import java.util.concurrent.TimeUnit;
  * headless Chromium driving the real UI, beside {@code scp} and {@code sftp} to the same sshd in
  * the same run; the daemon's RSS with a session open, during each transfer and after; keystroke
  * echo (page to page, measured in the page at its WebSocket: INPUT sent to the OUTPUT that echoes
- * it) before and during an upload. The daemon is {@code osmanager webssh} from the jar in its own
- * JVM with the small-VM flags (Debian's Java: the .deb's column of bench/all.sh's table). Prints
- * rows of that table, the figures beside the issue's targets; asserts nothing.
+ * it) before and during an upload. The daemon is {@code osmanager webssh} started by the launcher
+ * of bench/lib.sh's .deb tree, so with the flags and the class-data archive an instance gives it
+ * (the .deb's column of bench/all.sh's table). Prints rows of that table, the figures beside the
+ * issue's targets; asserts nothing.
  *
- * <pre>bench/files.sh [-Dbench.mb=200]</pre>
+ * <pre>bench/files.sh [-Dbench.mb=200]   (FilesBench deb=TREE)</pre>
  */
 public final class FilesBench {
   private static final long MB = 1024 * 1024;
@@ -49,31 +48,17 @@ public final class FilesBench {
     Path work = Path.of("target", "bench-files").toAbsolutePath();
     Files.createDirectories(work);
     Path file = work.resolve("payload.bin");
-    Path jar = Path.of("target", "osmanager.jar").toAbsolutePath();
+    Installed tree = Installed.parse(List.of(args)).get(0);
     try (SshServerFixture sshd = new SshServerFixture(work.resolve("sshd"),
         List.of("Subsystem=sftp /usr/lib/openssh/sftp-server"))) {
       TestFiles.random(file, SIZE);
       Path home = Path.of(SshServerFixture.run(List.of("getent", "passwd", sshd.user), null).split(":")[5]);
       int port = SshServerFixture.freePort();
-      List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-      argv.addAll(installedJavaFlags());
-      argv.addAll(List.of("-jar", jar.toString(), "webssh", "--home", work.resolve("home").toString(), "--bind",
-          "127.0.0.1", "--port", Integer.toString(port), "--ssh-port", Integer.toString(sshd.port), "--ssh-host-keys",
-          sshd.dir.toString()));
-      Process daemon = new ProcessBuilder(argv).redirectErrorStream(true).start();
-      BufferedReader out = new BufferedReader(new InputStreamReader(daemon.getInputStream(), StandardCharsets.UTF_8));
-      for (String line; (line = out.readLine()) != null && !line.contains("web terminal on"); ) {
-        // until it listens
-      }
-      Thread drain = new Thread(() -> {
-        try {
-          out.lines().forEach(l -> { });
-        } catch (java.io.UncheckedIOException e) {
-          // the daemon was stopped
-        }
-      });
-      drain.setDaemon(true);
-      drain.start();
+      // as an instance runs it: the tree's launcher, its flags and its class-data archive
+      Process daemon = tree.command(work.resolve("daemon.log"), "webssh", "--home", work.resolve("home").toString(),
+          "--bind", "127.0.0.1", "--port", Integer.toString(port), "--ssh-port", Integer.toString(sshd.port),
+          "--ssh-host-keys", sshd.dir.toString()).start();
+      awaitListening(daemon, port);
       Path downloads = Files.createDirectories(work.resolve("downloads"));
       try (Chromium browser = new Chromium(work.resolve("chromium-" + System.nanoTime()),
           List.of(Chromium.accepting(TestTls.servedCertificate("127.0.0.1", port))))) {
@@ -207,14 +192,10 @@ public final class FilesBench {
             + " up %.2f / %.2f / %.2f, down %.2f / %.2f / %.2f | | | | | |%n", per100(cpuUp[0], mb), per100(cpuUp[1], mb),
             per100(cpuUp[2], mb), per100(cpuDown[0], mb), per100(cpuDown[1], mb), per100(cpuDown[2], mb));
         System.out.printf(Locale.ROOT, "# files: load average %s%n", Files.readString(Path.of("/proc/loadavg")).trim());
-        System.out.printf(Locale.ROOT, "# files: the daemon ran with the installed flags: %s%n", String.join(" ", installedJavaFlags()));
+        System.out.printf(Locale.ROOT, "# files: the daemon ran from %s (class-data archive %s), with %s%n", tree.home,
+            tree.mapsArchive(daemon.pid()) ? "mapped" : "NOT mapped", String.join(" ", tree.launcherFlags()));
       } finally {
-        List<ProcessHandle> children = daemon.descendants().toList();
-        daemon.destroy();
-        if (!daemon.waitFor(10, TimeUnit.SECONDS)) {
-          daemon.destroyForcibly();
-        }
-        children.forEach(ProcessHandle::destroy);
+        Installed.stop(daemon);
       }
     } finally {
       try (var all = Files.walk(work)) {
@@ -256,17 +237,17 @@ public final class FilesBench {
     return seconds(started);
   }
 
-  /**
-   * The JVM flags the installed daemon runs with, read from the launcher the .deb and the tarball
-   * install (install/osmanager.sh): its memory under a transfer is what an instance sees.
-   */
-  static List<String> installedJavaFlags() throws java.io.IOException {
-    try (var in = FilesBench.class.getResourceAsStream("/cloud/luoyun/osmanager/install/osmanager.sh")) {
-      String script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      int start = script.indexOf("exec \"$java\"");
-      String exec = script.substring(start, script.indexOf("\"$@\"", start)).replace("\\\n", " ");
-      return Arrays.stream(exec.split("\\s+")).filter(w -> w.startsWith("-")).toList();
+  /** Until the daemon accepts connections on {@code port} (a minute at most). */
+  private static void awaitListening(Process daemon, int port) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+    while (System.nanoTime() < deadline && daemon.isAlive()) {
+      try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+        return;
+      } catch (java.io.IOException e) {
+        Thread.sleep(100);
+      }
     }
+    throw new IllegalStateException("the daemon did not listen on " + port + ": see target/bench-files/daemon.log");
   }
 
   /** CPU seconds so far of the daemon, the browser's processes and the sshd with its sessions. */
