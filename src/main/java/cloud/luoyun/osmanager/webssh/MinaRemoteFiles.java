@@ -156,7 +156,9 @@ final class MinaRemoteFiles implements RemoteFiles {
     private static final int MAX_PIECE = 128 * 1024;
     /** Bytes unanswered: half of the window OpenSSH's sshd opens for a channel (2 MiB). */
     private static final int IN_FLIGHT_BYTES = 1024 * 1024;
-    /** Room for what MINA puts in front: length, type and request id. */
+    /** What MINA puts in front of a request: its length, type and id. */
+    private static final int SFTP_HEADER = Integer.BYTES + 1 + Integer.BYTES;
+    /** The room left for it in the request buffer. */
     private static final int HEADER = 16;
     private final int piece;
     private final int inFlight;
@@ -174,7 +176,7 @@ final class MinaRemoteFiles implements RemoteFiles {
       this.id = handle.getIdentifier();
       this.dataStart = HEADER + Integer.BYTES + id.length + Long.BYTES + Integer.BYTES;
       long packet = sftp.getClientChannel().getRemoteWindow().getPacketSize();
-      int fits = (int) Math.min(MAX_PIECE, packet - (dataStart - HEADER) - 9); // 9: what MINA puts in front
+      int fits = (int) Math.min(MAX_PIECE, packet - SFTP_HEADER - (dataStart - HEADER));
       this.piece = Math.max(4096, fits);
       this.inFlight = Math.max(2, IN_FLIGHT_BYTES / piece);
       this.request = new ByteArrayBuffer(new byte[dataStart + piece]);
